@@ -1,0 +1,11 @@
+"""Errors that services raise and views/API/CLI turn into messages or 4xx responses."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule was broken; the message tells the user what to do (400/409)."""
+
+
+class ConflictError(DomainError):
+    """Someone else changed the row first (409)."""

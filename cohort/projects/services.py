@@ -1,0 +1,362 @@
+"""Writes to organizations and projects. Every caller (CLI, admin actions, API) uses these."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+
+from cohort.core.errors import DomainError
+from cohort.core.models import AuditEvent, Person, User
+from cohort.formats import model as fm
+from cohort.projects import models as m
+from cohort.projects.interchange import prerequisites_to_json
+from cohort.terms.models import Milestone, Program, Term, validate_time_zone
+
+VALID_HANDLE_FLAGS = {fm.FLAG_HANDLE_INVALID, fm.FLAG_HANDLE_MISSING}
+
+
+@dataclass
+class ImportResult:
+    term: Term
+    term_created: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_on_page: int = 0  # stored projects the page no longer lists; left as they are
+
+    def summary(self) -> str:
+        verb = "created" if self.term_created else "updated"
+        text = (
+            f"{self.term.label} {verb}: {self.created} projects new, {self.updated} changed, "
+            f"{self.unchanged} unchanged"
+        )
+        if self.not_on_page:
+            text += f"; {self.not_on_page} stored projects are not on this page (left as they are)"
+        return text
+
+
+def get_or_create_program(name: str, *, actor: User | None = None) -> Program:
+    program = Program.objects.filter(name__iexact=name).first()
+    if program is None:
+        program = Program.objects.create(name=name, slug=_unique_slug(name, Program, {}))
+        AuditEvent.record(actor, "terms.program.created", program)
+    return program
+
+
+@transaction.atomic
+def import_term(data: fm.TermData, *, program: Program, actor: User | None = None) -> ImportResult:
+    """Store a parsed term; importing the same data again changes nothing.
+
+    Projects are matched to stored ones by number, then LFX URL, then organization and
+    title, so a re-import updates in place instead of duplicating. A page that no longer
+    lists a stored project leaves it alone: nothing is deleted by an import.
+    """
+    if data.year is None or data.number is None:
+        raise DomainError('The page does not say which term it is; pass --term "YYYY Term N".')
+    term, term_created = Term.objects.get_or_create(
+        program=program,
+        year=data.year,
+        number=data.number,
+        defaults={"title": data.title, "time_zone": data.time_zone},
+    )
+    _update_term(term, data)
+    result = ImportResult(term=term, term_created=term_created)
+    _sync_projects(term, data, result)
+    AuditEvent.record(
+        actor,
+        "terms.term.imported",
+        term,
+        data={
+            "source": data.source_kind,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return result
+
+
+def _update_term(term: Term, data: fm.TermData) -> None:
+    from_page = data.source_kind != "lfx-json"  # an export carries no page head or timeline
+    try:
+        validate_time_zone(data.time_zone)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0]) from None
+    if from_page:
+        term.title = data.title
+        term.status = data.status
+        term.time_zone = data.time_zone
+        term.duration = data.duration
+        if data.source_kind != "canonical":
+            term.frontmatter = data.frontmatter
+    elif not term.title:
+        term.title = data.title
+    if data.generated:
+        term.lfx_generated = data.generated
+    term.save()
+    if not from_page:
+        return
+    wanted = [
+        (i, ms.key, ms.label, ms.raw, ms.start, ms.end, ms.has_time)
+        for i, ms in enumerate(data.milestones)
+    ]
+    stored = [
+        (ms.position, ms.key, ms.label, ms.raw, ms.start, ms.end, ms.has_time)
+        for ms in term.milestones.order_by("position")
+    ]
+    if wanted != stored:
+        term.milestones.all().delete()
+        Milestone.objects.bulk_create(
+            Milestone(
+                term=term,
+                position=i,
+                key=key,
+                label=label,
+                raw=raw,
+                start=start,
+                end=end,
+                has_time=has_time,
+            )
+            for i, key, label, raw, start, end, has_time in wanted
+        )
+
+
+_PROJECT_FIELDS = (
+    "organization_id",
+    "number",
+    "position",
+    "status",
+    "title",
+    "lfx_title",
+    "subgroup",
+    "description",
+    "expected_outcome",
+    "skills",
+    "technologies",
+    "lfx_url",
+    "issue_url",
+    "prerequisites",
+    "raw",
+    "source_line",
+    "search_text",
+)
+
+
+def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
+    organizations = _OrganizationIndex(term.program)
+    people = _PersonIndex(p for p in data.projects() for p in p.mentors)
+    stored = list(term.projects.prefetch_related("mentorships", "upstream_issues"))
+    by_number = {p.number: p for p in stored if p.number}
+    by_url = {p.lfx_url: p for p in stored if p.lfx_url}
+    by_title: dict[tuple[int, str], list[m.Project]] = defaultdict(list)
+    for p in stored:
+        by_title[(p.organization_id, p.title.casefold())].append(p)
+    slugs = {p.slug for p in stored}
+    matched: set[int] = set()
+    to_create: list[tuple[m.Project, fm.Project]] = []
+    to_update: list[m.Project] = []
+    children_changed: list[tuple[m.Project, fm.Project]] = []
+
+    position = 0
+    for org_data in data.organizations:
+        org = organizations.resolve(org_data)
+        for item in org_data.projects:
+            values = _project_values(item, org, position)
+            position += 1
+            candidates = [
+                by_number.get(item.number) if item.number else None,
+                by_url.get(item.lfx_url) if item.lfx_url else None,
+                *by_title.get((org.pk, item.title.casefold()), []),
+            ]
+            project = next((c for c in candidates if c is not None and c.pk not in matched), None)
+            if project is None:
+                project = m.Project(term=term, slug=_unique_slug(item.title, m.Project, slugs))
+                for field, value in values.items():
+                    setattr(project, field, value)
+                to_create.append((project, item))
+                continue
+            matched.add(project.pk)
+            changed = [f for f, v in values.items() if getattr(project, f) != v]
+            for field in changed:
+                setattr(project, field, values[field])
+            children_differ = _children(project) != _wanted_children(item)
+            if changed:
+                to_update.append(project)
+            if children_differ:
+                children_changed.append((project, item))
+            if changed or children_differ:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+    m.Project.objects.bulk_create([p for p, _ in to_create])
+    if to_update:
+        m.Project.objects.bulk_update(to_update, list(_PROJECT_FIELDS) + ["updated_at"])
+    refill = [(p, i) for p, i in to_create] + children_changed
+    if children_changed:
+        ids = [p.pk for p, _ in children_changed]
+        m.Mentorship.objects.filter(project_id__in=ids).delete()
+        m.UpstreamIssue.objects.filter(project_id__in=ids).delete()
+    m.Mentorship.objects.bulk_create(
+        m.Mentorship(
+            project=project,
+            person=people.get(mentor),
+            position=i,
+            role=mentor.role,
+            name=mentor.name,
+            github=mentor.github,
+            email=mentor.email,
+            lfid=mentor.lfid,
+            contact=mentor.contact,
+            flags=list(mentor.flags),
+        )
+        for project, item in refill
+        for i, mentor in enumerate(item.mentors)
+    )
+    m.UpstreamIssue.objects.bulk_create(
+        m.UpstreamIssue(project=project, position=i, url=url)
+        for project, item in refill
+        for i, url in enumerate(item.upstream_issues)
+    )
+    result.created = len(to_create)
+    result.not_on_page = len(stored) - len(matched)
+
+
+def _project_values(item: fm.Project, org: m.Organization, position: int) -> dict[str, Any]:
+    status = m.Project.Status.PROPOSED if item.status == "proposed" else m.Project.Status.PUBLISHED
+    search = [item.title, item.lfx_title, org.name, item.subgroup, item.skills, item.technologies]
+    search += [item.description, item.expected_outcome]
+    search += [f"{mentor.name} {mentor.github}" for mentor in item.mentors]
+    return {
+        "organization_id": org.pk,
+        "number": item.number,
+        "position": position,
+        "status": status,
+        "title": item.title,
+        "lfx_title": item.lfx_title,
+        "subgroup": item.subgroup,
+        "description": item.description,
+        "expected_outcome": item.expected_outcome,
+        "skills": item.skills,
+        "technologies": item.technologies,
+        "lfx_url": item.lfx_url,
+        "issue_url": item.issue_url,
+        "prerequisites": prerequisites_to_json(item.prerequisites),
+        "raw": item.raw,
+        "source_line": item.line,
+        "search_text": "\n".join(s for s in search if s).casefold(),
+    }
+
+
+def _children(project: m.Project) -> tuple[list[tuple[Any, ...]], list[str]]:
+    mentors = [
+        (ms.role, ms.name, ms.github, ms.email, ms.lfid, ms.contact, list(ms.flags))
+        for ms in sorted(project.mentorships.all(), key=lambda ms: ms.position)
+    ]
+    issues = [i.url for i in sorted(project.upstream_issues.all(), key=lambda i: i.position)]
+    return mentors, issues
+
+
+def _wanted_children(item: fm.Project) -> tuple[list[tuple[Any, ...]], list[str]]:
+    mentors = [
+        (x.role, x.name, x.github, x.email, x.lfid, x.contact, list(x.flags)) for x in item.mentors
+    ]
+    return mentors, list(item.upstream_issues)
+
+
+def _unique_slug(text: str, model: type[Any], taken: set[str] | dict[str, Any]) -> str:
+    base = slugify(text)[:90].strip("-") or "item"
+    slug, n = base, 2
+    while slug in taken or (model is Program and Program.objects.filter(slug=slug).exists()):
+        slug, n = f"{base}-{n}", n + 1
+    if isinstance(taken, set):
+        taken.add(slug)
+    return slug
+
+
+class _OrganizationIndex:
+    """The program's organizations by lowercased name and alias, loaded once."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.by_name: dict[str, m.Organization] = {}
+        orgs = list(m.Organization.objects.filter(program=program))
+        self.slugs = {o.slug for o in orgs}
+        for org in orgs:
+            self.by_name[org.name.casefold()] = org
+        for alias in m.OrganizationAlias.objects.filter(program=program).select_related(
+            "organization"
+        ):
+            self.by_name.setdefault(alias.name.casefold(), alias.organization)
+
+    def resolve(self, data: fm.Organization) -> m.Organization:
+        org = self.by_name.get(data.name.casefold())
+        if org is None:
+            org = m.Organization.objects.create(
+                program=self.program,
+                name=data.name,
+                slug=_unique_slug(data.name, m.Organization, self.slugs),
+                kind=data.kind,
+                cncf_slug=data.slug,
+                maturity=data.maturity,
+            )
+            self.by_name[data.name.casefold()] = org
+        elif (data.slug and org.cncf_slug != data.slug) or (
+            data.maturity and org.maturity != data.maturity
+        ):
+            org.cncf_slug = data.slug or org.cncf_slug
+            org.maturity = data.maturity or org.maturity
+            org.save(update_fields=["cncf_slug", "maturity", "updated_at"])
+        return org
+
+
+class _PersonIndex:
+    """People for the mentors of one import, fetched and created in bulk."""
+
+    def __init__(self, mentors: Any) -> None:
+        mentors = list(mentors)
+        handles = {x.github.casefold(): x for x in mentors if _has_valid_handle(x)}
+        emails = {
+            x.email.casefold(): x for x in mentors if not _has_valid_handle(x) and x.email
+        }
+        self.by_handle: dict[str, Person] = {}
+        self.by_email: dict[str, Person] = {}
+        if handles:
+            lowered = Person.objects.annotate(key=Lower("github"))
+            for person in lowered.filter(key__in=list(handles)):
+                self.by_handle[person.github.casefold()] = person
+        if emails:
+            lowered = Person.objects.annotate(key=Lower("email"))
+            for person in lowered.filter(github="", key__in=list(emails)):
+                self.by_email[person.email.casefold()] = person
+        new = [
+            Person(name=x.name[:300], github=x.github, email=x.email, lfid=x.lfid)
+            for key, x in handles.items()
+            if key not in self.by_handle
+        ] + [
+            Person(name=x.name[:300], email=x.email, lfid=x.lfid)
+            for key, x in emails.items()
+            if key not in self.by_email
+        ]
+        for person in Person.objects.bulk_create(new):
+            if person.github:
+                self.by_handle[person.github.casefold()] = person
+            else:
+                self.by_email[person.email.casefold()] = person
+
+    def get(self, mentor: fm.Mentor) -> Person | None:
+        if _has_valid_handle(mentor):
+            return self.by_handle.get(mentor.github.casefold())
+        if mentor.email:
+            return self.by_email.get(mentor.email.casefold())
+        return None
+
+
+def _has_valid_handle(mentor: fm.Mentor) -> bool:
+    return bool(mentor.github) and not VALID_HANDLE_FLAGS & set(mentor.flags)

@@ -1,0 +1,145 @@
+"""Programs, their terms and each term's timeline.
+
+A term keeps its timeline both as the text the page gave ("Jul 30 5:00 PM PDT") and as
+exact aware instants, stored in UTC and shown in the term's IANA time zone. Phases are
+computed from the milestones, never stored.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from cohort.core.models import TimeStampedModel
+from cohort.terms.labels import parse_term_label
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone name such as Europe/Berlin.")
+
+
+class Program(TimeStampedModel):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:program", args=[self.slug])
+
+
+class ProgramMembership(TimeStampedModel):
+    """A role in a whole program. Organization maintainers and mentors are scoped lower."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Program admin"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role, default=Role.ADMIN)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["program", "user", "role"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=["admin"]), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.program}"
+
+
+class TermQuerySet(models.QuerySet["Term"]):
+    def by_label(self, label: str) -> TermQuerySet:
+        """`2024 Term 3` (an optional "(Sep-Nov)" suffix is ignored)."""
+        year, number = parse_term_label(label)
+        return self.filter(year=year, number=number)
+
+
+class Term(TimeStampedModel):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="terms")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)  # as written, e.g. "Term 03 - 2024 September - November"
+    status = models.CharField(max_length=200, blank=True)  # as written on the page, e.g. "Planning"
+    time_zone = models.CharField(
+        max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]
+    )
+    duration = models.CharField(max_length=500, blank=True)
+    frontmatter = models.TextField(blank=True)  # the page head the CNCF README export preserves
+    lfx_generated = models.CharField(max_length=40, blank=True)  # lfx-export.json "_generated"
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-year", "-number"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["program", "year", "number"], name="term_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="term_number_positive"),
+            models.CheckConstraint(condition=Q(year__gte=2000), name="term_year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.name} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Term {self.number}"
+
+    @property
+    def url_key(self) -> str:
+        return f"{self.year}-term-{self.number}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:term", args=[self.program.slug, self.url_key])
+
+    def phase_at(self, when: datetime, milestones: list[Milestone] | None = None) -> str:
+        """The label of the milestone running at `when`, else "" (computed, never stored)."""
+        for milestone in milestones if milestones is not None else self.milestones.all():
+            if milestone.contains(when):
+                return milestone.label
+        return ""
+
+
+class Milestone(models.Model):
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(default=0)
+    key = models.CharField(max_length=64)  # "proposals_open"
+    label = models.CharField(max_length=500)  # the activity as written
+    raw = models.CharField(max_length=500)  # the date text as written
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)  # the instant the phase closes
+    has_time = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["term", "position"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["term", "key"], name="milestone_key_unique"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="milestone_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.raw}"
+
+    def contains(self, when: datetime) -> bool:
+        if self.start is None or self.end is None:
+            return False
+        return self.start <= when < self.end or self.start == self.end == when

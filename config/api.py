@@ -1,0 +1,25 @@
+"""The HTTP API at /api/v1 (django-ninja, OpenAPI at /api/v1/docs).
+
+Each app adds its router here. Domain errors become JSON 4xx responses.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from cohort.core.errors import ConflictError, DomainError
+from cohort.web.api import router as catalog_router
+
+api = NinjaAPI(title="Cohort API", version="1", urls_namespace="api")
+api.add_router("/", catalog_router)
+
+
+@api.exception_handler(ConflictError)
+def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)

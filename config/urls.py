@@ -1,0 +1,14 @@
+"""URL map: public pages, the API and the admin. No domain code here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("cohort.web.urls")),
+]
