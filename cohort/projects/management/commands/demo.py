@@ -1,0 +1,25 @@
+"""cohort demo: load the reference term and the demo users (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cohort.projects.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo: the CNCF 2024 Term 3 catalog and, with DEBUG on, one user per role."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = load_demo()
+        term = result.imported.term
+        self.stdout.write(f"Demo term: {term} — {result.imported.summary()}")
+        self.stdout.write(f"  http://127.0.0.1:8000{term.get_absolute_url()}")
+        if not result.users:
+            self.stdout.write("Demo users are created only when DEBUG is on.")
+            return
+        self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”), log in at /admin/login/:")
+        for user in result.users:
+            self.stdout.write(f"  {user.username:<11} {user.role}")

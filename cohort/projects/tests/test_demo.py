@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cohort.core.models import User
+from cohort.projects.models import OrganizationMaintainer, Project
+from cohort.terms.models import ProgramMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_the_reference_term_and_users_once(settings):
+    settings.COHORT_DEMO_USERS = True
+    out = StringIO()
+    call_command("demo", stdout=out)
+    call_command("demo", stdout=StringIO())
+    assert Project.objects.count() == 48
+    names = set(User.objects.values_list("username", flat=True))
+    assert names == {"admin", "maintainer", "mentor", "mentee1", "mentee2", "mentee3"}
+    assert User.objects.get(username="mentee2").check_password("demo")
+    assert ProgramMembership.objects.filter(user__username="admin", role="admin").exists()
+    assert OrganizationMaintainer.objects.get(user__username="maintainer").organization.name == "Antrea"
+    assert User.objects.get(username="mentor").person.mentorships.exists()
+    text = out.getvalue()
+    assert "mentee3" in text and "password “demo”" in text
+
+
+def test_demo_creates_no_users_without_debug(settings):
+    settings.COHORT_DEMO_USERS = False
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert not User.objects.exists()
+    assert Project.objects.count() == 48
+    assert "only when DEBUG is on" in out.getvalue()
