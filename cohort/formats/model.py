@@ -110,7 +110,8 @@ class TermData:
     organizations: list[Organization] = field(default_factory=list)
     frontmatter: str = ""  # page text up to and including the first "---" line, if any
     generated: str = ""  # lfx-export.json "_generated", kept so a re-export is byte-identical
-    source_kind: Literal["readme", "ideas", "lfx-json", "canonical"] = "readme"
+    # Where the data came from. Not term data: no format writes it.
+    source_kind: Literal["readme", "ideas", "lfx-json", "canonical", "json"] = "readme"
 
     @property
     def label(self) -> str:
