@@ -19,6 +19,7 @@ from cohort.projects.interchange import prerequisites_to_json
 from cohort.terms.models import Milestone, Program, Term, validate_time_zone
 
 VALID_HANDLE_FLAGS = {fm.FLAG_HANDLE_INVALID, fm.FLAG_HANDLE_MISSING}
+NOT_IN_CANONICAL = ("number", "issue_url", "prerequisites")
 
 
 @dataclass
@@ -182,6 +183,11 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
                 to_create.append((project, item))
                 continue
             matched.add(project.pk)
+            if data.source_kind == "canonical":
+                # The canonical page does not carry these; keep what is stored.
+                for field in NOT_IN_CANONICAL:
+                    if values[field] in (None, ""):
+                        values[field] = getattr(project, field)
             changed = [f for f, v in values.items() if getattr(project, f) != v]
             for field in changed:
                 setattr(project, field, values[field])

@@ -159,3 +159,17 @@ def test_an_unknown_time_zone_is_refused(small_term):
     with pytest.raises(DomainError, match="IANA"):
         import_term(small_term, program=get_or_create_program("P"))
     assert not Term.objects.exists()
+
+
+def test_a_canonical_page_keeps_what_it_does_not_carry(small_term):
+    program = get_or_create_program("P")
+    small_term.organizations[0].projects[0].number = 2009
+    small_term.organizations[0].projects[0].issue_url = "https://github.com/cncf/mentoring/issues/2009"
+    small_term.organizations[0].projects[0].prerequisites = fm.Prerequisites(resume=True)
+    import_term(small_term, program=program)
+    canonical = make_term(source_kind="canonical")
+    canonical.organizations[0].projects[0].skills = "Go, Rust"
+    import_term(canonical, program=program)
+    dns = Project.objects.get(title="DNS caches")
+    assert (dns.number, dns.skills) == (2009, "Go, Rust")
+    assert dns.issue_url.endswith("/2009") and dns.prerequisites["resume"] is True
