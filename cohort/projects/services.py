@@ -151,7 +151,7 @@ _PROJECT_FIELDS = (
 
 def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
     organizations = _OrganizationIndex(term.program)
-    people = _PersonIndex(p for p in data.projects() for p in p.mentors)
+    people = _PersonIndex(mentor for item in data.projects() for mentor in item.mentors)
     stored = list(term.projects.prefetch_related("mentorships", "upstream_issues"))
     by_number = {p.number: p for p in stored if p.number}
     by_url = {p.lfx_url: p for p in stored if p.lfx_url}
@@ -276,10 +276,16 @@ def _wanted_children(item: fm.Project) -> tuple[list[tuple[Any, ...]], list[str]
     return mentors, list(item.upstream_issues)
 
 
+# Top-level URL words a program's slug must not take (cohort/web/urls.py, config/urls.py).
+RESERVED_SLUGS = frozenset({"admin", "api", "search", "static", "media", "accounts", "login"})
+
+
 def _unique_slug(text: str, model: type[Any], taken: set[str] | dict[str, Any]) -> str:
     base = slugify(text)[:90].strip("-") or "item"
     slug, n = base, 2
-    while slug in taken or (model is Program and Program.objects.filter(slug=slug).exists()):
+    while slug in taken or (
+        model is Program and (slug in RESERVED_SLUGS or Program.objects.filter(slug=slug).exists())
+    ):
         slug, n = f"{base}-{n}", n + 1
     if isinstance(taken, set):
         taken.add(slug)
@@ -328,9 +334,7 @@ class _PersonIndex:
     def __init__(self, mentors: Any) -> None:
         mentors = list(mentors)
         handles = {x.github.casefold(): x for x in mentors if _has_valid_handle(x)}
-        emails = {
-            x.email.casefold(): x for x in mentors if not _has_valid_handle(x) and x.email
-        }
+        emails = {x.email.casefold(): x for x in mentors if not _has_valid_handle(x) and x.email}
         self.by_handle: dict[str, Person] = {}
         self.by_email: dict[str, Person] = {}
         if handles:
@@ -350,11 +354,11 @@ class _PersonIndex:
             for key, x in emails.items()
             if key not in self.by_email
         ]
-        for person in Person.objects.bulk_create(new):
-            if person.github:
-                self.by_handle[person.github.casefold()] = person
+        for created in Person.objects.bulk_create(new):
+            if created.github:
+                self.by_handle[created.github.casefold()] = created
             else:
-                self.by_email[person.email.casefold()] = person
+                self.by_email[created.email.casefold()] = created
 
     def get(self, mentor: fm.Mentor) -> Person | None:
         if _has_valid_handle(mentor):

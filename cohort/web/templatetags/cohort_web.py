@@ -1,0 +1,154 @@
+"""Template helpers for the public pages: dates in explicit zones, Markdown, safe links.
+
+Instants are written with their zone every time ("Tue, Jul 30, 2024, 5:00 PM PDT",
+"Wed, Jul 31, 2024, 00:00 UTC"). A milestone given as whole days ("Sept 9, 2024") is a
+date in the term's calendar and shows as a date in every column, never as 00:00.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from cohort.core.markdown import render_markdown
+from cohort.formats.model import FLAG_HANDLE_INVALID, FLAG_HANDLE_MISSING
+from cohort.projects.models import Mentorship
+from cohort.terms.models import Milestone, Term
+
+register = template.Library()
+
+RANGE_SEPARATOR = " – "
+NO_DATE = "—"
+_GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+def format_instant(moment: datetime, *, clock24: bool = False) -> str:
+    """`moment` in its own zone: "Tue, Jul 30, 2024, 5:00 PM PDT" or "…, 17:00 PDT"."""
+    if clock24:
+        clock = f"{moment:%H:%M}"
+    else:
+        clock = f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+    return f"{format_day(moment.date())}, {clock} {moment.tzname()}"
+
+
+def format_day(day: date) -> str:
+    """ "Mon, Sep 9, 2024"."""
+    return f"{day:%a, %b} {day.day}, {day.year}"
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def milestone_moments(milestone: Milestone) -> list[datetime]:
+    """Start and end, or the one instant when they coincide or only one is known."""
+    moments = [m for m in (milestone.start, milestone.end) if m is not None]
+    if len(moments) == 2 and moments[0] == moments[1]:
+        return moments[:1]
+    return moments
+
+
+def milestone_days(milestone: Milestone, term: Term) -> list[date]:
+    """The first and last day of a whole-day milestone, in the term's calendar.
+
+    An end at local midnight after the start closes the day before it (an exclusive end),
+    so "Sept 9" stored as Sep 9 00:00 → Sep 10 00:00 shows as one day.
+    """
+    days: list[date] = []
+    for moment in milestone_moments(milestone):
+        local = moment.astimezone(term.zone)
+        if days and local.time() == datetime.min.time() and local.date() > days[0]:
+            local -= timedelta(days=1)
+        if local.date() not in days:
+            days.append(local.date())
+    return days
+
+
+def _join(parts: list[SafeString]) -> SafeString:
+    if not parts:
+        return format_html("{}", NO_DATE)
+    return format_html_join(RANGE_SEPARATOR, "{}", ((p,) for p in parts))
+
+
+def _days_html(milestone: Milestone, term: Term) -> SafeString:
+    return _join(
+        [
+            format_html('<time datetime="{}">{}</time>', day.isoformat(), format_day(day))
+            for day in milestone_days(milestone, term)
+        ]
+    )
+
+
+@register.simple_tag
+def milestone_in_zone(milestone: Milestone, term: Term) -> SafeString:
+    """The milestone's dates in the term's own zone."""
+    if not milestone.has_time:
+        return _days_html(milestone, term)
+    return _join(
+        [
+            format_html(
+                '<time datetime="{}">{}</time>',
+                iso_utc(moment),
+                format_instant(moment.astimezone(term.zone)),
+            )
+            for moment in milestone_moments(milestone)
+        ]
+    )
+
+
+@register.simple_tag
+def milestone_in_utc(milestone: Milestone, term: Term) -> SafeString:
+    """The milestone's instants in UTC; the `<time>` elements feed the local-time script."""
+    if not milestone.has_time:
+        return _days_html(milestone, term)
+    return _join(
+        [
+            format_html(
+                '<time class="utc-instant" datetime="{}">{}</time>',
+                iso_utc(moment),
+                format_instant(moment.astimezone(UTC), clock24=True),
+            )
+            for moment in milestone_moments(milestone)
+        ]
+    )
+
+
+@register.simple_tag
+def term_zone_name(term: Term, milestones: list[Milestone] | None = None) -> str:
+    """ "America/Los_Angeles (PDT, PST)": the IANA name and the abbreviations in use.
+
+    The abbreviations are those of the milestones' instants (a Sep-Nov term crosses the
+    switch to PST), or of the present moment when the term has no dates.
+    """
+    moments = [m for ms in milestones or [] for m in milestone_moments(ms)] or [timezone.now()]
+    abbreviations = list(dict.fromkeys(m.astimezone(term.zone).tzname() or "" for m in moments))
+    shown = [a for a in abbreviations if a and a != term.time_zone]
+    return f"{term.time_zone} ({', '.join(shown)})" if shown else term.time_zone
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """User Markdown → sanitized HTML; the only way user text becomes markup."""
+    return render_markdown(text or "")
+
+
+@register.filter
+def http_url(url: str) -> str:
+    """`url` if it is http(s), else "": imported URLs were not validated on the way in."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def github_profile(mentorship: Mentorship) -> str:
+    """The mentor's GitHub profile URL, or "" when the handle is missing or invalid."""
+    handle = mentorship.github
+    if not handle or {FLAG_HANDLE_INVALID, FLAG_HANDLE_MISSING} & set(mentorship.flags or []):
+        return ""
+    if not _GITHUB_LOGIN.fullmatch(handle):
+        return ""
+    return f"https://github.com/{handle}"

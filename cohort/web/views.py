@@ -1,0 +1,242 @@
+"""Public pages: programs, terms, the project catalog and search.
+
+Read-only (GET never writes) and safe for anonymous visitors: mentors appear by name and
+GitHub handle only; e-mail addresses are shown to staff users on the project page alone.
+Every list page loads its rows in a fixed number of queries (`for_catalog()`), whatever
+the number of projects and mentors; filtering and counting then happen in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from cohort.projects.models import Organization, Project
+from cohort.terms.models import Milestone, Program, Term
+
+SEARCH_PAGE_SIZE = 25
+SEARCH_MAX_WORDS = 10
+POPULAR_SKILLS = 15
+
+_TERM_KEY = re.compile(r"^(\d{4})-term-(\d{1,2})$")
+_WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-][a-z0-9+#]+)*")
+# Words in "Recommended Skills" lines that say how much, not what.
+# fmt: off
+_NOT_SKILLS = frozenset({
+    "a", "about", "able", "and", "any", "are", "as", "at", "basic", "be", "become", "but",
+    "by", "can", "code", "coding", "concepts", "development", "e.g", "etc", "experience",
+    "experienced", "familiar", "familiarity", "for", "from", "good", "have", "helpful", "how",
+    "i.e", "in", "interest", "interested", "is", "it", "knowledge", "language", "languages",
+    "learn", "like", "nice", "not", "of", "on", "one", "or", "other", "plus", "programming",
+    "some", "strong", "such", "the", "their", "to", "understanding", "use", "using", "with",
+    "working", "would", "you", "your"
+})
+# fmt: on
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _terms_with_counts() -> QuerySet[Term]:
+    """Terms with `project_count`: the projects the public catalog shows, one subquery."""
+    visible = (
+        Project.objects.visible()
+        .filter(term=OuterRef("pk"))
+        .order_by()
+        .values("term")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Term.objects.annotate(
+        project_count=Coalesce(Subquery(visible, output_field=IntegerField()), 0)
+    )
+
+
+def _get_term(program_slug: str, term_key: str) -> Term:
+    match = _TERM_KEY.match(term_key)
+    if match is None:
+        raise Http404("No such term.")
+    return get_object_or_404(
+        Term.objects.select_related("program"),
+        program__slug=program_slug,
+        year=int(match[1]),
+        number=int(match[2]),
+    )
+
+
+@dataclass
+class TimelineRow:
+    milestone: Milestone
+    is_now: bool
+
+
+@dataclass
+class Timeline:
+    rows: list[TimelineRow]
+    current: str  # the label of the phase running now, "" between phases
+    upcoming: Milestone | None  # the next milestone to start
+    has_ended: bool
+
+    @property
+    def milestones(self) -> list[Milestone]:
+        return [row.milestone for row in self.rows]
+
+
+def _timeline(term: Term) -> Timeline:
+    milestones = list(term.milestones.all())
+    now = timezone.now()
+    starts = [(ms.start, ms.position, ms) for ms in milestones if ms.start and ms.start > now]
+    closes = [moment for ms in milestones if (moment := ms.end or ms.start)]
+    return Timeline(
+        rows=[TimelineRow(ms, ms.contains(now)) for ms in milestones],
+        current=term.phase_at(now, milestones),
+        upcoming=min(starts, key=lambda s: s[:2])[2] if starts else None,
+        has_ended=bool(closes) and max(closes) <= now,
+    )
+
+
+def _skill_text(project: Project) -> str:
+    return f"{project.skills}\n{project.technologies}".casefold()
+
+
+def _skill_words(project: Project) -> set[str]:
+    return {w for w in _WORD.findall(_skill_text(project)) if w not in _NOT_SKILLS}
+
+
+def _matches_skill(project: Project, skill: str) -> bool:
+    """The skill starts a word of the skills or technologies text ("go" finds "Golang")."""
+    pattern = r"(?<![\w])" + re.escape(skill.casefold())
+    return re.search(pattern, _skill_text(project)) is not None
+
+
+@dataclass
+class OrgChoice:
+    organization: Organization
+    count: int
+
+
+@dataclass
+class OrgGroup:
+    organization: Organization
+    projects: list[Project] = field(default_factory=list)
+
+
+def _group_by_organization(projects: list[Project]) -> list[OrgGroup]:
+    """Organizations in page order of their first project."""
+    groups: dict[int, OrgGroup] = {}
+    for project in projects:
+        group = groups.setdefault(project.organization_id, OrgGroup(project.organization))
+        group.projects.append(project)
+    return list(groups.values())
+
+
+def _prerequisites(value: object) -> list[tuple[str, str]]:
+    """The LFX prerequisites a project asks for, as (what, detail) pairs."""
+    if not isinstance(value, dict):
+        return []
+    names = [
+        ("resume", "Résumé"),
+        ("cover_letter", "Cover letter"),
+        ("school_enrollment", "Proof of school enrollment"),
+        ("participation_permission", "Permission to participate"),
+        ("coding_challenge", "Coding challenge"),
+    ]
+    items = [(label, "") for key, label in names if value.get(key)]
+    if value.get("coding_challenge") and value.get("coding_challenge_url"):
+        items[-1] = ("Coding challenge", str(value["coding_challenge_url"]))
+    if value.get("has_custom") or value.get("custom_name"):
+        items.append(
+            (
+                str(value.get("custom_name") or "Custom task"),
+                str(value.get("custom_description") or ""),
+            )
+        )
+    return items
+
+
+# -- views -----------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    programs = Program.objects.prefetch_related(Prefetch("terms", queryset=_terms_with_counts()))
+    return render(request, "web/program_list.html", {"programs": programs})
+
+
+def program_detail(request: HttpRequest, program: str) -> HttpResponse:
+    program_obj = get_object_or_404(Program, slug=program)
+    terms = _terms_with_counts().filter(program=program_obj).select_related("program")
+    return render(request, "web/program_detail.html", {"program": program_obj, "terms": terms})
+
+
+def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
+    term_obj = _get_term(program, term)
+    projects = list(Project.objects.filter(term=term_obj).visible().for_catalog())
+    org_slug = request.GET.get("org", "").strip()
+    skill = " ".join(request.GET.get("skill", "").split())[:100]
+
+    by_skill = [p for p in projects if not skill or _matches_skill(p, skill)]
+    by_org = [p for p in projects if not org_slug or p.organization.slug == org_slug]
+    shown = [p for p in by_skill if not org_slug or p.organization.slug == org_slug]
+
+    # Facet counts: each filter's choices are counted under the other filter.
+    org_counts = Counter(p.organization_id for p in by_skill)
+    org_choices = [
+        OrgChoice(group.organization, org_counts[group.organization.pk])
+        for group in _group_by_organization(projects)
+    ]
+    skill_counts = Counter(w for p in by_org for w in _skill_words(p))
+    popular = [(w, n) for w, n in skill_counts.most_common(POPULAR_SKILLS) if n > 1]
+
+    context = {
+        "term": term_obj,
+        "program": term_obj.program,
+        "timeline": _timeline(term_obj),
+        "groups": _group_by_organization(shown),
+        "shown_count": len(shown),
+        "total_count": len(projects),
+        "org_choices": org_choices,
+        "popular_skills": sorted(popular),
+        "selected_org": org_slug,
+        "skill": skill,
+        "is_filtered": bool(org_slug or skill),
+    }
+    return render(request, "web/term_detail.html", context)
+
+
+def project_detail(request: HttpRequest, program: str, term: str, project: str) -> HttpResponse:
+    term_obj = _get_term(program, term)
+    project_obj = get_object_or_404(
+        Project.objects.visible().for_catalog(), term=term_obj, slug=project
+    )
+    context = {
+        "term": term_obj,
+        "program": term_obj.program,
+        "project": project_obj,
+        "timeline": _timeline(term_obj),
+        "prerequisites": _prerequisites(project_obj.prerequisites),
+        "show_emails": request.user.is_staff,
+    }
+    return render(request, "web/project_detail.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    words = query.casefold().split()[:SEARCH_MAX_WORDS]
+    page = None
+    if words:
+        projects = Project.objects.visible().for_catalog()
+        for word in words:  # search_text is already casefolded; every word must match
+            projects = projects.filter(search_text__contains=word)
+        projects = projects.order_by(
+            "-term__year", "-term__number", "term__program__name", "position", "pk"
+        )
+        page = Paginator(projects, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/project_search.html", {"query": query, "page": page})
