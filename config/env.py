@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 
-class MissingSetting(RuntimeError):
+class SettingError(RuntimeError):
     """A value production cannot run without is not set."""
 
 
@@ -35,7 +35,7 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise MissingSetting(f"{name} must be true or false, not {value!r}.")
+    raise SettingError(f"{name} must be true or false, not {value!r}.")
 
 
 def env_int(name: str, default: int) -> int:
@@ -45,7 +45,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise MissingSetting(f"{name} must be a whole number, not {value!r}.") from None
+        raise SettingError(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -61,5 +61,5 @@ def env_secret(name: str, *, default: str | None) -> str:
     if value:
         return value
     if default is None:
-        raise MissingSetting(f"{name} is not set. Set it (or {name}_FILE) in the environment.")
+        raise SettingError(f"{name} is not set. Set it (or {name}_FILE) in the environment.")
     return default

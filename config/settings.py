@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from config.env import MissingSetting, env_bool, env_int, env_list, env_secret, env_str
+from config.env import SettingError, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,7 +94,7 @@ def postgres_db(url: str) -> dict[str, Any]:
     """PostgreSQL from a DATABASE_URL such as postgres://user:pass@host:5432/name."""
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise MissingSetting(f"DATABASE_URL must start with postgres:// (got {parts.scheme}://).")
+        raise SettingError(f"DATABASE_URL must start with postgres:// (got {parts.scheme}://).")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")),
@@ -113,7 +113,7 @@ if DATABASE_URL.startswith(("postgres://", "postgresql://")):
 elif DATABASE_URL.startswith("sqlite:///"):
     DATABASES = {"default": sqlite_db(DATABASE_URL.removeprefix("sqlite:///"))}
 elif DATABASE_URL:
-    raise MissingSetting("DATABASE_URL must be postgres://… or sqlite:///path.")
+    raise SettingError("DATABASE_URL must be postgres://… or sqlite:///path.")
 else:
     DATABASES = {"default": sqlite_db(BASE_DIR / "db.sqlite3")}
 

@@ -17,6 +17,7 @@ from cohort.formats.interchange import format_utc
 from cohort.formats.model import Mentor, Organization, Project, ProjectStatus, TermData
 
 _BACKTICKS = re.compile("`+")
+PAGE_HEAD_OPEN = "<details><summary>Original page head</summary>"
 _SECTIONS: tuple[tuple[ProjectStatus, str], ...] = (
     ("published", "## Accepted projects"),
     ("proposed", "## Proposed Project ideas"),
@@ -133,6 +134,9 @@ def render_canonical(term: TermData) -> str:
     if term.milestones:
         blocks += ["### Timeline", _timeline(term)]
     blocks.append("---")
+    if term.frontmatter:
+        # The source page's head, which the CNCF README export preserves (docs/formats.md).
+        blocks += [PAGE_HEAD_OPEN, _fenced(term.frontmatter), "</details>"]
     for status, heading in _SECTIONS:
         groups = [
             (org, [p for p in org.projects if p.status == status]) for org in term.organizations

@@ -912,6 +912,7 @@ def _is_canonical(page: _Page) -> bool:
 
 
 _DETAILS_OPEN = "<details><summary>Original text</summary>"
+_PAGE_HEAD_OPEN = "<details><summary>Original page head</summary>"
 _CANONICAL_FIELDS: Final[dict[str, str]] = {
     "Description:": "description",
     "Expected Outcome:": "outcome",
@@ -959,16 +960,8 @@ def _canonical_project(page: _Page, head: _Heading, stop: int, status: ProjectSt
             i += 1
             continue
         if stripped == _DETAILS_OPEN:
-            j = i + 1
-            while j < stop and not lines[j].strip():
-                j += 1
-            fence = lines[j].strip().removesuffix("markdown") if j < stop else ""
-            k = j + 1
-            while k < stop and lines[k] != fence:
-                k += 1
-            project.raw = "\n".join(lines[j + 1 : k])
+            project.raw, i = _details_fence(lines, i, stop)
             seen_field = True
-            i = k + 1
             continue
         found = _canonical_field(line)
         if found is None:
@@ -1052,9 +1045,31 @@ def _parse_canonical(page: _Page, term_year: int | None, term_number: int | None
         duration=duration,
         milestones=timeline.build_milestones(rows, year=year, zone=zone, literal=True),
         organizations=_organizations(entries),
-        frontmatter="\n".join(lines[: hr + 1]) if hr is not None else "",
+        frontmatter=_canonical_page_head(
+            lines, top, body_heads[0].index if body_heads else len(lines)
+        ),
         source_kind="canonical",
     )
+
+
+def _details_fence(lines: list[str], i: int, stop: int) -> tuple[str, int]:
+    """The verbatim text of the code fence after the `<details>` line i, and the index after it."""
+    j = i + 1
+    while j < stop and not lines[j].strip():
+        j += 1
+    fence = lines[j].strip().removesuffix("markdown") if j < stop else ""
+    k = j + 1
+    while k < stop and lines[k] != fence:
+        k += 1
+    return "\n".join(lines[j + 1 : k]), k + 1
+
+
+def _canonical_page_head(lines: list[str], after: int, before: int) -> str:
+    """The source page's head, kept in a fenced block between `---` and the first section."""
+    for i in range(after, before):
+        if lines[i].strip() == _PAGE_HEAD_OPEN:
+            return _details_fence(lines, i, before)[0]
+    return ""
 
 
 def _canonical_is_subgroup(lines: list[str], heads: list[_Heading], k: int, stop: int) -> bool:

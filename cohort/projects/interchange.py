@@ -6,12 +6,16 @@ fixed number of queries whatever the size of the term.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Prefetch
 
 from cohort.formats.model import (
     Mentor,
+    MentorRole,
     Milestone,
     Organization,
+    OrgKind,
     Prerequisites,
     Project,
     TermData,
@@ -62,7 +66,10 @@ def term_data(term: Term, *, statuses: tuple[str, ...] | None = None) -> TermDat
         org = project.organization
         if org.pk not in organizations:
             organizations[org.pk] = Organization(
-                name=org.name, kind=org.kind, slug=org.cncf_slug, maturity=org.maturity  # type: ignore[arg-type]  # Kind values are the OrgKind literals
+                name=org.name,
+                kind=cast(OrgKind, org.kind),  # Organization.Kind values are the OrgKind literals
+                slug=org.cncf_slug,
+                maturity=org.maturity,
             )
         organizations[org.pk].projects.append(_project(project))
     return TermData(
@@ -104,7 +111,9 @@ def _project(project: m.Project) -> Project:
                 github=ms.github,
                 email=ms.email,
                 lfid=ms.lfid,
-                role=ms.role,  # type: ignore[arg-type]  # Role values are the MentorRole literals
+                role=cast(
+                    MentorRole, ms.role
+                ),  # Mentorship.Role values are the MentorRole literals
                 flags=list(ms.flags),
                 contact=ms.contact,
             )

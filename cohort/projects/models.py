@@ -35,9 +35,7 @@ class Organization(TimeStampedModel):
         ordering: ClassVar[list[Any]] = [Lower("name")]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["program", "slug"], name="organization_slug_unique"),
-            models.UniqueConstraint(
-                "program", Lower("name"), name="organization_name_unique"
-            ),
+            models.UniqueConstraint("program", Lower("name"), name="organization_name_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=["project", "group"]), name="organization_kind_valid"
             ),
@@ -152,9 +150,7 @@ class Project(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "web:project", args=[self.term.program.slug, self.term.url_key, self.slug]
-        )
+        return reverse("web:project", args=[self.term.program.slug, self.term.url_key, self.slug])
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]

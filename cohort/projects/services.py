@@ -94,8 +94,7 @@ def _update_term(term: Term, data: fm.TermData) -> None:
         term.status = data.status
         term.time_zone = data.time_zone
         term.duration = data.duration
-        if data.source_kind != "canonical":
-            term.frontmatter = data.frontmatter
+        term.frontmatter = data.frontmatter
     elif not term.title:
         term.title = data.title
     if data.generated:
@@ -184,10 +183,12 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
                 continue
             matched.add(project.pk)
             if data.source_kind == "canonical":
-                # The canonical page does not carry these; keep what is stored.
+                # The canonical page does not carry these; keep what is stored. Its line
+                # numbers are its own, not the entry's place in the page it came from.
                 for field in NOT_IN_CANONICAL:
                     if values[field] in (None, ""):
                         values[field] = getattr(project, field)
+                values["source_line"] = project.source_line
             changed = [f for f, v in values.items() if getattr(project, f) != v]
             for field in changed:
                 setattr(project, field, values[field])
@@ -203,7 +204,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
 
     m.Project.objects.bulk_create([p for p, _ in to_create])
     if to_update:
-        m.Project.objects.bulk_update(to_update, list(_PROJECT_FIELDS) + ["updated_at"])
+        m.Project.objects.bulk_update(to_update, [*_PROJECT_FIELDS, "updated_at"])
     refill = [(p, i) for p, i in to_create] + children_changed
     if children_changed:
         ids = [p.pk for p, _ in children_changed]

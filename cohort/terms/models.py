@@ -71,7 +71,9 @@ class Term(TimeStampedModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="terms")
     year = models.PositiveSmallIntegerField()
     number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=500)  # as written, e.g. "Term 03 - 2024 September - November"
+    title = models.CharField(
+        max_length=500
+    )  # as written, e.g. "Term 03 - 2024 September - November"
     status = models.CharField(max_length=200, blank=True)  # as written on the page, e.g. "Planning"
     time_zone = models.CharField(
         max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]

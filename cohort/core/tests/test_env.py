@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.env import MissingSetting, env_bool, env_int, env_list, env_secret, env_str
+from config.env import SettingError, env_bool, env_int, env_list, env_secret, env_str
 
 
 def test_values_come_from_the_environment_or_a_file(monkeypatch, tmp_path):
@@ -18,19 +18,21 @@ def test_typed_helpers_parse_and_reject(monkeypatch):
     monkeypatch.setenv("B", "yes")
     monkeypatch.setenv("I", "12")
     monkeypatch.setenv("L", "a, b,,c")
-    assert env_bool("B") is True and env_int("I", 0) == 12 and env_list("L", []) == ["a", "b", "c"]
+    assert env_bool("B") is True
+    assert env_int("I", 0) == 12
+    assert env_list("L", []) == ["a", "b", "c"]
     monkeypatch.setenv("B", "maybe")
-    with pytest.raises(MissingSetting, match="true or false"):
+    with pytest.raises(SettingError, match="true or false"):
         env_bool("B")
     monkeypatch.setenv("I", "twelve")
-    with pytest.raises(MissingSetting, match="whole number"):
+    with pytest.raises(SettingError, match="whole number"):
         env_int("I", 0)
     assert env_bool("UNSET_FLAG", True) is True
 
 
 def test_a_missing_production_secret_fails_loudly(monkeypatch):
     monkeypatch.delenv("COHORT_NOPE", raising=False)
-    with pytest.raises(MissingSetting, match="COHORT_NOPE is not set"):
+    with pytest.raises(SettingError, match="COHORT_NOPE is not set"):
         env_secret("COHORT_NOPE", default=None)
 
 

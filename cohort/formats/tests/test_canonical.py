@@ -134,6 +134,18 @@ Mentorship duration - three months (12 weeks - full-time schedule)
 
 ---
 
+<details><summary>Original page head</summary>
+
+````markdown
+# Term 03 - 2024 September - November
+
+Status: Planning
+
+---
+````
+
+</details>
+
 ## Accepted projects
 
 ### Kubernetes

@@ -62,7 +62,9 @@ def make_term(**overrides: object) -> fm.TermData:
                 projects=[
                     fm.Project(
                         title="Challenges",
-                        mentors=[fm.Mentor(name="Lee Calcote", github="leecalcote", role="primary")],
+                        mentors=[
+                            fm.Mentor(name="Lee Calcote", github="leecalcote", role="primary")
+                        ],
                     ),
                     fm.Project(title="Untitled mentors", mentors=[fm.Mentor(name="Someone")]),
                 ],

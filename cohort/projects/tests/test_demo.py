@@ -22,10 +22,14 @@ def test_demo_loads_the_reference_term_and_users_once(settings):
     assert names == {"admin", "maintainer", "mentor", "mentee1", "mentee2", "mentee3"}
     assert User.objects.get(username="mentee2").check_password("demo")
     assert ProgramMembership.objects.filter(user__username="admin", role="admin").exists()
-    assert OrganizationMaintainer.objects.get(user__username="maintainer").organization.name == "Antrea"
+    assert (
+        OrganizationMaintainer.objects.get(user__username="maintainer").organization.name
+        == "Antrea"
+    )
     assert User.objects.get(username="mentor").person.mentorships.exists()
     text = out.getvalue()
-    assert "mentee3" in text and "password “demo”" in text
+    assert "mentee3" in text
+    assert "password “demo”" in text
 
 
 def test_demo_creates_no_users_without_debug(settings):

@@ -20,9 +20,14 @@ def test_import_stores_every_part_of_the_term(small_term):
     program = get_or_create_program("CNCF LFX Mentorship")
     result = import_term(small_term, program=program)
 
-    assert result.term_created and result.created == 3
+    assert result.term_created
+    assert result.created == 3
     term = Term.objects.get()
-    assert (term.label, term.status, term.time_zone) == ("2024 Term 3", "Planning", "America/Los_Angeles")
+    assert (term.label, term.status, term.time_zone) == (
+        "2024 Term 3",
+        "Planning",
+        "America/Los_Angeles",
+    )
     milestone = Milestone.objects.get()
     assert milestone.end is not None
     assert milestone.end.isoformat() == "2024-07-31T00:00:00+00:00"
@@ -32,7 +37,8 @@ def test_import_stores_every_part_of_the_term(small_term):
     assert dns.status == "published"
     assert [m.github for m in dns.mentorships.order_by("position")] == ["tnqn", "craigbox"]
     craig = dns.mentorships.get(github="craigbox")
-    assert craig.contact == "craig.box AT gee-mail" and craig.email == ""
+    assert craig.contact == "craig.box AT gee-mail"
+    assert craig.email == ""
     assert craig.flags == ["email_obfuscated"]
     assert [i.url for i in dns.upstream_issues.all()] == [
         "https://github.com/antrea-io/antrea/issues/6229"
@@ -108,7 +114,8 @@ def test_mentors_become_people_identified_by_handle_then_email():
     assert Person.objects.filter(github="tnqn").count() == 1
     assert Person.objects.get(email="only@example.org").github == ""
     bad = Mentorship.objects.get(name="Bad Handle")
-    assert bad.person is None and bad.github == "akash.nayak1"
+    assert bad.person is None
+    assert bad.github == "akash.nayak1"
     # The same mentor in another term is the same person.
     other = make_term(number=2, title="Term 02")
     import_term(other, program=program)
@@ -131,7 +138,14 @@ def test_an_alias_maps_a_spelling_onto_the_same_organization(small_term):
 def test_an_lfx_export_does_not_wipe_the_timeline_or_title(small_term):
     program = get_or_create_program("P")
     import_term(small_term, program=program)
-    export = make_term(milestones=[], source_kind="lfx-json", title="Term 03 - 2024 September - November", status="", time_zone="UTC", generated="2024-08-04T21:49:16.677Z")
+    export = make_term(
+        milestones=[],
+        source_kind="lfx-json",
+        title="Term 03 - 2024 September - November",
+        status="",
+        time_zone="UTC",
+        generated="2024-08-04T21:49:16.677Z",
+    )
     import_term(export, program=program)
     term = Term.objects.get()
     assert term.milestones.count() == 1
@@ -165,7 +179,9 @@ def test_an_unknown_time_zone_is_refused(small_term):
 def test_a_canonical_page_keeps_what_it_does_not_carry(small_term):
     program = get_or_create_program("P")
     small_term.organizations[0].projects[0].number = 2009
-    small_term.organizations[0].projects[0].issue_url = "https://github.com/cncf/mentoring/issues/2009"
+    small_term.organizations[0].projects[
+        0
+    ].issue_url = "https://github.com/cncf/mentoring/issues/2009"
     small_term.organizations[0].projects[0].prerequisites = fm.Prerequisites(resume=True)
     import_term(small_term, program=program)
     canonical = make_term(source_kind="canonical")
@@ -174,7 +190,8 @@ def test_a_canonical_page_keeps_what_it_does_not_carry(small_term):
     dns = Project.objects.get(title="DNS caches")
     assert (dns.number, dns.skills) == (2009, "Go, Rust")
     assert dns.issue_url.endswith("/2009")
-    assert dns.prerequisites is not None and dns.prerequisites["resume"] is True
+    assert dns.prerequisites is not None
+    assert dns.prerequisites["resume"] is True
 
 
 def test_a_program_never_takes_a_reserved_url_word():

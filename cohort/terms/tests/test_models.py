@@ -28,7 +28,9 @@ def test_phase_at_follows_the_milestones_to_the_second(term):
         end=datetime(2024, 8, 14, 0, tzinfo=UTC),
         has_time=True,
     )
-    assert term.phase_at(datetime(2024, 8, 13, 23, 59, 59, tzinfo=UTC)) == "mentee applications open"
+    assert (
+        term.phase_at(datetime(2024, 8, 13, 23, 59, 59, tzinfo=UTC)) == "mentee applications open"
+    )
     assert term.phase_at(datetime(2024, 8, 14, 0, 0, 0, tzinfo=UTC)) == ""
     assert term.phase_at(datetime(2024, 7, 31, 6, 59, 59, tzinfo=UTC)) == ""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,8 +51,7 @@ class Command(BaseCommand):
             write_atomically(Path(options["output"]), text)
             self.stderr.write(f"Wrote {options['output']} ({len(data.projects())} projects).")
         else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            self.stdout.write(text, ending="")
 
 
 def find_term(label: str, program: str | None) -> Term:
