@@ -151,7 +151,8 @@ _PROJECT_FIELDS = (
 def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
     organizations = _OrganizationIndex(term.program)
     people = _PersonIndex(mentor for item in data.projects() for mentor in item.mentors)
-    stored = list(term.projects.prefetch_related("mentorships", "upstream_issues"))
+    stored = list(term.projects.all())
+    stored_children = _stored_children(term)
     by_number = {p.number: p for p in stored if p.number}
     by_url = {p.lfx_url: p for p in stored if p.lfx_url}
     by_title: dict[tuple[int, str], list[m.Project]] = defaultdict(list)
@@ -192,7 +193,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
             changed = [f for f, v in values.items() if getattr(project, f) != v]
             for field in changed:
                 setattr(project, field, values[field])
-            children_differ = _children(project) != _wanted_children(item)
+            children_differ = stored_children.get(project.pk, ([], [])) != _wanted_children(item)
             if changed:
                 to_update.append(project)
             if children_differ:
@@ -261,13 +262,18 @@ def _project_values(item: fm.Project, org: m.Organization, position: int) -> dic
     }
 
 
-def _children(project: m.Project) -> tuple[list[tuple[Any, ...]], list[str]]:
-    mentors = [
-        (ms.role, ms.name, ms.github, ms.email, ms.lfid, ms.contact, list(ms.flags))
-        for ms in sorted(project.mentorships.all(), key=lambda ms: ms.position)
-    ]
-    issues = [i.url for i in sorted(project.upstream_issues.all(), key=lambda i: i.position)]
-    return mentors, issues
+def _stored_children(term: Term) -> dict[int, tuple[list[tuple[Any, ...]], list[str]]]:
+    """Each stored project's mentors and upstream issues as plain tuples, in two queries."""
+    children: dict[int, tuple[list[tuple[Any, ...]], list[str]]] = defaultdict(lambda: ([], []))
+    mentors = m.Mentorship.objects.filter(project__term=term).order_by("project_id", "position")
+    for project_id, *values in mentors.values_list(
+        "project_id", "role", "name", "github", "email", "lfid", "contact", "flags"
+    ):
+        children[project_id][0].append((*values[:-1], list(values[-1])))
+    issues = m.UpstreamIssue.objects.filter(project__term=term).order_by("project_id", "position")
+    for project_id, url in issues.values_list("project_id", "url"):
+        children[project_id][1].append(url)
+    return dict(children)
 
 
 def _wanted_children(item: fm.Project) -> tuple[list[tuple[Any, ...]], list[str]]:

@@ -7,6 +7,7 @@ computed from the milestones, never stored.
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from datetime import datetime
 from typing import Any, ClassVar
@@ -20,8 +21,13 @@ from cohort.core.models import TimeStampedModel
 from cohort.terms.labels import parse_term_label
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # scans the disk; once per process
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise ValidationError(f"{value!r} is not an IANA time zone name such as Europe/Berlin.")
 
 
