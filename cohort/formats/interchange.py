@@ -254,7 +254,8 @@ def parse_utc(text: str) -> datetime:
 # --- writer ----------------------------------------------------------------------------------
 
 
-def _prerequisites(pre: Prerequisites | None) -> JsonObject | None:
+def prerequisites_to_dict(pre: Prerequisites | None) -> JsonObject | None:
+    """Prerequisites as Cohort JSON (also how the database stores them)."""
     if pre is None:
         return None
     return {
@@ -298,7 +299,7 @@ def _project(project: Project) -> JsonObject:
         "mentors": [_mentor(m) for m in project.mentors],
         "upstream_issues": list(project.upstream_issues),
         "lfx_url": project.lfx_url,
-        "prerequisites": _prerequisites(project.prerequisites),
+        "prerequisites": prerequisites_to_dict(project.prerequisites),
         "raw": project.raw,
     }
 

@@ -24,24 +24,8 @@ from cohort.projects import models as m
 from cohort.terms.models import Term
 
 
-def prerequisites_to_json(prereq: Prerequisites | None) -> dict[str, object] | None:
-    if prereq is None:
-        return None
-    return {
-        "resume": prereq.resume,
-        "cover_letter": prereq.cover_letter,
-        "school_enrollment": prereq.school_enrollment,
-        "participation_permission": prereq.participation_permission,
-        "coding_challenge": prereq.coding_challenge,
-        "coding_challenge_url": prereq.coding_challenge_url,
-        "custom_name": prereq.custom_name,
-        "custom_description": prereq.custom_description,
-        "custom_file_upload": prereq.custom_file_upload,
-        "has_custom": prereq.has_custom,
-    }
-
-
 def prerequisites_from_json(value: object) -> Prerequisites | None:
+    """The stored JSON (written by `prerequisites_to_dict`) back as plain data."""
     if not isinstance(value, dict):
         return None
     known = Prerequisites.__dataclass_fields__

@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person, User
 from cohort.formats import model as fm
+from cohort.formats.interchange import prerequisites_to_dict
 from cohort.projects import models as m
-from cohort.projects.interchange import prerequisites_to_json
 from cohort.terms.models import Milestone, Program, Term, validate_time_zone
 
 VALID_HANDLE_FLAGS = {fm.FLAG_HANDLE_INVALID, fm.FLAG_HANDLE_MISSING}
@@ -255,7 +255,7 @@ def _project_values(item: fm.Project, org: m.Organization, position: int) -> dic
         "technologies": item.technologies,
         "lfx_url": item.lfx_url,
         "issue_url": item.issue_url,
-        "prerequisites": prerequisites_to_json(item.prerequisites),
+        "prerequisites": prerequisites_to_dict(item.prerequisites),
         "raw": item.raw,
         "source_line": item.line,
         "search_text": "\n".join(s for s in search if s).casefold(),
