@@ -153,3 +153,27 @@ def test_the_cohort_console_script_wraps_manage_py(tmp_path):
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert "/nonexistent.md: cannot read" in bad.stderr
+
+
+def test_several_files_show_a_progress_bar_on_a_terminal(tmp_path):
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "DEBUG": "1",
+        "PATH": "/usr/bin:/bin",
+        "TTY_COMPATIBLE": "1",  # rich draws as on a terminal
+    }
+    script = Path(sys.executable).with_name("cohort")
+    subprocess.run([script, "migrate", "-v", "0"], check=True, env=env, timeout=120)
+    pages = [str(CORPUS / "2023-01-Mar-May-README.md"), str(REFERENCE)]
+    several = subprocess.run(
+        [script, "import-term", *pages], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert several.returncode == 0, several.stderr
+    assert "Reading" in several.stderr
+    assert "Importing" in several.stderr
+    assert "100%" in several.stderr
+    one = subprocess.run(
+        [script, "import-term", pages[0]], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert one.returncode == 0
+    assert "Reading" not in one.stderr
