@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()
         term = result.imported.term
-        self.stdout.write(f"Demo term: {term} — {result.imported.summary()}")
+        self.stdout.write(f"Demo program {term.program}: {result.imported.summary()}")
         self.stdout.write(f"  http://127.0.0.1:8000{term.get_absolute_url()}")
         if not result.users:
             self.stdout.write("Demo users are created only when DEBUG is on.")
