@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 
 from cohort.core.errors import DomainError
@@ -20,6 +21,8 @@ from cohort.terms.models import Milestone, Program, Term, validate_time_zone
 
 VALID_HANDLE_FLAGS = {fm.FLAG_HANDLE_INVALID, fm.FLAG_HANDLE_MISSING}
 NOT_IN_CANONICAL = ("number", "issue_url", "prerequisites")
+# Top-level URL words a program's slug must not take (cohort/web/urls.py, config/urls.py).
+RESERVED_SLUGS = frozenset({"admin", "api", "search", "static", "media", "accounts", "login"})
 
 
 @dataclass
@@ -45,7 +48,12 @@ class ImportResult:
 def get_or_create_program(name: str, *, actor: User | None = None) -> Program:
     program = Program.objects.filter(name__iexact=name).first()
     if program is None:
-        program = Program.objects.create(name=name, slug=_unique_slug(name, Program, {}))
+        program = Program.objects.create(
+            name=name,
+            slug=_unique_slug(
+                name, set(Program.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
+            ),
+        )
         AuditEvent.record(actor, "terms.program.created", program)
     return program
 
@@ -164,6 +172,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
     to_update: list[m.Project] = []
     children_changed: list[tuple[m.Project, fm.Project]] = []
 
+    now = timezone.now()
     position = 0
     for org_data in data.organizations:
         org = organizations.resolve(org_data)
@@ -177,7 +186,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
             ]
             project = next((c for c in candidates if c is not None and c.pk not in matched), None)
             if project is None:
-                project = m.Project(term=term, slug=_unique_slug(item.title, m.Project, slugs))
+                project = m.Project(term=term, slug=_unique_slug(item.title, slugs))
                 for field, value in values.items():
                     setattr(project, field, value)
                 to_create.append((project, item))
@@ -195,6 +204,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
                 setattr(project, field, values[field])
             children_differ = stored_children.get(project.pk, ([], [])) != _wanted_children(item)
             if changed:
+                project.updated_at = now  # bulk_update does not apply auto_now
                 to_update.append(project)
             if children_differ:
                 children_changed.append((project, item))
@@ -206,7 +216,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
     m.Project.objects.bulk_create([p for p, _ in to_create])
     if to_update:
         m.Project.objects.bulk_update(to_update, [*_PROJECT_FIELDS, "updated_at"])
-    refill = [(p, i) for p, i in to_create] + children_changed
+    refill = to_create + children_changed
     if children_changed:
         ids = [p.pk for p, _ in children_changed]
         m.Mentorship.objects.filter(project_id__in=ids).delete()
@@ -283,19 +293,13 @@ def _wanted_children(item: fm.Project) -> tuple[list[tuple[Any, ...]], list[str]
     return mentors, list(item.upstream_issues)
 
 
-# Top-level URL words a program's slug must not take (cohort/web/urls.py, config/urls.py).
-RESERVED_SLUGS = frozenset({"admin", "api", "search", "static", "media", "accounts", "login"})
-
-
-def _unique_slug(text: str, model: type[Any], taken: set[str] | dict[str, Any]) -> str:
+def _unique_slug(text: str, taken: set[str]) -> str:
+    """A slug of `text` not in `taken` (suffixed -2, -3, …); it is added to `taken`."""
     base = slugify(text)[:90].strip("-") or "item"
     slug, n = base, 2
-    while slug in taken or (
-        model is Program and (slug in RESERVED_SLUGS or Program.objects.filter(slug=slug).exists())
-    ):
+    while slug in taken:
         slug, n = f"{base}-{n}", n + 1
-    if isinstance(taken, set):
-        taken.add(slug)
+    taken.add(slug)
     return slug
 
 
@@ -320,7 +324,7 @@ class _OrganizationIndex:
             org = m.Organization.objects.create(
                 program=self.program,
                 name=data.name,
-                slug=_unique_slug(data.name, m.Organization, self.slugs),
+                slug=_unique_slug(data.name, self.slugs),
                 kind=data.kind,
                 cncf_slug=data.slug,
                 maturity=data.maturity,

@@ -72,6 +72,7 @@ def test_reimport_updates_in_place_and_keeps_ids(small_term):
     program = get_or_create_program("P")
     import_term(small_term, program=program)
     before = Project.objects.get(title="DNS caches").pk
+    stamp = Project.objects.get(pk=before).updated_at
     changed = make_term()
     changed.organizations[0].projects[0].skills = "Go, eBPF"
     changed.organizations[0].projects[0].mentors.pop()
@@ -79,6 +80,8 @@ def test_reimport_updates_in_place_and_keeps_ids(small_term):
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     dns = Project.objects.get(pk=before)
     assert dns.skills == "Go, eBPF"
+    assert dns.updated_at > stamp
+    assert Project.objects.get(title="Challenges").updated_at < dns.updated_at
     assert dns.mentorships.count() == 1
 
 
