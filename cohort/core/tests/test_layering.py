@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PURE = Path(__file__).resolve().parents[2] / "formats"
+COHORT = Path(__file__).resolve().parents[2]
+PURE = COHORT / "formats"
+# Pure modules that live in an app package: they may import the formats and their own package.
+PURE_MODULES = [COHORT / "proposals" / "rules.py"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -32,3 +35,19 @@ def test_formats_import_nothing_from_django_or_the_apps():
             offenders[str(path.relative_to(PURE))] = sorted(bad)
     assert offenders == {}
     assert len(list(PURE.glob("*.py"))) >= 5  # the check really looked at the package
+
+
+def test_pure_modules_import_nothing_from_django_or_other_apps():
+    offenders = {}
+    for path in PURE_MODULES:
+        own = "cohort." + path.parent.name
+        bad = {
+            name
+            for name in imported_modules(path)
+            if name.split(".")[0] == "django"
+            or (name.startswith("cohort.") and not name.startswith(("cohort.formats", own)))
+        }
+        if bad:
+            offenders[str(path.relative_to(COHORT))] = sorted(bad)
+    assert offenders == {}
+    assert all(path.is_file() for path in PURE_MODULES)

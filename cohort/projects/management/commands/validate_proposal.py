@@ -1,0 +1,82 @@
+"""cohort validate-proposal [--term "YYYY Term N"] [--program NAME] [--number N] FILE"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
+
+from cohort.core.errors import DomainError
+from cohort.formats.issueform import parse_issue_form
+from cohort.projects.proposal_context import open_proposals_for, project_slug
+from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
+from cohort.terms.labels import parse_term_label
+
+DEFAULT_PROGRAM = "CNCF LFX Mentorship"
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate a CNCF proposal issue body (GitHub issue-form markdown) with the CNCF rules. "
+        "Prints the errors, warnings and passed checks as JSON; exit code 1 when there are "
+        "errors, 2 when the file cannot be read."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", metavar="FILE", help='the issue body; "-" reads stdin')
+        parser.add_argument(
+            "--term",
+            metavar='"YYYY Term N"',
+            help="the term to count quota and duplicates in (default: the form's Term)",
+        )
+        parser.add_argument("--program", default=DEFAULT_PROGRAM, help="program name")
+        parser.add_argument(
+            "--number", type=int, help="this proposal's number, left out of the other proposals"
+        )
+
+    def _fail(self, message: str) -> NoReturn:
+        self.stderr.write(message)
+        sys.exit(2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name: str = options["file"]
+        source = "<stdin>" if name == "-" else name
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as exc:
+            self._fail(f"{source}: cannot read: {exc.strerror or exc}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self._fail(f"{source}: not UTF-8 text (byte {exc.start})")
+
+        if options["term"] is not None:
+            try:
+                parse_term_label(options["term"])
+            except DomainError as exc:
+                self._fail(f"--term: {exc}")
+
+        form = parse_issue_form(text, source=source)
+        project = form.project
+        term_label: str = options["term"] or form.term
+        others: list[OtherProposal] = []
+        slug, scan_error = "", None
+        try:
+            if project and term_label:
+                try:
+                    others = open_proposals_for(
+                        options["program"], term_label, project, exclude_number=options["number"]
+                    )
+                except DomainError:
+                    others = []  # the form's own Term is not a term label: nothing to count
+            slug = project_slug(options["program"], project)
+        except DatabaseError as exc:  # e.g. a database without migrations: rule #28w
+            scan_error = str(exc)
+        quota = quota_for(project, slug=slug)
+        result = validate_proposal(form, others=others, quota=quota, scan_error=scan_error)
+        self.stdout.write(result.to_json(), ending="")
+        if not result.ok:
+            sys.exit(1)
