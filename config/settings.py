@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cohort.core",
     "cohort.terms",
     "cohort.projects",
+    "cohort.proposals",
     "cohort.web",
 ]
 

@@ -30,6 +30,8 @@ class Organization(TimeStampedModel):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PROJECT)
     cncf_slug = models.CharField(max_length=100, blank=True)  # projects.yml slug
     maturity = models.CharField(max_length=20, blank=True)  # graduated | incubating | sandbox
+    # False makes the delegates (and program admins) the only approvers, as for Kubernetes.
+    maintainers_can_approve = models.BooleanField(default=True)
 
     class Meta:
         ordering: ClassVar[list[Any]] = [Lower("name")]
@@ -63,16 +65,24 @@ class OrganizationAlias(models.Model):
 
 
 class OrganizationMaintainer(TimeStampedModel):
-    """A user who approves an organization's proposals."""
+    """A user who approves an organization's proposals: a maintainer or a named delegate."""
+
+    class Kind(models.TextChoices):
+        MAINTAINER = "maintainer", "Maintainer"
+        DELEGATE = "delegate", "Delegate approver"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="maintainers"
     )
     user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="maintainerships")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.MAINTAINER)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["organization", "user"], name="maintainer_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["maintainer", "delegate"]), name="maintainer_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,13 +105,15 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 class Project(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PROPOSED = "proposed", "Proposed"
+        SUBMITTED = "submitted", "Submitted"
+        PROPOSED = "proposed", "Proposed idea"  # imported from a project-ideas page
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
         REJECTED = "rejected", "Rejected"
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        Status.DRAFT: frozenset({Status.PROPOSED, Status.WITHDRAWN}),
+        Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+        Status.SUBMITTED: frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN}),
         Status.PROPOSED: frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN}),
         Status.PUBLISHED: frozenset({Status.WITHDRAWN}),
         Status.WITHDRAWN: frozenset(),
@@ -127,7 +139,10 @@ class Project(TimeStampedModel):
     lfx_url = models.URLField(max_length=300, blank=True)
     issue_url = models.URLField(max_length=300, blank=True)
     prerequisites = models.JSONField(null=True, blank=True)
-    raw = models.TextField(blank=True)  # the entry's original text, verbatim
+    raw = models.TextField(blank=True)  # the entry's original text; a proposal's issue-form body
+    proposer = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
     source_line = models.PositiveIntegerField(default=0)
     search_text = models.TextField(blank=True, editable=False)  # lowercased, for search
 
@@ -141,7 +156,16 @@ class Project(TimeStampedModel):
                 fields=["term", "number"], name="project_number_unique", condition=Q(number__gt=0)
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "proposed", "published", "withdrawn", "rejected"]),
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "proposed",
+                        "published",
+                        "withdrawn",
+                        "rejected",
+                    ]
+                ),
                 name="project_status_valid",
             ),
         ]

@@ -11,7 +11,7 @@ from cohort.projects.models import Organization, Project
 from cohort.proposals.rules import OtherProposal
 from cohort.terms.models import Term
 
-OPEN_STATUSES = (Project.Status.PROPOSED, Project.Status.PUBLISHED)
+OPEN_STATUSES = (Project.Status.SUBMITTED, Project.Status.PROPOSED, Project.Status.PUBLISHED)
 
 
 def _organizations(program_name: str, project_name: str) -> list[Organization]:

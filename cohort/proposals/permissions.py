@@ -1,0 +1,57 @@
+"""Who may decide on a proposal (cncf-process.md §3.2, in Cohort's roles)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cohort.projects.models import Organization, OrganizationMaintainer
+from cohort.terms.models import Program, ProgramMembership
+
+
+def is_program_admin(user: Any, program: Program) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        bool(user.is_superuser)
+        or ProgramMembership.objects.filter(
+            program=program, user=user, role=ProgramMembership.Role.ADMIN
+        ).exists()
+    )
+
+
+def maintainer_kind(user: Any, organization: Organization) -> str:
+    """ "maintainer", "delegate" or "" for `user` on `organization`."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    row = OrganizationMaintainer.objects.filter(organization=organization, user=user).first()
+    return row.kind if row else ""
+
+
+def approver_source(user: Any, organization: Organization) -> str:
+    """Why `user` may give the maintainer approval, or "" when they may not.
+
+    Maintainers count unless the organization reserves approval to its delegates
+    (`maintainers_can_approve=False`, as Kubernetes does); delegates and program admins
+    always count.
+    """
+    kind = maintainer_kind(user, organization)
+    if kind == OrganizationMaintainer.Kind.DELEGATE:
+        return "delegate"
+    if kind == OrganizationMaintainer.Kind.MAINTAINER and organization.maintainers_can_approve:
+        return "maintainer"
+    if is_program_admin(user, organization.program):
+        return "program admin"
+    return ""
+
+
+def proposer_is_maintainer(user: Any, organization: Organization) -> bool:
+    """A proposer's own maintainer status approves their proposal (delegates' does not)."""
+    return (
+        maintainer_kind(user, organization) == OrganizationMaintainer.Kind.MAINTAINER
+        and organization.maintainers_can_approve
+    )
+
+
+def github_handle(user: Any) -> str:
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    return person.github if person is not None else ""

@@ -1,0 +1,416 @@
+"""The proposal workflow (cncf-process.md §1–§3): every write goes through these functions.
+
+A proposal is a `Project` whose `raw` text is its issue-form body, exactly as submitted, so
+validation and the material-edit check read what the proposer wrote. The catalog fields are
+derived from that body. Approvals and confirmations are immutable `ProposalEvent`s, and the
+gates are derived from them (`cohort.proposals.gates`), never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cohort.core.errors import DomainError
+from cohort.core.models import AuditEvent, Person
+from cohort.core.workflow import transition
+from cohort.formats import issueform
+from cohort.formats.issueform import IssueForm, issue_form_body, parse_issue_form
+from cohort.formats.lfx import term_dropdown_label
+from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
+from cohort.projects.proposal_context import open_proposals_for
+from cohort.proposals import gates, permissions
+from cohort.proposals.models import ProposalEvent
+from cohort.proposals.rules import (
+    ValidationResult,
+    lfx_title,
+    quota_for,
+    unwrap_email,
+    validate_proposal,
+)
+from cohort.terms.models import Term
+
+LFX_URL = re.compile(
+    r"^https://mentorship\.lfx\.linuxfoundation\.org/project/"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+EDITABLE = (Project.Status.DRAFT, Project.Status.SUBMITTED, Project.Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the board and the proposal page show about a proposal's state."""
+
+    validation: ValidationResult
+    gates: gates.Gates
+    column: str
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def proposal_form(project: Project) -> IssueForm:
+    return parse_issue_form(project.raw, source=f"proposal #{project.number}")
+
+
+def validate(project: Project) -> ValidationResult:
+    form = proposal_form(project)
+    term = project.term
+    others = open_proposals_for(
+        term.program.name, term.label, form.project, exclude_number=project.number
+    )
+    quota = quota_for(form.project, slug=project.organization.cncf_slug)
+    return validate_proposal(form, others=others, quota=quota)
+
+
+def review(project: Project) -> Review:
+    validation = validate(project)
+    events = [e.as_gate_event() for e in project.events.order_by("id")]
+    proposer = project.proposer
+    derived = gates.derive_gates(
+        events,
+        roster=[m.github for m in project.mentorships.order_by("position") if m.github],
+        validation_passed=validation.ok,
+        proposer_handle=permissions.github_handle(proposer),
+        proposer_is_maintainer=proposer is not None
+        and permissions.proposer_is_maintainer(proposer, project.organization),
+    )
+    is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
+    return Review(validation, derived, gates.board_column(derived, events, is_open=is_open))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_proposal(term: Term, form: IssueForm, *, actor: Any) -> Project:
+    """A draft proposal from an issue-form body, with the term's next stable number.
+
+    The number takes the place of the CNCF's GitHub issue number: it never changes and is
+    never reused within the term. The term row is locked while the number is chosen.
+    """
+    Term.objects.select_for_update().get(pk=term.pk)
+    organization = _organization(term, form.project)
+    latest = Project.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
+    project = Project(
+        term=term,
+        organization=organization,
+        number=latest + 1,
+        status=Project.Status.DRAFT,
+        proposer=actor if getattr(actor, "pk", None) else None,
+        position=Project.objects.filter(term=term).count(),
+    )
+    _apply_form(project, form, term)
+    project.slug = _free_slug(term, project.title, project.number)
+    project.save()
+    _replace_children(project, form)
+    AuditEvent.record(actor, "proposals.proposal.created", project)
+    return project
+
+
+@transaction.atomic
+def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
+    """Save a new body; returns whether the change was material (§3.5).
+
+    A material change to a submitted or published proposal is recorded as an event, which
+    clears the maintainer and admin approvals given before it. Mentor confirmations stay.
+    """
+    project = _locked(project)
+    if project.status not in EDITABLE:
+        raise DomainError(f"A {project.get_status_display().lower()} proposal cannot be edited.")
+    if form.project.strip().casefold() != project.organization.name.casefold():
+        project.organization = _organization(project.term, form.project)
+    material = gates.is_material_change(proposal_form(project), form)
+    _apply_form(project, form, project.term)
+    project.save()
+    _replace_children(project, form)
+    if material and project.status != Project.Status.DRAFT:
+        ProposalEvent.objects.create(project=project, kind=gates.EDITED, actor=_user(actor))
+    AuditEvent.record(actor, "proposals.proposal.edited", project, data={"material": material})
+    return material
+
+
+@transaction.atomic
+def submit_proposal(project: Project, *, actor: Any, now: datetime | None = None) -> Project:
+    now = now or timezone.now()
+    deadline = project.term.milestones.filter(key="proposals_open").values_list("end", flat=True)
+    closes = deadline.first()
+    if closes is not None and now >= closes:
+        raise DomainError("The proposal deadline for this term has passed.")
+    transition(project, to=Project.Status.SUBMITTED, actor=actor)
+    ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=_user(actor))
+    return project
+
+
+@transaction.atomic
+def approve_proposal(project: Project, *, actor: Any) -> ProposalEvent:
+    """The maintainer approval (§3.2 `/approve`)."""
+    project = _locked(project)
+    _require_open(project)
+    state = review(project)
+    if not state.validation.ok:
+        raise DomainError("This proposal must pass validation before it can be approved.")
+    source = permissions.approver_source(actor, project.organization)
+    if not source:
+        raise DomainError(
+            f"You are not authorized to approve proposals for {project.organization.name}."
+        )
+    if state.gates.maintainer_approved:
+        raise DomainError("This proposal has already been approved by a maintainer.")
+    event = ProposalEvent.objects.create(
+        project=project,
+        kind=gates.MAINTAINER_APPROVED,
+        actor=_user(actor),
+        data={"source": source},
+    )
+    AuditEvent.record(
+        actor, "proposals.proposal.maintainer_approved", project, data={"source": source}
+    )
+    return event
+
+
+@transaction.atomic
+def confirm_mentorship(project: Project, *, actor: Any, handle: str = "") -> ProposalEvent | None:
+    """A listed mentor confirms their own slot; a program admin may confirm for a mentor.
+
+    Confirming twice changes nothing (returns None).
+    """
+    project = _locked(project)
+    _require_open(project)
+    state = review(project)
+    if not state.validation.ok:
+        raise DomainError("This proposal must pass validation before mentors can confirm.")
+    roster = [m.github for m in project.mentorships.order_by("position") if m.github]
+    mentors = ", ".join(f"@{h}" for h in roster)
+    own = permissions.github_handle(actor)
+    target = handle.removeprefix("@") or own
+    is_admin = permissions.is_program_admin(actor, project.term.program)
+    if target.casefold() != own.casefold() and not is_admin:
+        raise DomainError(
+            "Only program admins can confirm on behalf of another mentor. "
+            "To confirm your own participation, confirm without naming a mentor."
+        )
+    listed = next((h for h in roster if h.casefold() == target.casefold()), None)
+    if not target or listed is None:
+        who = f"@{target}" if target else "You"
+        raise DomainError(
+            f"{who} is not a listed mentor on this proposal. Current mentors: {mentors}"
+        )
+    if listed in state.gates.confirmed:
+        return None
+    event = ProposalEvent.objects.create(
+        project=project, kind=gates.MENTOR_CONFIRMED, actor=_user(actor), handle=listed
+    )
+    AuditEvent.record(
+        actor, "proposals.proposal.mentor_confirmed", project, data={"handle": listed}
+    )
+    return event
+
+
+@transaction.atomic
+def approve_proposal_as_admin(project: Project, *, actor: Any) -> ProposalEvent:
+    """The program admin's final approval (§3.2 `/cncf-approve`)."""
+    project = _locked(project)
+    _require_open(project)
+    if not permissions.is_program_admin(actor, project.term.program):
+        raise DomainError("Only program admins can give the final approval.")
+    state = review(project)
+    if state.gates.admin_approved:
+        raise DomainError("This proposal has already been approved by an admin.")
+    if not state.validation.ok:
+        raise DomainError("Cannot approve: this proposal is not currently passing validation.")
+    missing = [
+        name
+        for name, held in (
+            ("maintainer approval", state.gates.maintainer_approved),
+            ("mentor confirmation", state.gates.mentors_confirmed),
+        )
+        if not held
+    ]
+    if missing:
+        raise DomainError(f"Cannot approve: still missing {' and '.join(missing)}.")
+    event = ProposalEvent.objects.create(
+        project=project, kind=gates.ADMIN_APPROVED, actor=_user(actor)
+    )
+    AuditEvent.record(actor, "proposals.proposal.admin_approved", project)
+    return event
+
+
+@transaction.atomic
+def withdraw_proposal(project: Project, *, actor: Any, note: str = "") -> Project:
+    """The proposer, a listed mentor or a program admin withdraws the proposal."""
+    project = _locked(project)
+    handle = permissions.github_handle(actor).casefold()
+    allowed = (
+        (project.proposer_id is not None and project.proposer_id == getattr(actor, "pk", None))
+        or (handle and project.mentorships.filter(github__iexact=handle).exists())
+        or permissions.is_program_admin(actor, project.term.program)
+    )
+    if not allowed:
+        raise DomainError("Only the proposer, a listed mentor or a program admin can withdraw it.")
+    transition(project, to=Project.Status.WITHDRAWN, actor=actor, note=note)
+    ProposalEvent.objects.create(
+        project=project, kind=gates.WITHDRAWN, actor=_user(actor), note=note
+    )
+    return project
+
+
+@transaction.atomic
+def reject_proposal(project: Project, *, actor: Any, note: str = "") -> Project:
+    project = _locked(project)
+    if not permissions.is_program_admin(actor, project.term.program):
+        raise DomainError("Only program admins can reject a proposal.")
+    transition(project, to=Project.Status.REJECTED, actor=actor, note=note)
+    ProposalEvent.objects.create(
+        project=project, kind=gates.REJECTED, actor=_user(actor), note=note
+    )
+    return project
+
+
+@transaction.atomic
+def publish_proposals(term: Term, *, actor: Any) -> list[Project]:
+    """Publish every submitted proposal of the term that holds the admin approval."""
+    if not permissions.is_program_admin(actor, term.program):
+        raise DomainError("Only program admins can publish the catalog.")
+    published = []
+    for project in Project.objects.filter(term=term, status=Project.Status.SUBMITTED).order_by(
+        "number"
+    ):
+        if review(project).gates.admin_approved:
+            transition(project, to=Project.Status.PUBLISHED, actor=actor)
+            ProposalEvent.objects.create(project=project, kind=gates.PUBLISHED, actor=_user(actor))
+            published.append(project)
+    return published
+
+
+@transaction.atomic
+def record_lfx_url(project: Project, url: str, *, actor: Any) -> Project:
+    """An admin records the program's LFX URL once it is published (§3.2 `/lfx-url`)."""
+    project = _locked(project)
+    if not permissions.is_program_admin(actor, project.term.program):
+        raise DomainError("Only program admins can record LFX URLs.")
+    if project.status != Project.Status.PUBLISHED:
+        raise DomainError("Publish the proposal before recording its LFX URL.")
+    url = url.strip()
+    if not LFX_URL.match(url):
+        raise DomainError(
+            "That isn't an LFX Mentorship program URL. Expected "
+            "`https://mentorship.lfx.linuxfoundation.org/project/<id>`."
+        )
+    project.lfx_url = url
+    project.save(update_fields=["lfx_url", "updated_at"])
+    ProposalEvent.objects.create(
+        project=project, kind=gates.LFX_URL_RECORDED, actor=_user(actor), data={"url": url}
+    )
+    AuditEvent.record(actor, "proposals.proposal.lfx_url_recorded", project, data={"url": url})
+    return project
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _locked(project: Project) -> Project:
+    """The project row, locked for the rest of the transaction (serialises decisions)."""
+    return (
+        Project.objects.select_for_update()
+        .select_related("term__program", "organization")
+        .get(pk=project.pk)
+    )
+
+
+def _require_open(project: Project) -> None:
+    if project.status in (Project.Status.WITHDRAWN, Project.Status.REJECTED, Project.Status.DRAFT):
+        raise DomainError(f"This proposal is {project.get_status_display().lower()}.")
+
+
+def _organization(term: Term, name: str) -> Organization:
+    name = name.strip()
+    found = (
+        Organization.objects.filter(program=term.program)
+        .filter(Q(name__iexact=name) | Q(aliases__name__iexact=name))
+        .first()
+    )
+    if not name or found is None:
+        raise DomainError(f'"{name}" is not an organization of {term.program.name}.')
+    return found
+
+
+def _free_slug(term: Term, title: str, number: int | None) -> str:
+    base = slugify(title)[:90].strip("-") or "proposal"
+    taken = set(Project.objects.filter(term=term).values_list("slug", flat=True))
+    return base if base not in taken else f"{base}-{number}"
+
+
+def _mentor_lines(form: IssueForm) -> list[list[str]]:
+    rows = []
+    for line in form.mentors.splitlines():
+        if line.strip():
+            rows.append([field.strip() for field in line.split("|")])
+    return rows
+
+
+def _apply_form(project: Project, form: IssueForm, term: Term) -> None:
+    """Set the catalog fields from the form; the body itself becomes `raw`."""
+    label = term_dropdown_label(term.year, term.number)
+    canonical = IssueForm({**form.sections, issueform.LABEL_TERM: form.term or label})
+    project.raw = issue_form_body(canonical)
+    project.title = form.program_name
+    project.lfx_title = lfx_title(project.organization.name, form.program_name, label)
+    project.description = form.description
+    project.technologies = form.technologies
+    project.skills = form.technologies if form.skills_same else form.skills
+    checked = form.prerequisites
+    project.prerequisites = {
+        "resume": issueform.PREREQUISITE_RESUME in checked,
+        "cover_letter": issueform.PREREQUISITE_COVER_LETTER in checked,
+        "school_enrollment": issueform.PREREQUISITE_SCHOOL in checked,
+        "participation_permission": issueform.PREREQUISITE_PERMISSION in checked,
+        "coding_challenge": issueform.PREREQUISITE_CODING_CHALLENGE in checked,
+        "coding_challenge_url": form.coding_challenge_url or None,
+        "custom_name": form.custom_name or None,
+        "custom_description": form.custom_description or None,
+        "custom_file_upload": form.custom_file_upload,
+        "has_custom": form.custom_checked,
+    }
+    words = [project.title, project.lfx_title, project.organization.name, project.skills]
+    words += [project.technologies, project.description]
+    words += [" ".join(row[:2]) for row in _mentor_lines(form)]
+    project.search_text = "\n".join(w for w in words if w).casefold()
+
+
+def _replace_children(project: Project, form: IssueForm) -> None:
+    project.mentorships.all().delete()
+    project.upstream_issues.all().delete()
+    mentors = []
+    for i, row in enumerate(_mentor_lines(form)):
+        name = row[0] if row else ""
+        github = row[1].removeprefix("@") if len(row) > 1 else ""
+        email = unwrap_email(row[2]) if len(row) > 2 else ""
+        lfid = row[3] if len(row) > 3 else ""
+        person = Person.objects.filter(github__iexact=github).first() if github else None
+        mentors.append(
+            Mentorship(
+                project=project,
+                person=person,
+                position=i,
+                role=Mentorship.Role.PRIMARY if i == 0 else Mentorship.Role.CO_MENTOR,
+                name=name,
+                github=github[:200],
+                email=email[:254],
+                lfid=lfid[:100],
+            )
+        )
+    Mentorship.objects.bulk_create(mentors)
+    if form.upstream_issue_url:
+        UpstreamIssue.objects.create(project=project, position=0, url=form.upstream_issue_url)
