@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "cohort.projects",
     "cohort.proposals",
     "cohort.web",
+    # After the cohort apps, so cohort/core/templates overrides allauth's templates.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
 ]
 
 MIDDLEWARE = [
@@ -51,13 +56,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
 
 TEMPLATES = [
     {
@@ -216,6 +223,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Accounts (django-allauth): local username + password, and GitHub when configured.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "cohort.core.accounts.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "cohort.core.accounts.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+# E-mail is for contact only: nothing logs in or links a Person by it, so it is not verified.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+COHORT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", True)
+# allauth's own limits, counted in the cache (per process unless CACHES is shared):
+# 30 logins a minute per IP; 10 failed logins a minute per IP and 5 per username in
+# 5 minutes (then that username is locked for the rest of the window); 10 sign-ups an
+# hour per IP.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/h/ip",
+}
+# Behind the proxy, count per client (the proxy's X-Forwarded-For), not per proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
+
+
+def github_provider(client_id: str, secret: str) -> dict[str, Any]:
+    """allauth's GitHub provider; it has an app (and so shows up) only when both are set."""
+    if not (client_id and secret):
+        return {}
+    return {"APPS": [{"client_id": client_id, "secret": secret, "key": ""}]}
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "github": github_provider(env_str("GITHUB_CLIENT_ID"), env_str("GITHUB_SECRET"))
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join a GitHub login to a local account by e-mail
 
 # Demo users (admin, maintainer, mentor, mentee1…3 with password "demo") exist only with DEBUG.
 COHORT_DEMO_USERS = DEBUG

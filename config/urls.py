@@ -9,6 +9,7 @@ from config.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("cohort.web.urls")),
 ]

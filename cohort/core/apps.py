@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
     name = "cohort.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from cohort.core import accounts  # noqa: F401  (connects the allauth login receiver)

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if not result.users:
             self.stdout.write("Demo users are created only when DEBUG is on.")
             return
-        self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”), log in at /admin/login/:")
+        login = "http://127.0.0.1:8000/accounts/login/"
+        self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”); log in at {login}")
         for user in result.users:
             self.stdout.write(f"  {user.username:<11} {user.role}")
