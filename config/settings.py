@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cohort.terms",
     "cohort.projects",
     "cohort.proposals",
+    "cohort.notifications",
     "cohort.web",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",

@@ -1,0 +1,53 @@
+"""The one place that sends e-mail (spec/style.md B8).
+
+Each e-mail is a template folder, `templates/emails/<name>/`, holding `subject.txt` (one
+line), `body.txt` and `body.html`. The text parts switch autoescaping off themselves with
+`{% autoescape off %}`; the HTML part is autoescaped, so names, titles and notes that users
+wrote are shown as text, never as markup (user Markdown is never rendered into e-mail).
+Every context gets `site_url` (settings.SITE_URL without a trailing slash) for links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def site_url() -> str:
+    return str(settings.SITE_URL).rstrip("/")
+
+
+def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
+    """The three parts of e-mail `name`, rendered with `context` (plus `site_url`)."""
+    context = {"site_url": site_url(), **context}
+    folder = f"emails/{name}"
+    subject = render_to_string(f"{folder}/subject.txt", context)
+    return RenderedEmail(
+        subject=" ".join(subject.split()),  # one line: a header cannot hold a newline
+        text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
+        html=render_to_string(f"{folder}/body.html", context),
+    )
+
+
+def send_email(name: str, to: str, context: dict[str, Any]) -> None:
+    """Render e-mail `name` and send it to one address as text with an HTML alternative.
+
+    Errors from the mail backend propagate, so the caller can record them and retry.
+    """
+    rendered = render_email(name, context)
+    message = EmailMultiAlternatives(
+        rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [to]
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    message.send()
