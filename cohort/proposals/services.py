@@ -24,9 +24,11 @@ from cohort.core.workflow import transition
 from cohort.formats import issueform
 from cohort.formats.issueform import IssueForm, issue_form_body, parse_issue_form
 from cohort.formats.lfx import term_dropdown_label
+from cohort.notifications.tasks import enqueue_proposal_notification
 from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
 from cohort.projects.proposal_context import open_proposals_for
 from cohort.proposals import gates, permissions
+from cohort.proposals.exports import snapshot_project
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.rules import (
     ValidationResult,
@@ -132,7 +134,8 @@ def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
     project.save()
     _replace_children(project, form)
     if material and project.status != Project.Status.DRAFT:
-        ProposalEvent.objects.create(project=project, kind=gates.EDITED, actor=_user(actor))
+        edit = ProposalEvent.objects.create(project=project, kind=gates.EDITED, actor=_user(actor))
+        enqueue_proposal_notification(edit)
     AuditEvent.record(actor, "proposals.proposal.edited", project, data={"material": material})
     return material
 
@@ -145,7 +148,8 @@ def submit_proposal(project: Project, *, actor: Any, now: datetime | None = None
     if closes is not None and now >= closes:
         raise DomainError("The proposal deadline for this term has passed.")
     transition(project, to=Project.Status.SUBMITTED, actor=actor)
-    ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=_user(actor))
+    event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=_user(actor))
+    enqueue_proposal_notification(event)
     return project
 
 
@@ -173,6 +177,7 @@ def approve_proposal(project: Project, *, actor: Any) -> ProposalEvent:
     AuditEvent.record(
         actor, "proposals.proposal.maintainer_approved", project, data={"source": source}
     )
+    enqueue_proposal_notification(event)
     return event
 
 
@@ -211,6 +216,7 @@ def confirm_mentorship(project: Project, *, actor: Any, handle: str = "") -> Pro
     AuditEvent.record(
         actor, "proposals.proposal.mentor_confirmed", project, data={"handle": listed}
     )
+    enqueue_proposal_notification(event)
     return event
 
 
@@ -237,9 +243,14 @@ def approve_proposal_as_admin(project: Project, *, actor: Any) -> ProposalEvent:
     if missing:
         raise DomainError(f"Cannot approve: still missing {' and '.join(missing)}.")
     event = ProposalEvent.objects.create(
-        project=project, kind=gates.ADMIN_APPROVED, actor=_user(actor)
+        project=project,
+        kind=gates.ADMIN_APPROVED,
+        actor=_user(actor),
+        # The record the CNCF export keeps, frozen, if a later edit clears this approval.
+        data={"snapshot": snapshot_project(project)},
     )
     AuditEvent.record(actor, "proposals.proposal.admin_approved", project)
+    enqueue_proposal_notification(event)
     return event
 
 
@@ -256,9 +267,10 @@ def withdraw_proposal(project: Project, *, actor: Any, note: str = "") -> Projec
     if not allowed:
         raise DomainError("Only the proposer, a listed mentor or a program admin can withdraw it.")
     transition(project, to=Project.Status.WITHDRAWN, actor=actor, note=note)
-    ProposalEvent.objects.create(
+    event = ProposalEvent.objects.create(
         project=project, kind=gates.WITHDRAWN, actor=_user(actor), note=note
     )
+    enqueue_proposal_notification(event)
     return project
 
 
@@ -268,9 +280,10 @@ def reject_proposal(project: Project, *, actor: Any, note: str = "") -> Project:
     if not permissions.is_program_admin(actor, project.term.program):
         raise DomainError("Only program admins can reject a proposal.")
     transition(project, to=Project.Status.REJECTED, actor=actor, note=note)
-    ProposalEvent.objects.create(
+    event = ProposalEvent.objects.create(
         project=project, kind=gates.REJECTED, actor=_user(actor), note=note
     )
+    enqueue_proposal_notification(event)
     return project
 
 
@@ -285,7 +298,10 @@ def publish_proposals(term: Term, *, actor: Any) -> list[Project]:
     ):
         if review(project).gates.admin_approved:
             transition(project, to=Project.Status.PUBLISHED, actor=actor)
-            ProposalEvent.objects.create(project=project, kind=gates.PUBLISHED, actor=_user(actor))
+            event = ProposalEvent.objects.create(
+                project=project, kind=gates.PUBLISHED, actor=_user(actor)
+            )
+            enqueue_proposal_notification(event)
             published.append(project)
     return published
 

@@ -16,7 +16,7 @@ from cohort.formats.interchange import term_to_json
 from cohort.formats.lfx import render_lfx_csv, render_lfx_json, render_lfx_readme
 from cohort.formats.model import TermData
 from cohort.projects.interchange import term_data
-from cohort.projects.models import Project
+from cohort.proposals.exports import export_view
 from cohort.terms.models import Term
 
 WRITERS = {
@@ -26,7 +26,9 @@ WRITERS = {
     "lfx-csv": render_lfx_csv,
     "lfx-readme": render_lfx_readme,
 }
-# The CNCF files describe the published catalog only; Cohort's own formats carry everything.
+# The CNCF files describe the published catalog only, sticky as the CNCF export is (a program
+# keeps its exported record until it is approved again: `export_view`); Cohort's own formats
+# carry everything.
 PUBLISHED_ONLY = {"lfx-json", "lfx-csv", "lfx-readme"}
 
 
@@ -42,8 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         term = find_term(options["term"], options["program"])
         fmt: str = options["format"]
-        statuses = (Project.Status.PUBLISHED,) if fmt in PUBLISHED_ONLY else None
-        data: TermData = term_data(term, statuses=statuses)
+        data: TermData = export_view(term) if fmt in PUBLISHED_ONLY else term_data(term)
         if fmt == "lfx-json" and not data.generated:
             data.generated = datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
         text = WRITERS[fmt](data)
