@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("proposals/", include("cohort.proposals.urls")),
     path("", include("cohort.web.urls")),
 ]

@@ -1,0 +1,499 @@
+"""The proposal workspace pages: my proposals, the proposal form, its page, the admin board.
+
+Thin function views (spec/style.md B7): access → form → service → render or redirect. GET
+never writes; every write is a POST view that calls one service and redirects, with the
+service's `DomainError` shown as an error message. A missing proposal and one the user may
+not see give the same 404 (`access_proposal`). Status, gates and board column come from
+`services.review()`; nothing here stores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cohort.core.errors import DomainError
+from cohort.core.permissions import Perm
+from cohort.formats.issueform import LABEL_TERM, IssueForm, js_trim
+from cohort.formats.lfx import term_dropdown_label, term_token
+from cohort.projects.models import Organization, Project
+from cohort.proposals import services
+from cohort.proposals.access import (
+    access_proposal,
+    access_term_board,
+    has_perm,
+    proposals_visible_to,
+)
+from cohort.proposals.forms import (
+    ConfirmForm,
+    IssueBodyForm,
+    LfxUrlForm,
+    NoteForm,
+    ProposalForm,
+    text_length,
+)
+from cohort.proposals.gates import BOARD_COLUMNS
+from cohort.proposals.models import ProposalEvent
+from cohort.proposals.permissions import github_handle
+from cohort.proposals.rules import (
+    CUSTOM_DESCRIPTION_MAX,
+    CUSTOM_NAME_MAX,
+    DESCRIPTION_MAX,
+    LFX_TITLE_MAX,
+    TITLE_FIXED_CHARS,
+    lfx_title,
+    program_name_budget,
+)
+from cohort.terms.models import Term
+from cohort.web.templatetags.cohort_web import format_instant
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _accepts_proposals(term: Term, now: datetime) -> bool:
+    """Whether the term's proposal phase has not closed (its `proposals_open` milestone)."""
+    for milestone in term.milestones.all():
+        if milestone.key == "proposals_open":
+            return milestone.end is None or now < milestone.end
+    return False
+
+
+def _term_label(term: Term) -> str:
+    """The term as the issue form names it: "2026 Term 3 (Sep-Nov)"."""
+    return term_dropdown_label(term.year, term.number)
+
+
+def _open_term(term_pk: int) -> Term:
+    """A term that takes new proposals now; else 404, like any missing page."""
+    term = Term.objects.select_related("program").filter(pk=term_pk).first()
+    if term is None or not _accepts_proposals(term, timezone.now()):
+        raise Http404("No such term.")
+    return term
+
+
+def _live_counts(form: ProposalForm, term: Term) -> dict[str, Any]:
+    """The LFX title and the characters left, as the server computes them.
+
+    The same numbers `static/js/proposal_form.js` keeps up to date as the user types; without
+    JavaScript these are what the page shows (for the values last submitted).
+    """
+    label = _term_label(term)
+    names = {str(org.pk): org.name for org in Organization.objects.filter(program=term.program)}
+    project = names.get(str(form["project"].value() or ""), "")
+    name = str(form["program_name"].value() or "")
+    title = lfx_title(project, js_trim(name), label) if project else ""
+    budget = program_name_budget(project, label) if project else None
+    return {
+        "term_label": label,
+        "term_token": term_token(label),
+        "title_max": LFX_TITLE_MAX,
+        "title_fixed": TITLE_FIXED_CHARS,
+        "description_max": DESCRIPTION_MAX,
+        "custom_name_max": CUSTOM_NAME_MAX,
+        "custom_description_max": CUSTOM_DESCRIPTION_MAX,
+        "lfx_title": title,
+        "lfx_title_length": text_length(title),
+        "name_left": None if budget is None else budget - text_length(name),
+        "description_left": DESCRIPTION_MAX - text_length(str(form["description"].value() or "")),
+        "custom_name_left": CUSTOM_NAME_MAX - text_length(str(form["custom_name"].value() or "")),
+        "custom_description_left": CUSTOM_DESCRIPTION_MAX
+        - text_length(str(form["custom_description"].value() or "")),
+    }
+
+
+def _render_form(
+    request: HttpRequest,
+    term: Term,
+    form: ProposalForm,
+    *,
+    project: Project | None = None,
+    paste_form: IssueBodyForm | None = None,
+) -> HttpResponse:
+    context = {
+        "term": term,
+        "form": form,
+        "project": project,
+        # Pasting an issue body creates a proposal, so only the new-proposal page offers it.
+        "paste_form": None if project else (paste_form or IssueBodyForm()),
+        **_live_counts(form, term),
+    }
+    return render(request, "proposals/proposal_form.html", context)
+
+
+def _act(
+    request: HttpRequest, project: Project, action: Callable[[], object], success: str
+) -> HttpResponse:
+    """Run one service call; its `DomainError` becomes an error message. Back to the page."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("proposals:detail", pk=project.pk)
+
+
+@dataclass
+class EventRow:
+    event: ProposalEvent
+    local: str
+    utc: str
+    iso: str
+
+
+@dataclass
+class Actions:
+    """Which buttons the detail page shows: permission (has_perm) and state both allow."""
+
+    submit: bool = False
+    approve: bool = False
+    confirm: bool = False
+    confirm_for: list[str] = field(default_factory=list)
+    admin_approve: bool = False
+    withdraw: bool = False
+    reject: bool = False
+    record_lfx_url: bool = False
+    edit: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any(
+            (
+                self.submit,
+                self.approve,
+                self.confirm,
+                self.confirm_for,
+                self.admin_approve,
+                self.withdraw,
+                self.reject,
+                self.record_lfx_url,
+            )
+        )
+
+
+def _actions(user: Any, project: Project, state: services.Review) -> Actions:
+    is_open = project.status in (Project.Status.SUBMITTED, Project.Status.PUBLISHED)
+    gates = state.gates
+    decide = has_perm(user, project, Perm.PROPOSAL_DECIDE)
+    own = github_handle(user).casefold()
+    return Actions(
+        submit=project.can_become(Project.Status.SUBMITTED)
+        and has_perm(user, project, Perm.PROPOSAL_SUBMIT),
+        approve=is_open
+        and not gates.maintainer_approved
+        and has_perm(user, project, Perm.PROPOSAL_APPROVE),
+        confirm=is_open
+        and bool(own)
+        and own in {h.casefold() for h in gates.awaiting}
+        and has_perm(user, project, Perm.PROPOSAL_CONFIRM),
+        confirm_for=list(gates.awaiting) if is_open and decide else [],
+        admin_approve=is_open and gates.both_gates and not gates.admin_approved and decide,
+        withdraw=project.can_become(Project.Status.WITHDRAWN)
+        and has_perm(user, project, Perm.PROPOSAL_WITHDRAW),
+        reject=project.can_become(Project.Status.REJECTED) and decide,
+        record_lfx_url=project.status == Project.Status.PUBLISHED and decide,
+        edit=project.status in services.EDITABLE and has_perm(user, project, Perm.PROPOSAL_EDIT),
+    )
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class TermGroup:
+    term: Term
+    accepts_proposals: bool
+    rows: list[tuple[Project, str]]  # (proposal, board column)
+
+
+@require_safe
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    groups = []
+    for term in Term.objects.select_related("program").prefetch_related("milestones"):
+        accepts = _accepts_proposals(term, now)
+        projects = list(
+            proposals_visible_to(request.user, term)
+            .select_related("organization", "term__program")
+            .order_by("number", "pk")
+        )
+        if not projects and not accepts:
+            continue
+        # review() runs a few queries per proposal (N+1-ish); fine for one person's list.
+        rows = [(p, services.review(p).column) for p in projects]
+        groups.append(TermGroup(term, accepts, rows))
+    return render(request, "proposals/proposal_list.html", {"groups": groups})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def proposal_new(request: HttpRequest, term_pk: int) -> HttpResponse:
+    term = _open_term(term_pk)
+    form = ProposalForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_proposal(
+                term, form.issue_form(term_label=_term_label(term)), actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Proposal saved as a draft. Submit it when it is ready.")
+            return redirect("proposals:detail", pk=project.pk)
+    return _render_form(request, term, form)
+
+
+@require_POST
+@login_required
+def proposal_import(request: HttpRequest, term_pk: int) -> HttpResponse:
+    """Create a draft from a pasted or uploaded CNCF issue body (the term is this one)."""
+    term = _open_term(term_pk)
+    paste_form = IssueBodyForm(request.POST, request.FILES)
+    if paste_form.is_valid():
+        parsed: IssueForm = paste_form.cleaned_data["issue_form"]
+        issue_form = IssueForm({**parsed.sections, LABEL_TERM: _term_label(term)})
+        try:
+            project = services.create_proposal(term, issue_form, actor=request.user)
+        except DomainError as error:
+            paste_form.add_error(None, str(error))
+        else:
+            messages.success(request, "Proposal created from the issue body, as a draft.")
+            return redirect("proposals:detail", pk=project.pk)
+    return _render_form(request, term, ProposalForm(term=term), paste_form=paste_form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_EDIT)
+    saved = services.proposal_form(project)
+    initial = ProposalForm.initial_from(saved, project.organization)
+    form = ProposalForm(request.POST or None, initial=initial, term=project.term)
+    if request.method == "POST" and form.is_valid():
+        label = saved.term or _term_label(project.term)
+        try:
+            material = services.update_proposal(
+                project, form.issue_form(term_label=label, keep=saved), actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            if material and project.status != Project.Status.DRAFT:
+                messages.success(
+                    request,
+                    "Saved. This was a material change, so the maintainer and admin approvals "
+                    "given before it were cleared and must be granted again.",
+                )
+            else:
+                messages.success(request, "Saved.")
+            return redirect("proposals:detail", pk=project.pk)
+    return _render_form(request, project.term, form, project=project)
+
+
+@require_safe
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_VIEW)
+    state = services.review(project)
+    zone = project.term.zone
+    events = [
+        EventRow(
+            event,
+            format_instant(event.at.astimezone(zone)),
+            format_instant(event.at.astimezone(UTC), clock24=True),
+            event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        for event in project.events.select_related("actor").order_by("id")
+    ]
+    context = {
+        "project": project,
+        "term": project.term,
+        "review": state,
+        "title_length": text_length(project.lfx_title),
+        "title_max": LFX_TITLE_MAX,
+        "mentorships": list(project.mentorships.order_by("position")),
+        "mentor_total": len(state.gates.confirmed) + len(state.gates.awaiting),
+        "events": events,
+        "actions": _actions(request.user, project, state),
+    }
+    return render(request, "proposals/proposal_detail.html", context)
+
+
+# --- actions (POST only) -------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_SUBMIT)
+    return _act(
+        request,
+        project,
+        lambda: services.submit_proposal(project, actor=request.user),
+        "Proposal submitted.",
+    )
+
+
+@require_POST
+@login_required
+def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_APPROVE)
+    return _act(
+        request,
+        project,
+        lambda: services.approve_proposal(project, actor=request.user),
+        "Maintainer approval recorded.",
+    )
+
+
+@require_POST
+@login_required
+def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A listed mentor confirms their slot; with `handle`, an admin confirms for a mentor."""
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_CONFIRM)
+    form = ConfirmForm(request.POST)
+    handle = form.cleaned_data["handle"] if form.is_valid() else ""
+    return _act(
+        request,
+        project,
+        lambda: services.confirm_mentorship(project, actor=request.user, handle=handle),
+        f"Confirmation recorded for @{handle.removeprefix('@')}."
+        if handle
+        else "Thanks for confirming.",
+    )
+
+
+@require_POST
+@login_required
+def proposal_admin_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_DECIDE)
+    return _act(
+        request,
+        project,
+        lambda: services.approve_proposal_as_admin(project, actor=request.user),
+        "Admin approval granted. The proposal will be published with the term's catalog.",
+    )
+
+
+@require_POST
+@login_required
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_WITHDRAW)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        project,
+        lambda: services.withdraw_proposal(project, actor=request.user, note=note),
+        "Proposal withdrawn.",
+    )
+
+
+@require_POST
+@login_required
+def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_DECIDE)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        project,
+        lambda: services.reject_proposal(project, actor=request.user, note=note),
+        "Proposal rejected.",
+    )
+
+
+@require_POST
+@login_required
+def proposal_record_lfx_url(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access_proposal(request.user, pk, Perm.PROPOSAL_DECIDE)
+    form = LfxUrlForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the LFX program URL.")
+        return redirect("proposals:detail", pk=project.pk)
+    url = form.cleaned_data["url"]
+    return _act(
+        request,
+        project,
+        lambda: services.record_lfx_url(project, url, actor=request.user),
+        "LFX URL recorded.",
+    )
+
+
+# --- the admin board -----------------------------------------------------------------------
+
+
+@dataclass
+class Card:
+    project: Project
+    review: services.Review
+
+
+@dataclass
+class Column:
+    name: str
+    cards: list[Card]
+    shown: bool
+
+
+@require_safe
+@login_required
+def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
+    term = access_term_board(request.user, term_pk)
+    org_slug = request.GET.get("org", "").strip()
+    column_filter = request.GET.get("column", "")
+    if column_filter not in BOARD_COLUMNS:
+        column_filter = ""
+    projects = list(
+        Project.objects.filter(term=term)
+        .select_related("organization", "term__program", "proposer__person")
+        .order_by("number", "pk")
+    )
+    organizations = list({p.organization_id: p.organization for p in projects}.values())
+    shown = [p for p in projects if not org_slug or p.organization.slug == org_slug]
+    # review() costs a few queries per card (events, mentors, the quota scan): N+1-ish, fine
+    # for a term's few hundred proposals; batch the gate inputs if boards grow larger.
+    by_column: dict[str, list[Card]] = {name: [] for name in BOARD_COLUMNS}
+    for project in shown:
+        state = services.review(project)
+        by_column[state.column].append(Card(project, state))
+    columns = [
+        Column(name, cards, not column_filter or name == column_filter)
+        for name, cards in by_column.items()
+    ]
+    context = {
+        "term": term,
+        "columns": columns,
+        "organizations": sorted(organizations, key=lambda o: o.name.casefold()),
+        "selected_org": org_slug,
+        "selected_column": column_filter,
+        "total": len(projects),
+        "shown_count": len(shown),
+    }
+    return render(request, "proposals/proposal_board.html", context)
+
+
+@require_POST
+@login_required
+def term_publish(request: HttpRequest, term_pk: int) -> HttpResponse:
+    term = access_term_board(request.user, term_pk)
+    try:
+        published = services.publish_proposals(term, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        count = len(published)
+        messages.success(
+            request, f"Published {count} approved proposal{'' if count == 1 else 's'}."
+        )
+    return redirect("proposals:board", term_pk=term.pk)
