@@ -9,10 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from cohort.core.errors import ConflictError, DomainError
+from cohort.proposals.api import router as proposals_router
 from cohort.web.api import router as catalog_router
 
 api = NinjaAPI(title="Cohort API", version="1", urls_namespace="api")
-api.add_router("/", catalog_router)
+api.add_router("/", catalog_router)  # public, read-only
+# /proposals/… and /terms/{id}/proposals|board|publish; a token or a session (401 without).
+api.add_router("/", proposals_router)
 
 
 @api.exception_handler(ConflictError)

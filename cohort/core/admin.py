@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from cohort.core.models import AuditEvent, Person, User
+from cohort.core.models import ApiToken, AuditEvent, Person, User
 
 admin.site.register(User, UserAdmin)
 
@@ -34,4 +34,21 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Tokens are created with `cohort create-api-token` (the plaintext is shown once there).
+
+    Here they can be listed, renamed and revoked (set "revoked at"); the digest is read-only.
+    """
+
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    raw_id_fields = ("user",)
+    readonly_fields = ("user", "prefix", "digest", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -104,3 +104,33 @@ class AuditEvent(models.Model):
             data=data or {},
             note=note,
         )
+
+
+class ApiToken(models.Model):
+    """A script's credential for the API (spec/style.md C): only its HMAC digest is stored.
+
+    The token is `cohort_<prefix><secret>`; the prefix (8 chars) finds the row and is shown
+    to the user, the digest (HMAC-SHA256 of the whole token with SECRET_KEY) checks it.
+    Create, check and revoke tokens through `cohort.core.tokens`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} (cohort_{self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,469 @@
+"""The proposal workspace API (DESIGN §5, spec/style.md B7): access, then the service.
+
+Every operation needs a user (an API token or a logged-in session, `cohort.core.api_auth`);
+without one, 401. A proposal or term that does not exist and one the user may not act on
+both give 404, never 403 (`cohort.proposals.access`). The services say when an action is
+not possible now: `DomainError` is 400 and `ConflictError` 409 (config/api.py).
+
+A proposal is edited as JSON with the issue form's fields (§1); the API writes them into
+the issue-form body the services store, mentors as `Name | @handle | email | LFID` lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Body, Field, Router, Schema, Status
+
+from cohort.core.api_auth import api_auth, request_user
+from cohort.core.permissions import Perm
+from cohort.formats import issueform
+from cohort.formats.issueform import IssueForm, checkbox_options, parse_issue_form
+from cohort.projects.models import Project
+from cohort.proposals import gates
+from cohort.proposals.access import access_proposal, access_term_board, proposals_visible_to
+from cohort.proposals.services import (
+    approve_proposal,
+    approve_proposal_as_admin,
+    confirm_mentorship,
+    create_proposal,
+    proposal_form,
+    publish_proposals,
+    record_lfx_url,
+    reject_proposal,
+    review,
+    submit_proposal,
+    update_proposal,
+    withdraw_proposal,
+)
+from cohort.terms.models import Term
+
+router = Router(tags=["proposals"], auth=api_auth)
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class MentorIn(Schema):
+    name: str
+    github: str = Field("", description="GitHub handle, with or without @")
+    email: str = ""
+    lfid: str = Field("", description="Linux Foundation ID")
+
+
+class CustomPrerequisiteIn(Schema):
+    name: str = ""
+    description: str = ""
+    file_upload: bool = False
+
+
+class PrerequisitesIn(Schema):
+    resume: bool = False
+    cover_letter: bool = False
+    school_enrollment: bool = False
+    participation_permission: bool = False
+    coding_challenge: bool = False
+    coding_challenge_url: str = ""
+    custom: CustomPrerequisiteIn | None = None
+
+
+class ProposalIn(Schema):
+    project: str = Field(description="The CNCF project (organization) name")
+    program_name: str
+    description: str = ""
+    technologies: str = ""
+    skills_same: bool = False
+    skills: str = ""
+    mentors: list[MentorIn] = Field(default_factory=list)
+    upstream_issue_url: str = ""
+    prerequisites: PrerequisitesIn = Field(default_factory=PrerequisitesIn)
+
+
+class PrerequisitesPatch(Schema):
+    """Only the fields given change; `custom: null` removes the custom prerequisite."""
+
+    resume: bool | None = None
+    cover_letter: bool | None = None
+    school_enrollment: bool | None = None
+    participation_permission: bool | None = None
+    coding_challenge: bool | None = None
+    coding_challenge_url: str | None = None
+    custom: CustomPrerequisiteIn | None = None
+
+
+class ProposalPatch(Schema):
+    """Only the fields given change; `mentors`, when given, replaces the whole list."""
+
+    project: str | None = None
+    program_name: str | None = None
+    description: str | None = None
+    technologies: str | None = None
+    skills_same: bool | None = None
+    skills: str | None = None
+    mentors: list[MentorIn] | None = None
+    upstream_issue_url: str | None = None
+    prerequisites: PrerequisitesPatch | None = None
+
+
+class IssueBodyIn(Schema):
+    body: str = Field(max_length=65536, description="A GitHub proposal issue-form body")
+
+
+class ConfirmIn(Schema):
+    handle: str = Field("", description="Program admins only: the mentor confirmed for")
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class LfxUrlIn(Schema):
+    url: str
+
+
+class ValidationOut(Schema):
+    errors: list[str]
+    warnings: list[str]
+    passed: list[str]
+
+
+class GatesOut(Schema):
+    maintainer_approved: bool
+    confirmed: list[str]
+    awaiting: list[str]
+    admin_approved: bool
+
+
+class ProposalOut(Schema):
+    id: int
+    number: int | None
+    term_id: int
+    term: str
+    organization: str
+    program_name: str
+    lfx_title: str
+    status: str
+    column: str
+    validation: ValidationOut
+    gates: GatesOut
+
+
+class ProposalPatchOut(ProposalOut):
+    material: bool
+
+
+class PublishedOut(Schema):
+    published: list[int | None]
+
+
+class BoardColumnOut(Schema):
+    name: str
+    count: int
+    proposals: list[int | None]
+
+
+class BoardOut(Schema):
+    term_id: int
+    term: str
+    columns: list[BoardColumnOut]
+
+
+ERRORS: Final[dict[int, type[Schema]]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+}
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@router.get("/proposals", response=list[ProposalOut])
+def list_proposals(request: HttpRequest, term: int | None = None) -> list[dict[str, Any]]:
+    """The proposals you may see, newest term first; `term` limits them to one term."""
+    user = request_user(request)
+    terms = Term.objects.select_related("program")
+    if term is not None:
+        terms = terms.filter(pk=term)
+    visible = Project.objects.none()
+    for each in terms:
+        visible = visible | proposals_visible_to(user, each)
+    projects = visible.select_related("term__program", "organization", "proposer__person")
+    return [_out(p) for p in projects.order_by("-term__year", "-term__number", "number", "pk")]
+
+
+@router.get("/proposals/{pk}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
+def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
+    access_proposal(request_user(request), pk, Perm.PROPOSAL_VIEW)
+    return _out(_fresh(pk))
+
+
+@router.get("/terms/{term_id}/board", response={200: BoardOut, 401: ErrorOut, 404: ErrorOut})
+def term_board(request: HttpRequest, term_id: int) -> dict[str, Any]:
+    """The term's proposals by board column (program admins)."""
+    term = access_term_board(request_user(request), term_id)
+    columns: dict[str, list[int | None]] = {name: [] for name in gates.BOARD_COLUMNS}
+    projects = Project.objects.filter(term=term).select_related(
+        "term__program", "organization", "proposer__person"
+    )
+    for project in projects.order_by("number", "pk"):
+        columns.setdefault(review(project).column, []).append(project.number)
+    return {
+        "term_id": term.pk,
+        "term": term.label,
+        "columns": [
+            {"name": name, "count": len(numbers), "proposals": numbers}
+            for name, numbers in columns.items()
+        ],
+    }
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+@router.post("/terms/{term_id}/proposals", response={201: ProposalOut, **ERRORS})
+def create(request: HttpRequest, term_id: int, payload: ProposalIn) -> Status[dict[str, Any]]:
+    """A draft proposal from the form's fields as JSON."""
+    term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
+    values = _form_values(IssueForm())
+    _apply_changes(values, payload.model_dump())
+    project = create_proposal(term, IssueForm.build(**values), actor=request_user(request))
+    return Status(201, _out(_fresh(project.pk)))
+
+
+@router.post("/terms/{term_id}/proposals/from-issue-body", response={201: ProposalOut, **ERRORS})
+def create_from_issue_body(
+    request: HttpRequest, term_id: int, payload: IssueBodyIn
+) -> Status[dict[str, Any]]:
+    """A draft proposal from a GitHub issue-form body, as the CNCF template writes it."""
+    term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
+    form = parse_issue_form(payload.body, source="API")
+    project = create_proposal(term, form, actor=request_user(request))
+    return Status(201, _out(_fresh(project.pk)))
+
+
+@router.patch("/proposals/{pk}", response={200: ProposalPatchOut, **ERRORS})
+def patch(request: HttpRequest, pk: int, payload: ProposalPatch) -> dict[str, Any]:
+    """Change some fields; `material` says whether the change cleared approvals (§3.5)."""
+    user = request_user(request)
+    project = access_proposal(user, pk, Perm.PROPOSAL_EDIT)
+    material = update_proposal(project, _patched(proposal_form(project), payload), actor=user)
+    return {**_out(_fresh(pk)), "material": material}
+
+
+@router.post("/proposals/{pk}/submit", response={200: ProposalOut, **ERRORS})
+def submit(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = request_user(request)
+    submit_proposal(access_proposal(user, pk, Perm.PROPOSAL_SUBMIT), actor=user)
+    return _out(_fresh(pk))
+
+
+@router.post("/proposals/{pk}/approve", response={200: ProposalOut, **ERRORS})
+def approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The organization's maintainer approval."""
+    user = request_user(request)
+    approve_proposal(access_proposal(user, pk, Perm.PROPOSAL_APPROVE), actor=user)
+    return _out(_fresh(pk))
+
+
+@router.post("/proposals/{pk}/confirm", response={200: ProposalOut, **ERRORS})
+def confirm(
+    request: HttpRequest, pk: int, payload: Body[ConfirmIn | None] = None
+) -> dict[str, Any]:
+    """A listed mentor confirms their slot (a program admin may name the mentor)."""
+    user = request_user(request)
+    project = access_proposal(user, pk, Perm.PROPOSAL_CONFIRM)
+    confirm_mentorship(project, actor=user, handle=payload.handle if payload else "")
+    return _out(_fresh(pk))
+
+
+@router.post("/proposals/{pk}/admin-approve", response={200: ProposalOut, **ERRORS})
+def admin_approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The program admin's final approval."""
+    user = request_user(request)
+    approve_proposal_as_admin(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), actor=user)
+    return _out(_fresh(pk))
+
+
+@router.post("/proposals/{pk}/withdraw", response={200: ProposalOut, **ERRORS})
+def withdraw(request: HttpRequest, pk: int, payload: Body[NoteIn | None] = None) -> dict[str, Any]:
+    user = request_user(request)
+    project = access_proposal(user, pk, Perm.PROPOSAL_WITHDRAW)
+    withdraw_proposal(project, actor=user, note=payload.note if payload else "")
+    return _out(_fresh(pk))
+
+
+@router.post("/proposals/{pk}/reject", response={200: ProposalOut, **ERRORS})
+def reject(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
+    user = request_user(request)
+    reject_proposal(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), actor=user, note=payload.note)
+    return _out(_fresh(pk))
+
+
+@router.post("/proposals/{pk}/lfx-url", response={200: ProposalOut, **ERRORS})
+def lfx_url(request: HttpRequest, pk: int, payload: LfxUrlIn) -> dict[str, Any]:
+    """Record the program's LFX Mentorship URL once it is published."""
+    user = request_user(request)
+    record_lfx_url(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), payload.url, actor=user)
+    return _out(_fresh(pk))
+
+
+@router.post("/terms/{term_id}/publish", response={200: PublishedOut, **ERRORS})
+def publish(request: HttpRequest, term_id: int) -> dict[str, Any]:
+    """Publish every submitted proposal holding the admin approval (program admins)."""
+    user = request_user(request)
+    published = publish_proposals(access_term_board(user, term_id), actor=user)
+    return {"published": [p.number for p in published]}
+
+
+# --- JSON <-> issue form -------------------------------------------------------------------
+
+_PREREQUISITE_OPTIONS: Final = {
+    "resume": issueform.PREREQUISITE_RESUME,
+    "cover_letter": issueform.PREREQUISITE_COVER_LETTER,
+    "school_enrollment": issueform.PREREQUISITE_SCHOOL,
+    "participation_permission": issueform.PREREQUISITE_PERMISSION,
+    "coding_challenge": issueform.PREREQUISITE_CODING_CHALLENGE,
+}
+# The form sections each JSON field writes.
+_SECTIONS: Final = {
+    "project": (issueform.LABEL_PROJECT,),
+    "program_name": (issueform.LABEL_PROGRAM_NAME,),
+    "description": (issueform.LABEL_DESCRIPTION,),
+    "technologies": (issueform.LABEL_TECHNOLOGIES,),
+    "skills_same": (issueform.LABEL_SKILLS_SAME,),
+    "skills": (issueform.LABEL_SKILLS,),
+    "mentors": (issueform.LABEL_MENTORS,),
+    "upstream_issue_url": (issueform.LABEL_UPSTREAM,),
+    "prerequisites": (
+        issueform.LABEL_PREREQUISITES,
+        issueform.LABEL_CODING_CHALLENGE_URL,
+        issueform.LABEL_CUSTOM,
+        issueform.LABEL_CUSTOM_NAME,
+        issueform.LABEL_CUSTOM_DESCRIPTION,
+        issueform.LABEL_CUSTOM_FILE_UPLOAD,
+    ),
+}
+
+
+def _form_values(form: IssueForm) -> dict[str, Any]:
+    """The arguments of `IssueForm.build` that rebuild `form`."""
+    checked = checkbox_options(form.get(issueform.LABEL_PREREQUISITES))
+    return {
+        "project": form.project,
+        "term": form.term,
+        "program_name": form.program_name,
+        "description": form.description,
+        "technologies": form.technologies,
+        "skills_same": form.skills_same,
+        "skills": form.skills,
+        "mentors": form.mentors,
+        "upstream_issue_url": form.upstream_issue_url,
+        "prerequisites": [text for text, is_checked in checked if is_checked],
+        "coding_challenge_url": form.coding_challenge_url,
+        "custom_checked": form.custom_checked,
+        "custom_name": form.custom_name,
+        "custom_description": form.custom_description,
+        "custom_file_upload": form.custom_file_upload,
+    }
+
+
+def _apply_changes(values: dict[str, Any], changes: dict[str, Any]) -> set[str]:
+    """Write the JSON fields `changes` into `values`; returns the form sections touched."""
+    touched: set[str] = set()
+    for key, value in changes.items():
+        if value is None:  # null leaves a field as it is
+            continue
+        if key == "mentors":
+            values["mentors"] = "\n".join(_mentor_line(m) for m in value)
+        elif key == "prerequisites":
+            _apply_prerequisites(values, value)
+        else:
+            values[key] = value
+        touched.update(_SECTIONS[key])
+    return touched
+
+
+def _apply_prerequisites(values: dict[str, Any], changes: dict[str, Any]) -> None:
+    checked: list[str] = list(values["prerequisites"])
+    for key, option in _PREREQUISITE_OPTIONS.items():
+        wanted = changes.get(key)
+        if wanted is True and option not in checked:
+            checked.append(option)
+        elif wanted is False and option in checked:
+            checked.remove(option)
+    values["prerequisites"] = checked
+    if changes.get("coding_challenge_url") is not None:
+        values["coding_challenge_url"] = changes["coding_challenge_url"]
+    if "custom" in changes:
+        custom = changes["custom"] or {}
+        values["custom_checked"] = changes["custom"] is not None
+        values["custom_name"] = custom.get("name", "")
+        values["custom_description"] = custom.get("description", "")
+        values["custom_file_upload"] = bool(custom.get("file_upload", False))
+
+
+def _mentor_line(mentor: dict[str, str]) -> str:
+    def clean(text: str) -> str:
+        return " ".join(text.split())
+
+    handle = clean(mentor.get("github", "")).removeprefix("@")
+    fields = [
+        clean(mentor.get("name", "")),
+        f"@{handle}" if handle else "",
+        clean(mentor.get("email", "")),
+        clean(mentor.get("lfid", "")),
+    ]
+    return " | ".join(fields)
+
+
+def _patched(current: IssueForm, payload: ProposalPatch) -> IssueForm:
+    """`current` with the sections `payload` changes rewritten, every other one as it was."""
+    values = _form_values(current)
+    touched = _apply_changes(values, payload.model_dump(exclude_unset=True))
+    built = IssueForm.build(**values)
+    sections = dict(current.sections)
+    for label in touched:
+        sections[label] = built.get(label)
+    return IssueForm(sections)
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def _fresh(pk: int) -> Project:
+    related = ("term__program", "organization", "proposer__person")
+    return Project.objects.select_related(*related).get(pk=pk)
+
+
+def _out(project: Project) -> dict[str, Any]:
+    state = review(project)
+    return {
+        "id": project.pk,
+        "number": project.number,
+        "term_id": project.term_id,
+        "term": project.term.label,
+        "organization": project.organization.name,
+        "program_name": project.title,
+        "lfx_title": project.lfx_title,
+        "status": project.status,
+        "column": state.column,
+        "validation": {
+            "errors": state.validation.errors,
+            "warnings": state.validation.warnings,
+            "passed": state.validation.passed,
+        },
+        "gates": {
+            "maintainer_approved": state.gates.maintainer_approved,
+            "confirmed": list(state.gates.confirmed),
+            "awaiting": list(state.gates.awaiting),
+            "admin_approved": state.gates.admin_approved,
+        },
+    }
