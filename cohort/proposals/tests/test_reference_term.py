@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -93,7 +94,7 @@ def test_a_reference_term_proposal_walks_to_published_through_the_api(reference)
         token = create_api_token(User.objects.get(username=username), name="walk")[1]
         client = Client()
 
-        def call(path: str, body: object = None) -> dict:
+        def call(path: str, body: object = None) -> Any:
             response = client.post(
                 f"/api/v1{path}",
                 "" if body is None else json.dumps(body),
