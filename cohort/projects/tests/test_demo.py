@@ -17,7 +17,7 @@ def test_demo_loads_the_reference_term_and_users_once(settings):
     out = StringIO()
     call_command("demo", stdout=out)
     call_command("demo", stdout=StringIO())
-    assert Project.objects.count() == 48
+    assert Project.objects.filter(term__year=2024).count() == 48
     names = set(User.objects.values_list("username", flat=True))
     assert names == {"admin", "maintainer", "mentor", "mentee1", "mentee2", "mentee3"}
     assert User.objects.get(username="mentee2").check_password("demo")
@@ -39,3 +39,22 @@ def test_demo_creates_no_users_without_debug(settings):
     assert not User.objects.exists()
     assert Project.objects.count() == 48
     assert "only when DEBUG is on" in out.getvalue()
+
+
+def test_demo_adds_an_open_term_with_one_proposal_in_review(settings):
+    from cohort.proposals.services import review
+    from cohort.terms.models import Term
+
+    settings.COHORT_DEMO_USERS = True
+    out = StringIO()
+    call_command("demo", stdout=out)
+    call_command("demo", stdout=StringIO())
+    upcoming = Term.objects.get(year=2027, number=1)
+    proposal = Project.objects.get(term=upcoming)
+    assert proposal.status == "submitted"
+    state = review(proposal)
+    assert state.validation.errors == []
+    assert not state.gates.maintainer_approved
+    assert state.gates.awaiting == ("antoninbas",)  # tnqn proposed it, so has confirmed
+    assert f"/proposals/{proposal.pk}/" in out.getvalue()
+    assert Project.objects.filter(term__year=2024).count() == 48  # the catalog is untouched
