@@ -63,7 +63,18 @@ def render_markdown(text: str) -> SafeString:
     for token in tokens:  # "# Title" becomes h3: the page already has its h1 and h2
         if token.type in {"heading_open", "heading_close"}:
             token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
-    html = _renderer.renderer.render(tokens, _renderer.options, env)
+    return _clean(_renderer.renderer.render(tokens, _renderer.options, env))
+
+
+def render_markdown_inline(text: str) -> SafeString:
+    """One line of Markdown (`**bold**`, `` `code` ``, links) without a paragraph, sanitized.
+
+    For messages that carry Markdown, such as the CNCF validation texts.
+    """
+    return _clean(_renderer.renderInline(text)) if text.strip() else mark_safe("")
+
+
+def _clean(html: str) -> SafeString:
     cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

@@ -108,6 +108,8 @@ def test_proposal_goes_from_draft_to_the_public_term_page(client: Client, world:
     assert "CNCF - Jaeger: Jaeger v2 Helm Chart (2026 Term 3)" in page
     assert "(49/100 chars" in page
     assert "All checks passed." in page
+    assert "CNCF Project: <strong>Jaeger</strong>" in page  # the CNCF texts' Markdown is rendered
+    assert "**Jaeger**" not in page
 
     response = client.post(reverse("proposals:submit", args=[project.pk]), follow=True)
     assert "Proposal submitted." in _messages(response)

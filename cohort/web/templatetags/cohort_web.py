@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from cohort.core.markdown import render_markdown
+from cohort.core.markdown import render_markdown, render_markdown_inline
 from cohort.formats.model import FLAG_HANDLE_INVALID, FLAG_HANDLE_MISSING
 from cohort.projects.models import Mentorship
 from cohort.terms.models import Milestone, Term
@@ -135,6 +135,12 @@ def term_zone_name(term: Term, milestones: list[Milestone] | None = None) -> str
 def markdown(text: str) -> SafeString:
     """User Markdown → sanitized HTML; the only way user text becomes markup."""
     return render_markdown(text or "")
+
+
+@register.filter
+def markdown_inline(text: str) -> SafeString:
+    """One line of Markdown → sanitized inline HTML (no paragraph)."""
+    return render_markdown_inline(text or "")
 
 
 @register.filter

@@ -461,3 +461,24 @@ def test_500_page_renders_without_context_or_user_data():
     assert "Something went wrong on our side" in html
     assert "{{" not in html
     assert "<script" not in html
+
+
+def test_inline_markdown_renders_bold_and_code_without_a_paragraph():
+    from cohort.core.markdown import render_markdown_inline
+
+    html = render_markdown_inline("CNCF Project: **Antrea** and `@username`")
+    assert html == "CNCF Project: <strong>Antrea</strong> and <code>@username</code>"
+    assert render_markdown_inline("   ") == ""
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["**x**<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[a](javascript:alert(1))"],
+)
+def test_inline_markdown_neutralises_xss(payload: str):
+    from cohort.core.markdown import render_markdown_inline
+
+    html = render_markdown_inline(payload)
+    assert "<script" not in html
+    assert "<img" not in html
+    assert 'href="javascript:' not in html  # at most left as plain text, never a link
