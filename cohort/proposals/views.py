@@ -43,7 +43,7 @@ from cohort.proposals.forms import (
 )
 from cohort.proposals.gates import BOARD_COLUMNS
 from cohort.proposals.models import ProposalEvent
-from cohort.proposals.permissions import github_handle
+from cohort.proposals.permissions import github_handle, is_program_admin
 from cohort.proposals.rules import (
     CUSTOM_DESCRIPTION_MAX,
     CUSTOM_NAME_MAX,
@@ -213,6 +213,7 @@ class TermGroup:
     term: Term
     accepts_proposals: bool
     rows: list[tuple[Project, str]]  # (proposal, board column)
+    is_admin: bool = False  # may open the term's board
 
 
 @require_safe
@@ -231,7 +232,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             continue
         # review() runs a few queries per proposal (N+1-ish); fine for one person's list.
         rows = [(p, services.review(p).column) for p in projects]
-        groups.append(TermGroup(term, accepts, rows))
+        admin = is_program_admin(request.user, term.program)
+        groups.append(TermGroup(term, accepts, rows, admin))
     return render(request, "proposals/proposal_list.html", {"groups": groups})
 
 

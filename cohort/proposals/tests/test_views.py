@@ -548,3 +548,10 @@ def test_history_shows_who_and_when_in_term_zone_and_utc(
     assert "Fri, Jul 10, 2026, 5:00 AM PDT" in page
     assert "Fri, Jul 10, 2026, 12:00 UTC" in page
     assert "<td>carol</td>" in page
+
+
+def test_admins_find_the_board_from_their_proposal_list(client: Client, world: World):
+    with time_machine.travel(datetime(2026, 7, 10, 12, tzinfo=UTC), tick=False):
+        board = reverse("proposals:board", args=[world.term.pk])
+        assert board in _html(_as(client, world, "admin").get(reverse("proposals:list")))
+        assert board not in _html(_as(client, world, "maintainer").get(reverse("proposals:list")))
