@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from cohort.core.models import ApiToken, AuditEvent, Person, User
@@ -18,14 +19,8 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     raw_id_fields = ("user",)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    """Read-only: the audit log is never edited."""
-
-    list_display = ("at", "action", "object_repr", "actor")
-    list_filter = ("action",)
-    search_fields = ("object_repr", "note", "object_id")
-    date_hierarchy = "at"
+class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
+    """For records that are never edited by hand: the audit log, event logs, the outbox."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -35,6 +30,16 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
+    """The audit log is never edited."""
+
+    list_display = ("at", "action", "object_repr", "actor")
+    list_filter = ("action",)
+    search_fields = ("object_repr", "note", "object_id")
+    date_hierarchy = "at"
 
 
 @admin.register(ApiToken)
