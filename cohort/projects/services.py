@@ -50,7 +50,7 @@ def get_or_create_program(name: str, *, actor: User | None = None) -> Program:
     if program is None:
         program = Program.objects.create(
             name=name,
-            slug=_unique_slug(
+            slug=unique_slug(
                 name, set(Program.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
             ),
         )
@@ -186,7 +186,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
             ]
             project = next((c for c in candidates if c is not None and c.pk not in matched), None)
             if project is None:
-                project = m.Project(term=term, slug=_unique_slug(item.title, slugs))
+                project = m.Project(term=term, slug=unique_slug(item.title, slugs))
                 for field, value in values.items():
                     setattr(project, field, value)
                 to_create.append((project, item))
@@ -293,7 +293,7 @@ def _wanted_children(item: fm.Project) -> tuple[list[tuple[Any, ...]], list[str]
     return mentors, list(item.upstream_issues)
 
 
-def _unique_slug(text: str, taken: set[str]) -> str:
+def unique_slug(text: str, taken: set[str]) -> str:
     """A slug of `text` not in `taken` (suffixed -2, -3, …); it is added to `taken`."""
     base = slugify(text)[:90].strip("-") or "item"
     slug, n = base, 2
@@ -324,7 +324,7 @@ class _OrganizationIndex:
             org = m.Organization.objects.create(
                 program=self.program,
                 name=data.name,
-                slug=_unique_slug(data.name, self.slugs),
+                slug=unique_slug(data.name, self.slugs),
                 kind=data.kind,
                 cncf_slug=data.slug,
                 maturity=data.maturity,

@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person
@@ -27,6 +26,7 @@ from cohort.formats.lfx import term_dropdown_label
 from cohort.notifications.tasks import enqueue_proposal_notification
 from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
 from cohort.projects.proposal_context import open_proposals_for
+from cohort.projects.services import unique_slug
 from cohort.proposals import gates, permissions
 from cohort.proposals.exports import snapshot_project
 from cohort.proposals.models import ProposalEvent
@@ -110,7 +110,8 @@ def create_proposal(term: Term, form: IssueForm, *, actor: Any) -> Project:
         position=Project.objects.filter(term=term).count(),
     )
     _apply_form(project, form, term)
-    project.slug = _free_slug(term, project.title, project.number)
+    taken = set(Project.objects.filter(term=term).values_list("slug", flat=True))
+    project.slug = unique_slug(project.title or "proposal", taken)
     project.save()
     _replace_children(project, form)
     AuditEvent.record(actor, "proposals.proposal.created", project)
@@ -360,12 +361,6 @@ def _organization(term: Term, name: str) -> Organization:
     if not name or found is None:
         raise DomainError(f'"{name}" is not an organization of {term.program.name}.')
     return found
-
-
-def _free_slug(term: Term, title: str, number: int | None) -> str:
-    base = slugify(title)[:90].strip("-") or "proposal"
-    taken = set(Project.objects.filter(term=term).values_list("slug", flat=True))
-    return base if base not in taken else f"{base}-{number}"
 
 
 def _mentor_lines(form: IssueForm) -> list[list[str]]:

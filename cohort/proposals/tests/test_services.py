@@ -248,3 +248,15 @@ def test_lfx_urls_are_checked_as_the_cncf_bot_does(world):
 def test_unknown_organizations_are_refused(world):
     with pytest.raises(DomainError, match='"Nope" is not an organization of CNCF LFX Mentorship'):
         s.create_proposal(world.term, make_form(project="Nope"), actor=world.users["carol"])
+
+
+def test_a_proposal_slug_never_collides_with_an_existing_one(world):
+    s.create_proposal(world.term, make_form(program_name="Helm"), actor=world.users["carol"])
+    s.create_proposal(world.term, make_form(program_name="Helm 3"), actor=world.users["carol"])
+    # The third proposal, number 3, is titled "Helm" again: "helm" and "helm-3" are both taken.
+    third = s.create_proposal(
+        world.term, make_form(program_name="Helm"), actor=world.users["carol"]
+    )
+    slugs = list(Project.objects.filter(term=world.term).values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs)) == 3
+    assert third.slug not in {"helm", "helm-3"}
