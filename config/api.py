@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from cohort.applications.api import router as applications_router
 from cohort.core.errors import ConflictError, DomainError
+from cohort.core.ratelimit import RateLimitError
 from cohort.proposals.api import router as proposals_router
 from cohort.web.api import router as catalog_router
 
@@ -16,6 +18,15 @@ api = NinjaAPI(title="Cohort API", version="1", urls_namespace="api")
 api.add_router("/", catalog_router)  # public, read-only
 # /proposals/… and /terms/{id}/proposals|board|publish; a token or a session (401 without).
 api.add_router("/", proposals_router)
+# /me/profile…, /applications/…, /projects/{id}/queue|ranking|decline, /terms/{id}/application-counts
+api.add_router("/", applications_router)
+
+
+@api.exception_handler(RateLimitError)
+def rate_limited(request: HttpRequest, exc: RateLimitError) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ConflictError)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cohort.terms",
     "cohort.projects",
     "cohort.proposals",
+    "cohort.applications",
     "cohort.notifications",
     "cohort.web",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
@@ -147,8 +148,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+# Applicants' files (résumés, certificates): outside the static and media roots, never served
+# by a URL of their own, only through access-checked views. Back this directory up.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -158,6 +166,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads larger than this are written to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security: production defaults, relaxed only by DEBUG.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = not DEBUG and not TESTING
@@ -245,6 +256,12 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
+}
+# Cohort's own limits (cohort.core.ratelimit), "N/period/scope" with period s, m, h or d and
+# scope user or ip; several limits are separated by commas. Counted in the cache too.
+COHORT_RATE_LIMITS = {
+    "apply": env_str("RATE_LIMIT_APPLY", "20/h/user,60/h/ip"),
+    "upload": env_str("RATE_LIMIT_UPLOAD", "30/h/user,100/h/ip"),
 }
 # Behind the proxy, count per client (the proxy's X-Forwarded-For), not per proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("proposals/", include("cohort.proposals.urls")),
+    path("", include("cohort.applications.urls")),  # applications/… and review/…
     path("", include("cohort.web.urls")),
 ]

@@ -21,6 +21,11 @@ class Perm(StrEnum):
     PROPOSAL_DECIDE = "proposal:decide"  # admin approve, reject, publish, record the LFX URL
     PROPOSAL_WITHDRAW = "proposal:withdraw"
     TERM_BOARD = "term:board"
+    APPLICATION_VIEW = "application:view"
+    APPLICATION_EDIT = "application:edit"  # the mentee: hand in tasks, withdraw, re-apply
+    APPLICATION_REVIEW = "application:review"  # notes, scores, shortlist, rank, decline
+    QUEUE_VIEW = "project:queue"  # a project's applicants
+    COUNTS_VIEW = "project:counts"  # how many applied, without who
 
 
 class Role(StrEnum):
@@ -34,15 +39,25 @@ class Role(StrEnum):
 
 
 ROLE_PERMS: Mapping[Role, frozenset[Perm]] = {
-    Role.PROGRAM_ADMIN: frozenset(Perm),
-    Role.MAINTAINER: frozenset({Perm.PROPOSAL_VIEW, Perm.PROPOSAL_APPROVE}),
+    # Everything but the mentee's own hand: an admin never writes an application for them.
+    Role.PROGRAM_ADMIN: frozenset(Perm) - {Perm.APPLICATION_EDIT},
+    Role.MAINTAINER: frozenset({Perm.PROPOSAL_VIEW, Perm.PROPOSAL_APPROVE, Perm.COUNTS_VIEW}),
     Role.MENTOR: frozenset(
-        {Perm.PROPOSAL_VIEW, Perm.PROPOSAL_EDIT, Perm.PROPOSAL_CONFIRM, Perm.PROPOSAL_WITHDRAW}
+        {
+            Perm.PROPOSAL_VIEW,
+            Perm.PROPOSAL_EDIT,
+            Perm.PROPOSAL_CONFIRM,
+            Perm.PROPOSAL_WITHDRAW,
+            Perm.APPLICATION_VIEW,
+            Perm.APPLICATION_REVIEW,
+            Perm.QUEUE_VIEW,
+            Perm.COUNTS_VIEW,
+        }
     ),
     Role.PROPOSER: frozenset(
         {Perm.PROPOSAL_VIEW, Perm.PROPOSAL_EDIT, Perm.PROPOSAL_SUBMIT, Perm.PROPOSAL_WITHDRAW}
     ),
-    Role.MENTEE: frozenset(),
+    Role.MENTEE: frozenset({Perm.APPLICATION_VIEW, Perm.APPLICATION_EDIT}),
     Role.OUTSIDER: frozenset(),
     Role.ANONYMOUS: frozenset(),
 }

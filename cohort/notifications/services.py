@@ -86,7 +86,7 @@ def notify_proposal_event(event_id: int) -> int:
             continue
         context = _context(event, user)
         row, _ = _outbox_row(kind, key, user, context)
-        if row.sent_at is None and _deliver(row, user, context):
+        if row.sent_at is None and deliver(row, user, context):
             sent += 1
     return sent
 
@@ -228,25 +228,37 @@ def _context(event: ProposalEvent, user: User) -> dict[str, Any]:
 def _outbox_row(
     kind: str, key: ProposalEvent, user: User, context: dict[str, Any]
 ) -> tuple[Notification, bool]:
-    """The outbox row for (kind, key event, user), created if it is new.
+    return outbox_row(kind, EVENT_OBJECT, key.pk, user, context, event=key)
+
+
+def outbox_row(
+    kind: str,
+    object_type: str,
+    object_id: Any,
+    user: User,
+    context: dict[str, Any],
+    *,
+    event: ProposalEvent | None = None,
+) -> tuple[Notification, bool]:
+    """The outbox row for (kind, object, user), created if it is new.
 
     `get_or_create` creates inside a savepoint and, when a concurrent run inserted the same
     row first (the unique constraint raises IntegrityError), returns that row instead.
     """
     return Notification.objects.get_or_create(
         kind=kind,
-        object_type=EVENT_OBJECT,
-        object_id=str(key.pk),
+        object_type=object_type,
+        object_id=str(object_id),
         recipient=user,
         defaults={
-            "event": key,
+            "event": event,
             "email": user.email,
             "subject": render_email(kind, context).subject[:300],
         },
     )
 
 
-def _deliver(row: Notification, user: User, context: dict[str, Any]) -> bool:
+def deliver(row: Notification, user: User, context: dict[str, Any]) -> bool:
     """Send one outbox row unless it was sent meanwhile; returns whether it was sent now.
 
     The row stays locked while sending, so two runs of the same event cannot both send it.

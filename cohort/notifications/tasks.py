@@ -9,6 +9,7 @@ from django.db import transaction
 from django.tasks import task
 
 if TYPE_CHECKING:
+    from cohort.applications.models import ApplicationEvent
     from cohort.proposals.models import ProposalEvent
 
 
@@ -29,3 +30,16 @@ def enqueue_proposal_notification(event: ProposalEvent) -> None:
     (a backend outage) from turning the already-committed request into an error.
     """
     transaction.on_commit(partial(notify_proposal_event_task.enqueue, event.pk), robust=True)
+
+
+@task
+def notify_application_event_task(event_id: int) -> int:
+    """E-mail the mentee about a change to their application; idempotent."""
+    from cohort.notifications.applications import notify_application_event
+
+    return notify_application_event(event_id)
+
+
+def enqueue_application_notification(event: ApplicationEvent) -> None:
+    """Queue the mentee's notification for `event` once the transaction commits."""
+    transaction.on_commit(partial(notify_application_event_task.enqueue, event.pk), robust=True)

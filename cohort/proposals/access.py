@@ -83,7 +83,7 @@ def proposals_visible_to(user: Any, term: Term) -> QuerySet[Project]:
         | Exists(
             OrganizationMaintainer.objects.filter(organization=OuterRef("organization"), user=user)
         )
-        | Exists(Mentorship.objects.filter(_as_mentor(user), project=OuterRef("pk")))
+        | Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
     )
 
 
@@ -96,10 +96,10 @@ def access_term_board(user: Any, term_pk: int) -> Term:
 
 
 def _is_listed_mentor(user: Any, project: Project) -> bool:
-    return project.mentorships.filter(_as_mentor(user)).exists()
+    return project.mentorships.filter(as_mentor(user)).exists()
 
 
-def _as_mentor(user: Any) -> Q:
+def as_mentor(user: Any) -> Q:
     """Mentorships naming `user`: by their person, or by their GitHub handle in any case."""
     mentor = Q(person__user=user)
     handle = github_handle(user)

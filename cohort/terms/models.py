@@ -35,9 +35,20 @@ class Program(TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    # How many applications a mentee may have active in one term (withdrawn ones do not
+    # count); LFX allows 3 (cncf-process.md §6).
+    max_applications = models.PositiveSmallIntegerField(default=3)
+    # Whether every application includes the LFC102 certificate task (the CNCF's rule since
+    # 2026, cncf-process.md §1).
+    require_lfc102 = models.BooleanField(default=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=Q(max_applications__gte=1), name="program_max_applications_positive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -115,6 +126,13 @@ class Term(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("web:term", args=[self.program.slug, self.url_key])
+
+    def milestone(self, key: str) -> Milestone | None:
+        """The timeline entry `key` ("applications_open"), from the prefetch cache if any."""
+        cache = getattr(self, "_prefetched_objects_cache", {}).get("milestones")
+        if cache is not None:
+            return next((m for m in cache if m.key == key), None)
+        return self.milestones.filter(key=key).first()
 
     def phase_at(self, when: datetime, milestones: list[Milestone] | None = None) -> str:
         """The label of the milestone running at `when`, else "" (computed, never stored)."""

@@ -1,0 +1,140 @@
+"""Who sees and does what with applications (issue 4 §4; DESIGN §7 "Secure").
+
+- a mentee: their own profile and applications, nothing of anyone else's;
+- a listed mentor of a project: that project's applicants, their tasks and files, every
+  mentor's score on them (the mentors decide together) and their own notes (a note is seen
+  by its author and the program admins only); a mentor who declared a conflict of interest
+  sees the applicant but is recused: no score, ranking or decision;
+- an organization maintainer: how many applied to the organization's projects, not who;
+- a program admin: everything in the program's terms;
+- anyone else: 404, the same answer as for an application that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cohort.applications.models import Application, Review
+from cohort.core.permissions import Perm, Role, perms_of
+from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
+from cohort.proposals.access import as_mentor
+from cohort.proposals.permissions import is_program_admin, maintainer_kind
+from cohort.terms.models import Term
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_mentor_of(user: Any, project: Project) -> bool:
+    return _authenticated(user) and project.mentorships.filter(as_mentor(user)).exists()
+
+
+def mentored_projects(user: Any) -> QuerySet[Project]:
+    """The projects `user` is a listed mentor of, in any term."""
+    if not _authenticated(user):
+        return Project.objects.none()
+    return Project.objects.filter(
+        Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
+    )
+
+
+def project_roles(user: Any, project: Project) -> set[Role]:
+    if not _authenticated(user):
+        return {Role.ANONYMOUS}
+    roles: set[Role] = set()
+    if is_program_admin(user, project.term.program):
+        roles.add(Role.PROGRAM_ADMIN)
+    if maintainer_kind(user, project.organization):
+        roles.add(Role.MAINTAINER)
+    if is_mentor_of(user, project):
+        roles.add(Role.MENTOR)
+    return roles or {Role.OUTSIDER}
+
+
+def application_roles(user: Any, application: Application) -> set[Role]:
+    roles = project_roles(user, application.project) - {Role.MAINTAINER, Role.OUTSIDER}
+    if _authenticated(user) and application.mentee_id == user.pk:
+        roles.add(Role.MENTEE)
+    return roles or ({Role.OUTSIDER} if _authenticated(user) else {Role.ANONYMOUS})
+
+
+def has_application_perm(user: Any, application: Application, perm: Perm) -> bool:
+    return perm in perms_of(application_roles(user, application))
+
+
+def access_application(user: Any, pk: int, perm: Perm) -> Application:
+    """The application `pk` if `user` holds `perm` on it, else `Http404`."""
+    application = (
+        Application.objects.select_related(
+            "project__term__program", "project__organization", "mentee", "term"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not has_application_perm(user, application, perm):
+        raise Http404("No such application.")
+    return application
+
+
+def access_project(user: Any, pk: int, perm: Perm) -> Project:
+    """The project `pk` if `user` holds `perm` on it (its queue, its counts), else `Http404`."""
+    project = Project.objects.select_related("term__program", "organization").filter(pk=pk).first()
+    if project is None or perm not in perms_of(project_roles(user, project)):
+        raise Http404("No such project.")
+    return project
+
+
+def access_term(user: Any, pk: int) -> Term:
+    """A term's applications overview: its program's admins only, else `Http404`."""
+    term = Term.objects.select_related("program").filter(pk=pk).first()
+    if term is None or not is_program_admin(user, term.program):
+        raise Http404("No such term.")
+    return term
+
+
+def counted_projects(user: Any, term: Term) -> QuerySet[Project]:
+    """The term's projects whose application counts `user` may see."""
+    projects = Project.objects.filter(term=term)
+    if not _authenticated(user):
+        return projects.none()
+    if is_program_admin(user, term.program):
+        return projects
+    return projects.filter(
+        Exists(
+            OrganizationMaintainer.objects.filter(organization=OuterRef("organization"), user=user)
+        )
+        | Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
+    )
+
+
+def reviewable_projects(user: Any, term: Term) -> QuerySet[Project]:
+    """The term's projects whose applicants `user` may see: mentored ones, or all for admins."""
+    projects = Project.objects.filter(term=term)
+    if not _authenticated(user):
+        return projects.none()
+    if is_program_admin(user, term.program):
+        return projects
+    return projects.filter(
+        Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
+    )
+
+
+def is_recused(user: Any, application: Application) -> bool:
+    """Whether `user` declared a conflict of interest for this applicant (on this project)."""
+    return Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
+
+
+def applications_of(user: Any) -> QuerySet[Application]:
+    """The user's own applications, newest terms first."""
+    if not _authenticated(user):
+        return Application.objects.none()
+    return Application.objects.filter(mentee=user)
+
+
+def recused_filter(user: Any) -> Q:
+    """Applications `user` is recused from (for annotating a queue in one query)."""
+    return Q(reviews__reviewer=user, reviews__conflict=True)

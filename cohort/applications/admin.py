@@ -1,0 +1,51 @@
+"""Admin pages for applications. Changes go through the services (the pages and the API),
+so everything here is read-only: the site's staff can look, not bypass the rules."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
+from cohort.core.admin import ReadOnlyAdmin
+
+
+@admin.register(MenteeProfile)
+class MenteeProfileAdmin(ReadOnlyAdmin[MenteeProfile]):
+    list_display = ("name", "user", "github", "country", "time_zone", "attested_at")
+    search_fields = ("name", "github", "user__username")
+    raw_id_fields = ("user",)
+    exclude = ("resume",)  # downloads go through the access-checked view
+
+
+class TaskInline(admin.TabularInline[Task, Application]):
+    model = Task
+    fields = ("title", "completed_at", "url", "file_name")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin[Application]):
+    list_display = ("id", "mentee", "project", "term", "status", "submitted_at", "mentor_rank")
+    list_filter = ("status", "term")
+    search_fields = ("mentee__username", "project__title")
+    raw_id_fields = ("mentee", "project", "term")
+    inlines = (TaskInline,)
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyAdmin[ApplicationEvent]):
+    list_display = ("at", "application", "kind", "status", "task", "actor")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("application", "actor")
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin[Review]):
+    list_display = ("application", "reviewer", "score", "conflict", "updated_at")
+    list_filter = ("conflict",)
+    raw_id_fields = ("application", "reviewer")

@@ -1,0 +1,211 @@
+"""Reading applications for the review pages, the API and the CSV: one place, few queries.
+
+A review queue is a fixed number of queries whatever its length (the applications with
+their mentee and profile, their tasks, their reviews). What a reader sees of the reviews
+follows `cohort.applications.access`: every mentor of the project sees the scores (they
+decide together), a note is seen by its author and the program admins only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from cohort.applications.models import Application, MenteeProfile, Review, Task
+from cohort.projects.models import Project
+from cohort.proposals.permissions import is_program_admin
+
+
+class QueueFilter(StrEnum):
+    ALL = "all"  # every application that is not withdrawn
+    COMPLETE = "complete"  # every task in (submitted or shortlisted)
+    INCOMPLETE = "incomplete"  # still in progress
+    SHORTLISTED = "shortlisted"
+    UNREVIEWED = "unreviewed"  # complete, and the reader has neither scored nor noted it
+    DECLINED = "declined"
+
+
+@dataclass
+class QueueRow:
+    application: Application
+    profile: MenteeProfile | None
+    tasks: list[Task]
+    reviews: list[Review] = field(default_factory=list)  # what the reader may see
+    mine: Review | None = None
+    recused: bool = False
+
+    @property
+    def tasks_done(self) -> int:
+        return sum(1 for task in self.tasks if task.is_done)
+
+    @property
+    def scores(self) -> list[int]:
+        return [r.score for r in self.reviews if r.score is not None]
+
+    @property
+    def mean_score(self) -> float | None:
+        scores = self.scores
+        return round(sum(scores) / len(scores), 2) if scores else None
+
+
+def queue(project: Project, reader: Any, state: str = QueueFilter.ALL) -> list[QueueRow]:
+    """The project's applicants as `reader` (a mentor or admin) sees them, filtered."""
+    applications = _filtered(
+        Application.objects.filter(project=project), reader, QueueFilter(state)
+    ).select_related("mentee__mentee_profile")
+    admin = is_program_admin(reader, project.term.program)
+    rows = []
+    for application in applications.prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.order_by("position")),
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("id")),
+    ):
+        reviews = list(application.reviews.all())
+        mine = next((r for r in reviews if r.reviewer_id == reader.pk), None)
+        rows.append(
+            QueueRow(
+                application=application,
+                profile=getattr(application.mentee, "mentee_profile", None),
+                tasks=list(application.tasks.all()),
+                reviews=[_visible(r, reader, admin) for r in reviews],
+                mine=mine,
+                recused=bool(mine and mine.conflict),
+            )
+        )
+    return rows
+
+
+def _visible(review: Review, reader: Any, admin: bool) -> Review:
+    """The review as the reader may see it: another mentor's note is blanked."""
+    if admin or review.reviewer_id == reader.pk:
+        return review
+    review.notes = ""
+    review.conflict_reason = ""
+    return review
+
+
+def _filtered(
+    applications: QuerySet[Application], reader: Any, state: QueueFilter
+) -> QuerySet[Application]:
+    Status = Application.Status
+    ordering = ("mentor_rank", "submitted_at", "created_at", "id")
+    if state == QueueFilter.COMPLETE:
+        return applications.complete().order_by(*ordering)
+    if state == QueueFilter.INCOMPLETE:
+        return applications.filter(status=Status.DRAFT).order_by("created_at", "id")
+    if state == QueueFilter.SHORTLISTED:
+        return applications.filter(status=Status.SHORTLISTED).order_by(*ordering)
+    if state == QueueFilter.UNREVIEWED:
+        reviewed = Review.objects.filter(reviewer=reader).filter(
+            Q(score__isnull=False) | ~Q(notes="") | Q(conflict=True)
+        )
+        return (
+            applications.complete()
+            .exclude(pk__in=reviewed.values("application_id"))
+            .order_by(*ordering)
+        )
+    if state == QueueFilter.DECLINED:
+        return applications.filter(status=Status.REJECTED).order_by("status_changed_at", "id")
+    return applications.active().order_by(*ordering)
+
+
+@dataclass(frozen=True)
+class Counts:
+    project: Project
+    total: int  # not withdrawn
+    complete: int
+    incomplete: int
+    shortlisted: int
+    declined: int
+    withdrawn: int
+
+
+def counts(projects: QuerySet[Project]) -> list[Counts]:
+    """How many applied to each project, by state, in one query. No names."""
+    Status = Application.Status
+    rows = (
+        projects.select_related("organization")
+        .annotate(
+            n_total=Count("applications", filter=~Q(applications__status=Status.WITHDRAWN)),
+            n_complete=Count(
+                "applications", filter=Q(applications__status__in=Application.COMPLETE)
+            ),
+            n_incomplete=Count("applications", filter=Q(applications__status=Status.DRAFT)),
+            n_shortlisted=Count("applications", filter=Q(applications__status=Status.SHORTLISTED)),
+            n_declined=Count("applications", filter=Q(applications__status=Status.REJECTED)),
+            n_withdrawn=Count("applications", filter=Q(applications__status=Status.WITHDRAWN)),
+        )
+        .order_by("position", "id")
+    )
+    return [
+        Counts(
+            project=p,
+            total=p.n_total,  # type: ignore[attr-defined]  # annotated above
+            complete=p.n_complete,  # type: ignore[attr-defined]  # annotated above
+            incomplete=p.n_incomplete,  # type: ignore[attr-defined]  # annotated above
+            shortlisted=p.n_shortlisted,  # type: ignore[attr-defined]  # annotated above
+            declined=p.n_declined,  # type: ignore[attr-defined]  # annotated above
+            withdrawn=p.n_withdrawn,  # type: ignore[attr-defined]  # annotated above
+        )
+        for p in rows
+    ]
+
+
+CSV_HEADER = (
+    "application_id",
+    "status",
+    "mentor_rank",
+    "submitted_at_utc",
+    "name",
+    "github",
+    "email",
+    "country",
+    "time_zone",
+    "tasks_done",
+    "tasks_total",
+    "mean_score",
+    "scores",
+    "my_score",
+    "my_notes",
+    "recused",
+)
+
+
+def queue_csv(rows: Iterable[QueueRow]) -> str:
+    """The queue as CSV for the reader who asked for it (their own notes only)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        a, p = row.application, row.profile
+        writer.writerow(
+            (
+                a.pk,
+                a.status,
+                a.mentor_rank or "",
+                a.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ") if a.submitted_at else "",
+                _cell(p.name if p else a.mentee.get_full_name() or a.mentee.username),
+                _cell(p.github if p else ""),
+                _cell(a.mentee.email),
+                p.country if p else "",
+                p.time_zone if p else "",
+                row.tasks_done,
+                len(row.tasks),
+                row.mean_score if row.mean_score is not None else "",
+                " ".join(str(s) for s in row.scores),
+                row.mine.score if row.mine and row.mine.score else "",
+                _cell(row.mine.notes if row.mine else ""),
+                "yes" if row.recused else "",
+            )
+        )
+    return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,593 @@
+"""Every write on profiles, applications, tasks and reviews (spec/style.md B5–B6).
+
+Permissions (who) are checked by the caller through `cohort.applications.access`; these
+services check when and what: the applications window (to the second, from the term's
+timeline), eligibility, the per-term limit, the answer each task takes, and recusal.
+Each raises `DomainError` with a message the user can act on, and writes nothing then.
+
+The per-term limit is enforced twice: the mentee's profile row is locked while the slot is
+chosen (so requests of one mentee queue up), and the chosen slot is unique per mentee and
+term in the database (so even a path that skipped the lock could not exceed it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohort.applications import eligibility, uploads
+from cohort.applications.models import (
+    Application,
+    ApplicationEvent,
+    MenteeProfile,
+    Review,
+    Task,
+)
+from cohort.applications.prerequisites import MAX_TEXT, Answer, TaskSpec, spec_for, task_specs
+from cohort.core.errors import ConflictError, DomainError
+from cohort.core.models import AuditEvent
+from cohort.core.workflow import transition
+from cohort.projects.models import Project
+from cohort.terms.models import Term
+
+Status = Application.Status
+WINDOW_KEY = "applications_open"
+
+
+# --- the window ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime | None
+    end: datetime | None
+    zone: str
+
+    def is_open(self, at: datetime) -> bool:
+        return self.start is not None and self.end is not None and self.start <= at < self.end
+
+
+def applications_window(term: Term) -> Window:
+    """The term's applications window: the "Mentee applications" milestone, [start, end)."""
+    milestone = term.milestone(WINDOW_KEY)
+    if milestone is None:
+        return Window(None, None, term.time_zone)
+    return Window(milestone.start, milestone.end, term.time_zone)
+
+
+def _local(when: datetime, zone: str) -> str:
+    local = timezone.localtime(when, timezone=Term(time_zone=zone).zone)
+    return f"{local:%a %b %-d, %Y %-I:%M:%S %p} {local.tzname()} ({zone})"
+
+
+def check_window(term: Term, at: datetime) -> None:
+    """Raise unless applications to `term` are open at `at` (the end is exclusive)."""
+    window = applications_window(term)
+    if window.start is None or window.end is None:
+        raise DomainError(f"{term.label} has no dated applications window on its timeline.")
+    if at < window.start:
+        raise DomainError(
+            f"Applications for {term.label} open on {_local(window.start, window.zone)}."
+        )
+    if at >= window.end:
+        raise DomainError(
+            f"Applications for {term.label} closed on {_local(window.end, window.zone)}. "
+            "You can still withdraw an application."
+        )
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+@dataclass
+class ProfileData:
+    name: str
+    country: str
+    time_zone: str
+    github: str = ""
+    links: str = ""
+    skills: str = ""
+    is_adult: bool | None = None
+    can_work: bool | None = None
+    first_mentorship: bool | None = None
+    no_coc_violation: bool | None = None
+
+
+@transaction.atomic
+def save_profile(user: Any, data: ProfileData) -> MenteeProfile:
+    """Create or update `user`'s mentee profile. Attesting "no" is kept, and blocks applying."""
+    profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if profile is None:
+        profile = MenteeProfile(user=user)
+    before = profile.attestations
+    for field, value in vars(data).items():
+        setattr(profile, field, value.strip() if isinstance(value, str) else value)
+    profile.github = profile.github.removeprefix("@")
+    if profile.attestations != before:
+        profile.attested_at = timezone.now()
+    try:
+        profile.full_clean(exclude=["user", "resume"])
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from error
+    profile.save()
+    AuditEvent.record(
+        user,
+        "applications.profile.created" if created else "applications.profile.updated",
+        profile,
+        data={"attestations": profile.attestations},
+    )
+    return profile
+
+
+def _read_pdf(file: UploadedFile[bytes]) -> None:
+    """Raise a `DomainError` unless `file` is a PDF of at most 5 MB (by content and name)."""
+    file.seek(0)
+    head = file.read(len(uploads.PDF_MAGIC))
+    file.seek(0)
+    problem = uploads.pdf_problem(file.name or "", file.size or 0, head)
+    if problem:
+        raise DomainError(problem)
+
+
+@transaction.atomic
+def upload_resume(
+    profile: MenteeProfile, file: UploadedFile[bytes], *, actor: Any
+) -> MenteeProfile:
+    """Store `file` as the profile's résumé, under a random name. The previous file stays
+    stored while applications that handed it in still point at it."""
+    _read_pdf(file)
+    profile = MenteeProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.resume.save("resume.pdf", file, save=False)
+    profile.resume_name = uploads.display_name(file.name or "")
+    profile.resume_size = file.size or 0
+    profile.resume_uploaded_at = timezone.now()
+    profile.save()
+    AuditEvent.record(actor, "applications.profile.resume_uploaded", profile)
+    return profile
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+def specs_for(project: Project) -> list[TaskSpec]:
+    return task_specs(project.prerequisites, require_lfc102=project.term.program.require_lfc102)
+
+
+@transaction.atomic
+def apply_to_project(
+    user: Any,
+    project: Project,
+    *,
+    answers: dict[str, dict[str, str]] | None = None,
+    now: datetime | None = None,
+) -> Application:
+    """Start (or, after a withdrawal, re-open) `user`'s application to `project`.
+
+    `answers` may hand in text and link tasks at once ({"cover_letter": {"text": …}}), so a
+    script can apply in one request; the résumé task takes the profile's résumé when there is
+    one. The application is submitted the moment every task is in.
+    """
+    at = now or timezone.now()
+    term = project.term
+    profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        raise DomainError("Create your mentee profile before you apply.")
+    refusals = eligibility.refusals(profile.attestations)
+    if refusals:
+        raise DomainError(" ".join(refusals))
+    if eligibility.unanswered(profile.attestations):
+        raise DomainError("Answer the eligibility questions in your profile before you apply.")
+    if project.status != Project.Status.PUBLISHED:
+        raise DomainError("This project is not open for applications.")
+    check_window(term, at)
+
+    existing = Application.objects.select_for_update().filter(mentee=user, project=project).first()
+    if existing is not None and existing.is_active:
+        raise ConflictError(
+            "You have already applied to this project; there is no need to apply again."
+        )
+    slot = _free_slot(user, term)
+    if existing is not None:  # re-applying after a withdrawal
+        application = existing
+        try:
+            with transaction.atomic():
+                _change(application, Status.DRAFT, actor=user, also={"active_slot": slot})
+        except IntegrityError as error:  # a concurrent request took the slot
+            raise _raced() from error
+    else:
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    mentee=user,
+                    term=term,
+                    project=project,
+                    status=Status.DRAFT,
+                    status_changed_at=timezone.now(),
+                    active_slot=slot,
+                )
+        except IntegrityError as error:  # a concurrent request took the slot or the project
+            raise _raced() from error
+        specs = specs_for(project)
+        Task.objects.bulk_create(
+            Task(application=application, kind=spec.kind, title=spec.title, position=i)
+            for i, spec in enumerate(specs)
+        )
+        _event(application, ApplicationEvent.Kind.STATUS, actor=user, status=Status.DRAFT)
+        AuditEvent.record(user, "applications.application.created", application)
+    if profile.resume and spec_for(specs_for(project), "resume") is not None:
+        resume_task = application.tasks.get(kind="resume")
+        if not resume_task.is_done:
+            _complete(
+                resume_task,
+                file_name=profile.resume_name,
+                file_path=profile.resume.name,
+                actor=user,
+            )
+    for kind, answer in (answers or {}).items():
+        task = application.tasks.filter(kind=kind).first()
+        if task is None:
+            raise DomainError(f"This project does not ask for a task named {kind!r}.")
+        _answer(
+            application, task, text=answer.get("text", ""), url=answer.get("url", ""), actor=user
+        )
+    _submit_if_complete(application, actor=user)
+    return application
+
+
+def _free_slot(user: Any, term: Term) -> int:
+    limit = term.program.max_applications
+    taken = set(
+        Application.objects.filter(mentee=user, term=term, active_slot__isnull=False).values_list(
+            "active_slot", flat=True
+        )
+    )
+    free = next((n for n in range(1, limit + 1) if n not in taken), None)
+    if free is None:
+        raise DomainError(
+            f"You already have {limit} active applications in {term.label}, the most allowed. "
+            "Withdraw one to apply to another project."
+        )
+    return free
+
+
+def _raced() -> ConflictError:
+    return ConflictError(
+        "Another request changed your applications meanwhile. Reload and try again."
+    )
+
+
+@transaction.atomic
+def hand_in_task(
+    application: Application,
+    kind: str,
+    *,
+    actor: Any,
+    text: str = "",
+    url: str = "",
+    file: UploadedFile[bytes] | None = None,
+    use_profile_resume: bool = False,
+    now: datetime | None = None,
+) -> Task:
+    """Hand in (or replace) one task's answer, before the deadline, while the mentors have not
+    decided yet. Completing the last task submits the application."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("term__program", "project")
+        .get(pk=application.pk)
+    )
+    if application.status not in (Status.DRAFT, Status.SUBMITTED):
+        raise DomainError(
+            f"This application is {application.get_status_display().lower()}; its tasks can no "
+            "longer change."
+        )
+    check_window(application.term, now or timezone.now())
+    task = application.tasks.filter(kind=kind).first()
+    if task is None:
+        raise DomainError(f"This project does not ask for a task named {kind!r}.")
+    if use_profile_resume:
+        profile = MenteeProfile.objects.filter(user=application.mentee_id).first()
+        if kind != "resume" or profile is None or not profile.resume:
+            raise DomainError("Upload a résumé to your profile first.")
+        _complete(task, file_name=profile.resume_name, file_path=profile.resume.name, actor=actor)
+    else:
+        _answer(application, task, text=text, url=url, file=file, actor=actor)
+    _submit_if_complete(application, actor=actor)
+    return task
+
+
+def _answer(
+    application: Application,
+    task: Task,
+    *,
+    text: str,
+    url: str,
+    actor: Any,
+    file: UploadedFile[bytes] | None = None,
+) -> None:
+    spec = spec_for(specs_for(application.project), task.kind)
+    answer = spec.answer if spec is not None else Answer.TEXT
+    text, url = text.strip(), url.strip()
+    if file is not None:
+        if answer not in (Answer.FILE, Answer.LINK_OR_FILE):
+            raise DomainError(f"{task.title} takes {_takes(answer)}, not a file.")
+        _read_pdf(file)
+        task.file.save("task.pdf", file, save=False)
+        _complete(task, file_name=uploads.display_name(file.name or ""), actor=actor)
+        return
+    if url:
+        if answer not in (Answer.LINK, Answer.LINK_OR_FILE):
+            raise DomainError(f"{task.title} takes {_takes(answer)}, not a link.")
+        try:
+            URLValidator(schemes=["https", "http"])(url)
+        except ValidationError as error:
+            raise DomainError(f"{task.title}: {url!r} is not a web address (https://…).") from error
+        _complete(task, url=url, actor=actor)
+        return
+    if text:
+        if answer is not Answer.TEXT:
+            raise DomainError(f"{task.title} takes {_takes(answer)}, not text.")
+        if len(text) > MAX_TEXT:
+            raise DomainError(
+                f"{task.title} is {len(text):,} characters long; the limit is {MAX_TEXT:,}."
+            )
+        _complete(task, text=text, actor=actor)
+        return
+    raise DomainError(f"{task.title}: give {_takes(answer)}.")
+
+
+def _takes(answer: Answer) -> str:
+    return {
+        Answer.TEXT: "text",
+        Answer.LINK: "a link",
+        Answer.FILE: "a PDF file",
+        Answer.LINK_OR_FILE: "a link or a PDF file",
+    }[answer]
+
+
+def _complete(
+    task: Task,
+    *,
+    actor: Any,
+    text: str = "",
+    url: str = "",
+    file_name: str = "",
+    file_path: str | None = None,
+) -> None:
+    task.text, task.url = text, url
+    if file_path is not None:
+        task.file.name = file_path
+    elif not file_name:
+        task.file.name = ""
+    task.file_name = file_name
+    task.completed_at = timezone.now()
+    task.save()
+    _event(task.application, ApplicationEvent.Kind.TASK, actor=actor, task=task.kind)
+
+
+def _submit_if_complete(application: Application, *, actor: Any) -> None:
+    if application.status != Status.DRAFT:
+        return
+    if application.tasks.filter(completed_at__isnull=True).exists():
+        return
+    _change(application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()})
+
+
+def _event(
+    application: Application,
+    kind: str,
+    *,
+    actor: Any,
+    status: str = "",
+    task: str = "",
+    reason: str = "",
+) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        status=status,
+        task=task,
+        reason=reason,
+    )
+
+
+def _change(
+    application: Application,
+    to: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    also: dict[str, Any] | None = None,
+) -> ApplicationEvent:
+    """Move `application` to `to`, record it in its history, and queue its notifications."""
+    transition(application, to=to, actor=actor, note=reason, also=also)
+    event = _event(application, ApplicationEvent.Kind.STATUS, actor=actor, status=to, reason=reason)
+    from cohort.notifications.tasks import enqueue_application_notification
+
+    enqueue_application_notification(event)
+    return event
+
+
+# --- the mentee's own decisions ------------------------------------------------------------
+
+
+@transaction.atomic
+def withdraw_application(application: Application, *, actor: Any, reason: str = "") -> Application:
+    """Withdraw, at any time, even after the deadline. It frees a slot; re-applying to the same
+    project is possible until the deadline."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status == Status.WITHDRAWN:
+        raise DomainError("This application is already withdrawn.")
+    _change(
+        application,
+        Status.WITHDRAWN,
+        actor=actor,
+        reason=reason.strip(),
+        also={"active_slot": None, "mentor_rank": None},
+    )
+    return application
+
+
+# --- mentor review -------------------------------------------------------------------------
+
+
+def _not_recused(application: Application, actor: Any) -> None:
+    if Review.objects.filter(application=application, reviewer=actor, conflict=True).exists():
+        raise DomainError(
+            "You declared a conflict of interest for this applicant, so you are recused: "
+            "another mentor or a program admin decides."
+        )
+
+
+@transaction.atomic
+def review_application(
+    application: Application,
+    *,
+    reviewer: Any,
+    score: int | None = None,
+    notes: str | None = None,
+) -> Review:
+    """Set the reviewer's private score (1–5, or None to clear) and/or notes."""
+    _not_recused(application, reviewer)
+    if score is not None and not 1 <= score <= 5:
+        raise DomainError("A score is a whole number from 1 to 5.")
+    review, _ = Review.objects.select_for_update().get_or_create(
+        application=application, reviewer=reviewer
+    )
+    review.score = score
+    if notes is not None:
+        review.notes = notes.strip()
+    review.save()
+    AuditEvent.record(
+        reviewer, "applications.review.saved", application, data={"scored": score is not None}
+    )
+    return review
+
+
+@transaction.atomic
+def declare_conflict(application: Application, *, reviewer: Any, reason: str) -> Review:
+    """Declare a conflict of interest: the reviewer is recused from this applicant, and their
+    score on them is cleared. Only a program admin can lift it (`lift_conflict`)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            "Say briefly why (a family member, a close friend, your own student…); only "
+            "program admins see it."
+        )
+    review, _ = Review.objects.select_for_update().get_or_create(
+        application=application, reviewer=reviewer
+    )
+    review.conflict, review.conflict_reason, review.score = True, reason, None
+    review.save()
+    AuditEvent.record(reviewer, "applications.review.conflict_declared", application, note=reason)
+    return review
+
+
+@transaction.atomic
+def lift_conflict(review: Review, *, actor: Any) -> Review:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.conflict, review.conflict_reason = False, ""
+    review.save()
+    AuditEvent.record(actor, "applications.review.conflict_lifted", review.application)
+    return review
+
+
+@transaction.atomic
+def shortlist_application(application: Application, *, actor: Any) -> Application:
+    _not_recused(application, actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.SUBMITTED:
+        raise DomainError(_why_not(application, "shortlisted"))
+    _change(application, Status.SHORTLISTED, actor=actor)
+    return application
+
+
+@transaction.atomic
+def unshortlist_application(application: Application, *, actor: Any) -> Application:
+    _not_recused(application, actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.SHORTLISTED:
+        raise DomainError("Only a shortlisted application can be taken off the shortlist.")
+    _change(
+        application,
+        Status.SUBMITTED,
+        actor=actor,
+        reason="Taken off the shortlist.",
+        also={"mentor_rank": None},
+    )
+    return application
+
+
+def _why_not(application: Application, what: str) -> str:
+    if application.status == Status.DRAFT:
+        return f"An application can be {what} once every task is in; this one is still in progress."
+    return f"A {application.get_status_display().lower()} application cannot be {what}."
+
+
+@transaction.atomic
+def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: Any) -> list[Application]:
+    """Rank the project's shortlist: `ordered` is every shortlisted application's id, best
+    first. A recused mentor cannot rank a shortlist that holds their conflict."""
+    shortlist = list(
+        Application.objects.select_for_update()
+        .filter(project=project, status=Status.SHORTLISTED)
+        .order_by("id")
+    )
+    by_id = {a.pk: a for a in shortlist}
+    if len(set(ordered)) != len(ordered):
+        raise DomainError("Each shortlisted applicant appears once in a ranking.")
+    if set(ordered) != set(by_id):
+        missing = len(set(by_id) - set(ordered))
+        extra = len(set(ordered) - set(by_id))
+        raise DomainError(
+            "Rank every shortlisted applicant and no one else"
+            + (f" ({missing} missing)" if missing else "")
+            + (f" ({extra} not on the shortlist)" if extra else "")
+            + ". Reload: the shortlist may have changed meanwhile."
+        )
+    for application in shortlist:
+        _not_recused(application, actor)
+    for rank, pk in enumerate(ordered, start=1):
+        Application.objects.filter(pk=pk).update(mentor_rank=rank)
+        by_id[pk].mentor_rank = rank
+    AuditEvent.record(
+        actor, "applications.shortlist.ranked", project, data={"order": list(ordered)}
+    )
+    return [by_id[pk] for pk in ordered]
+
+
+@transaction.atomic
+def decline_applications(
+    applications: Iterable[Application], *, actor: Any, message: str
+) -> list[Application]:
+    """Decline several applications at once with one message to each applicant. All or
+    nothing: if one cannot be declined (recused, already decided), none is."""
+    message = message.strip()
+    if not message:
+        raise DomainError(
+            "Write a short message to the applicants: they see it in their application's history."
+        )
+    ids = [a.pk for a in applications]
+    rows = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("id"))
+    if not rows:
+        raise DomainError("Choose at least one application to decline.")
+    for application in rows:
+        _not_recused(application, actor)
+        if not application.can_become(Status.REJECTED):
+            raise DomainError(
+                _why_not(application, "declined") + f" (application {application.pk})"
+            )
+    for application in rows:
+        _change(
+            application, Status.REJECTED, actor=actor, reason=message, also={"mentor_rank": None}
+        )
+    return rows
