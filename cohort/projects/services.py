@@ -22,7 +22,21 @@ from cohort.terms.models import Milestone, Program, Term, validate_time_zone
 VALID_HANDLE_FLAGS = {fm.FLAG_HANDLE_INVALID, fm.FLAG_HANDLE_MISSING}
 NOT_IN_CANONICAL = ("number", "issue_url", "prerequisites")
 # Top-level URL words a program's slug must not take (cohort/web/urls.py, config/urls.py).
-RESERVED_SLUGS = frozenset({"admin", "api", "search", "static", "media", "accounts", "login"})
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "search",
+        "static",
+        "media",
+        "accounts",
+        "login",
+        "proposals",
+        "applications",
+        "review",
+        "healthz",
+    }
+)
 
 
 @dataclass
