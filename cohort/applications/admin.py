@@ -49,3 +49,11 @@ class ReviewAdmin(ReadOnlyAdmin[Review]):
     list_display = ("application", "reviewer", "score", "conflict", "updated_at")
     list_filter = ("conflict",)
     raw_id_fields = ("application", "reviewer")
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin[Task]):
+    list_display = ("application", "title", "kind", "completed_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("application",)
+    exclude = ("file",)  # downloads go through the access-checked view

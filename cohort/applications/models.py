@@ -11,7 +11,7 @@ Rules about one row or about uniqueness live in the database (DESIGN §3):
 
 Files (résumés, certificates, challenge answers) are stored under random names in the
 private storage, outside the static and media roots, and served only by access-checked
-views (`cohort.applications.views.download`).
+views (`cohort.applications.views.resume_download` and `task_file`, and the same in the API).
 """
 
 from __future__ import annotations
@@ -54,10 +54,11 @@ class MenteeProfile(TimeStampedModel):
     country = models.CharField(max_length=2, choices=COUNTRIES)  # ISO 3166-1 alpha-2
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     # The eligibility attestations (cohort.applications.eligibility); None = not answered.
-    is_adult = models.BooleanField(null=True)
-    can_work = models.BooleanField(null=True)
-    first_mentorship = models.BooleanField(null=True)
-    no_coc_violation = models.BooleanField(null=True)
+    # blank=True: a profile may be saved before every question is answered (applying is not).
+    is_adult = models.BooleanField(null=True, blank=True)
+    can_work = models.BooleanField(null=True, blank=True)
+    first_mentorship = models.BooleanField(null=True, blank=True)
+    no_coc_violation = models.BooleanField(null=True, blank=True)
     attested_at = models.DateTimeField(null=True, blank=True)
     resume = models.FileField(
         storage=private_storage, upload_to=random_pdf_name, blank=True, max_length=200
@@ -140,8 +141,9 @@ class Application(TimeStampedModel):
                 name="application_status_valid",
             ),
             models.CheckConstraint(
+                # `isnull=False` is needed: a CHECK passes when it is NULL, and `NULL >= 1` is.
                 condition=Q(status="withdrawn", active_slot__isnull=True)
-                | (~Q(status="withdrawn") & Q(active_slot__gte=1)),
+                | (~Q(status="withdrawn") & Q(active_slot__isnull=False, active_slot__gte=1)),
                 name="application_slot_iff_active",
             ),
             models.CheckConstraint(

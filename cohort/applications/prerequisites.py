@@ -4,8 +4,9 @@ A project's prerequisites are the LFX toggles of its proposal (cncf-process.md �
 §5.1; `cohort.formats.model.Prerequisites` as a dict). Each checked toggle becomes one task
 the applicant completes; the LFC102 certificate is added when the program requires it
 (the CNCF has required it of every program since 2026, `A/lib/prerequisites.js`).
-Projects imported from a historical term page carry no toggles; they get the two tasks
-every CNCF program has always asked for, a résumé and a cover letter.
+Projects imported from a historical term page carry no toggles, and a proposal may check
+none; they get the two tasks every CNCF program has always asked for, a résumé and a cover
+letter.
 
 Each task kind takes one sort of answer:
 
@@ -80,13 +81,29 @@ LFC102_HELP = (
     "(LFC102), as a PDF. Every accepted mentee must complete it."
 )
 
+# The toggles that each add a task (the LFC102 certificate comes from the program).
+TOGGLES = (
+    "resume",
+    "cover_letter",
+    "coding_challenge",
+    "has_custom",
+    "custom_name",
+    "custom_description",
+    "school_enrollment",
+    "participation_permission",
+)
+
 # The most a cover letter or a custom task's text may hold (characters).
 MAX_TEXT = 10_000
 
 
 def task_specs(prerequisites: Mapping[str, Any] | None, *, require_lfc102: bool) -> list[TaskSpec]:
     """The tasks an application to a project with `prerequisites` holds, in display order."""
-    p = dict(prerequisites) if prerequisites is not None else {"resume": True, "cover_letter": True}
+    p = dict(prerequisites or {})
+    if not any(p.get(toggle) for toggle in TOGGLES):
+        # No toggles (an imported project), or none checked: what every program asks for.
+        # An application without a task would be "submitted" the moment it starts.
+        p = {**p, "resume": True, "cover_letter": True}
     specs: list[TaskSpec] = []
     if p.get("resume"):
         specs.append(

@@ -17,9 +17,17 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cohort.applications.models import Application, MenteeProfile, Review, Task
+from cohort.applications.models import (
+    Application,
+    ApplicationQuerySet,
+    MenteeProfile,
+    Review,
+    Task,
+)
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
+
+Status = Application.Status
 
 
 class QueueFilter(StrEnum):
@@ -90,9 +98,8 @@ def _visible(review: Review, reader: Any, admin: bool) -> Review:
 
 
 def _filtered(
-    applications: QuerySet[Application], reader: Any, state: QueueFilter
-) -> QuerySet[Application]:
-    Status = Application.Status
+    applications: ApplicationQuerySet, reader: Any, state: QueueFilter
+) -> ApplicationQuerySet:
     ordering = ("mentor_rank", "submitted_at", "created_at", "id")
     if state == QueueFilter.COMPLETE:
         return applications.complete().order_by(*ordering)
@@ -127,7 +134,6 @@ class Counts:
 
 def counts(projects: QuerySet[Project]) -> list[Counts]:
     """How many applied to each project, by state, in one query. No names."""
-    Status = Application.Status
     rows = (
         projects.select_related("organization")
         .annotate(
@@ -145,12 +151,12 @@ def counts(projects: QuerySet[Project]) -> list[Counts]:
     return [
         Counts(
             project=p,
-            total=p.n_total,  # type: ignore[attr-defined]  # annotated above
-            complete=p.n_complete,  # type: ignore[attr-defined]  # annotated above
-            incomplete=p.n_incomplete,  # type: ignore[attr-defined]  # annotated above
-            shortlisted=p.n_shortlisted,  # type: ignore[attr-defined]  # annotated above
-            declined=p.n_declined,  # type: ignore[attr-defined]  # annotated above
-            withdrawn=p.n_withdrawn,  # type: ignore[attr-defined]  # annotated above
+            total=p.n_total,
+            complete=p.n_complete,
+            incomplete=p.n_incomplete,
+            shortlisted=p.n_shortlisted,
+            declined=p.n_declined,
+            withdrawn=p.n_withdrawn,
         )
         for p in rows
     ]

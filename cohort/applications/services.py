@@ -223,9 +223,10 @@ def apply_to_project(
         )
         _event(application, ApplicationEvent.Kind.STATUS, actor=user, status=Status.DRAFT)
         AuditEvent.record(user, "applications.application.created", application)
-    if profile.resume and spec_for(specs_for(project), "resume") is not None:
-        resume_task = application.tasks.get(kind="resume")
-        if not resume_task.is_done:
+    if profile.resume:
+        # `filter().first()`: a re-opened application keeps the tasks it was created with.
+        resume_task = application.tasks.filter(kind="resume").first()
+        if resume_task is not None and not resume_task.is_done:
             _complete(
                 resume_task,
                 file_name=profile.resume_name,

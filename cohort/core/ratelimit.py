@@ -62,7 +62,8 @@ def hit(action: str, request: Any) -> None:
     """
     text = settings.COHORT_RATE_LIMITS.get(action, "")
     now = int(time.time())
-    user = getattr(request, "user", None)
+    # An API call with a bearer token carries its user in `request.auth`, not `request.user`.
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
     for limit in parse_limits(text):
         if limit.scope == "user":
             if not getattr(user, "is_authenticated", False):
@@ -71,7 +72,9 @@ def hit(action: str, request: Any) -> None:
         else:
             who = f"ip{client_ip(request)}"
         window = now // limit.seconds
-        key = f"rl:{action}:{who}:{limit.seconds}:{window}"
+        # The count is part of the key: two limits of one scope and period ("2/m/user,5/m/user")
+        # must not share (and double-count) one counter.
+        key = f"rl:{action}:{who}:{limit.count}/{limit.seconds}:{window}"
         cache.add(key, 0, timeout=limit.seconds + 1)
         try:
             count = cache.incr(key)

@@ -8,7 +8,14 @@ from pathlib import Path
 COHORT = Path(__file__).resolve().parents[2]
 PURE = COHORT / "formats"
 # Pure modules that live in an app package: they may import the formats and their own package.
-PURE_MODULES = [COHORT / "proposals" / "rules.py", COHORT / "proposals" / "gates.py"]
+PURE_MODULES = [
+    COHORT / "proposals" / "rules.py",
+    COHORT / "proposals" / "gates.py",
+    COHORT / "applications" / "prerequisites.py",
+    COHORT / "applications" / "eligibility.py",
+    COHORT / "applications" / "uploads.py",
+    COHORT / "applications" / "countries.py",
+]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
 }
