@@ -1,0 +1,534 @@
+"""The mentors' and admins' review pages: queues, one applicant, ranking, CSV, term overview.
+
+Thin function views (spec/style.md B7): access → form → service → render or redirect.
+Every object comes through `cohort.applications.access`, so someone who may not see it gets
+the same 404 as for one that does not exist. Every write is a POST that calls one service;
+a `DomainError` re-renders the page with the input kept, the error as a message and HTTP 400
+(409 when someone else changed the rows first). What a reader sees of other mentors' reviews
+follows `cohort.applications.queries`: scores yes, notes only for program admins.
+Organization maintainers get counts only, never who applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cohort.applications import queries, services
+from cohort.applications.access import (
+    access_application,
+    access_project,
+    access_term,
+    counted_projects,
+    mentored_projects,
+)
+from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review
+from cohort.applications.queries import Counts, QueueFilter, QueueRow
+from cohort.applications.review_forms import (
+    BulkDeclineForm,
+    ConflictForm,
+    DeclineForm,
+    RankingForm,
+    ReviewForm,
+    ShortlistForm,
+)
+from cohort.core.errors import ConflictError, DomainError
+from cohort.core.permissions import Perm
+from cohort.projects.models import Project
+from cohort.proposals.permissions import is_program_admin
+from cohort.terms.models import ProgramMembership, Term
+from cohort.web.templatetags.cohort_web import format_instant, iso_utc
+
+FILTERS: list[tuple[QueueFilter, str]] = [
+    (QueueFilter.ALL, "All"),
+    (QueueFilter.COMPLETE, "Complete"),
+    (QueueFilter.INCOMPLETE, "In progress"),
+    (QueueFilter.SHORTLISTED, "Shortlisted"),
+    (QueueFilter.UNREVIEWED, "Not yet reviewed by you"),
+    (QueueFilter.DECLINED, "Declined"),
+]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instant:
+    """One moment for the page: written in UTC, and as ISO for `static/js/localtime.js`."""
+
+    utc: str
+    iso: str
+
+
+def _instant(moment: datetime | None) -> Instant | None:
+    if moment is None:
+        return None
+    return Instant(format_instant(moment.astimezone(UTC), clock24=True), iso_utc(moment))
+
+
+def _error_status(error: DomainError) -> int:
+    return 409 if isinstance(error, ConflictError) else 400
+
+
+def _state(value: str | None) -> QueueFilter:
+    """The queue filter asked for; an unknown one shows everything."""
+    try:
+        return QueueFilter(value or QueueFilter.ALL)
+    except ValueError:
+        return QueueFilter.ALL
+
+
+def _display_name(user: Any, profile: MenteeProfile | None = None) -> str:
+    if profile is not None and profile.name:
+        return profile.name
+    return str(user.get_full_name() or user.username)
+
+
+@dataclass(frozen=True)
+class Totals:
+    total: int = 0
+    complete: int = 0
+    incomplete: int = 0
+    shortlisted: int = 0
+    declined: int = 0
+    withdrawn: int = 0
+
+
+def _totals(rows: list[Counts]) -> Totals:
+    return Totals(
+        total=sum(r.total for r in rows),
+        complete=sum(r.complete for r in rows),
+        incomplete=sum(r.incomplete for r in rows),
+        shortlisted=sum(r.shortlisted for r in rows),
+        declined=sum(r.declined for r in rows),
+        withdrawn=sum(r.withdrawn for r in rows),
+    )
+
+
+# --- the review home and the admin's term overview -----------------------------------------
+
+
+@dataclass
+class TermSection:
+    term: Term
+    is_admin: bool
+    mentored: list[Counts]  # with a link to each queue
+    counted: list[Counts]  # the user's organizations' other projects: numbers only
+
+
+def _review_terms(user: Any) -> list[Term]:
+    """The terms where `user` mentors, maintains an organization, or runs the program."""
+    mentored = mentored_projects(user).values("term_id")
+    maintained = Project.objects.filter(organization__maintainers__user=user).values("term_id")
+    where = Q(pk__in=mentored) | Q(pk__in=maintained)
+    if user.is_superuser:
+        where = Q()
+    else:
+        where |= Q(
+            program__memberships__user=user,
+            program__memberships__role=ProgramMembership.Role.ADMIN,
+        )
+    return list(
+        Term.objects.filter(where).select_related("program").distinct().order_by("-year", "-number")
+    )
+
+
+@require_safe
+@login_required
+def review_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    sections = []
+    for term in _review_terms(user):
+        mentored = mentored_projects(user).filter(term=term)
+        is_admin = is_program_admin(user, term.program)
+        counted = (
+            counted_projects(user, term).exclude(pk__in=mentored.values("pk"))
+            if not is_admin
+            else Project.objects.none()
+        )
+        sections.append(
+            TermSection(term, is_admin, queries.counts(mentored), queries.counts(counted))
+        )
+    return render(request, "applications/review/home.html", {"sections": sections})
+
+
+@require_safe
+@login_required
+def term_overview(request: HttpRequest, term_pk: int) -> HttpResponse:
+    term = access_term(request.user, term_pk)
+    rows = queries.counts(counted_projects(request.user, term))
+    context = {"term": term, "rows": rows, "totals": _totals(rows)}
+    return render(request, "applications/review/term_overview.html", context)
+
+
+# --- a project's queue ---------------------------------------------------------------------
+
+
+@dataclass
+class QueueEntry:
+    row: QueueRow
+    name: str
+    submitted: Instant | None
+    can_decline: bool
+
+
+def _queue_entries(rows: list[QueueRow]) -> list[QueueEntry]:
+    return [
+        QueueEntry(
+            row=row,
+            name=_display_name(row.application.mentee, row.profile),
+            submitted=_instant(row.application.submitted_at),
+            can_decline=not row.recused and row.application.can_become(Application.Status.REJECTED),
+        )
+        for row in rows
+    ]
+
+
+def _render_queue(
+    request: HttpRequest,
+    project: Project,
+    state: QueueFilter,
+    decline_form: BulkDeclineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = queries.queue(project, request.user, state)
+    entries = _queue_entries(rows)
+    if decline_form is None:
+        decline_form = BulkDeclineForm(choices=[e.row.application.pk for e in entries])
+    ticked = set(request.POST.getlist("applications")) if decline_form.is_bound else set()
+    (counts,) = queries.counts(Project.objects.filter(pk=project.pk))
+    tab_counts = {
+        QueueFilter.ALL: counts.total,
+        QueueFilter.COMPLETE: counts.complete,
+        QueueFilter.INCOMPLETE: counts.incomplete,
+        QueueFilter.SHORTLISTED: counts.shortlisted,
+        QueueFilter.DECLINED: counts.declined,
+    }
+    context = {
+        "project": project,
+        "term": project.term,
+        "state": state,
+        "state_label": dict(FILTERS)[state],
+        "tabs": [(value, label, tab_counts.get(value)) for value, label in FILTERS],
+        "entries": entries,
+        "counts": counts,
+        "decline_form": decline_form,
+        "ticked": ticked,
+        "any_declinable": any(e.can_decline for e in entries),
+    }
+    return render(request, "applications/review/queue.html", context, status=status)
+
+
+@require_safe
+@login_required
+def queue(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
+    return _render_queue(request, project, _state(request.GET.get("state")))
+
+
+@require_POST
+@login_required
+def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
+    state = _state(request.POST.get("state"))
+    ids = list(Application.objects.filter(project=project).values_list("pk", flat=True))
+    form = BulkDeclineForm(request.POST, choices=ids)
+    if not form.is_valid():
+        messages.error(request, "Nothing was declined: see the form below.")
+        return _render_queue(request, project, state, form, status=400)
+    chosen = list(
+        Application.objects.filter(project=project, pk__in=form.cleaned_data["applications"])
+    )
+    try:
+        declined = services.decline_applications(
+            chosen, actor=request.user, message=form.cleaned_data["message"]
+        )
+    except DomainError as error:
+        messages.error(request, f"Nothing was declined. {error}")
+        return _render_queue(request, project, state, form, status=_error_status(error))
+    count = len(declined)
+    messages.success(request, f"Declined {count} application{'' if count == 1 else 's'}.")
+    return redirect(f"{reverse('applications:queue', args=[project.pk])}?state={state}")
+
+
+@require_safe
+@login_required
+def queue_csv(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
+    rows = queries.queue(project, request.user, _state(request.GET.get("state")))
+    response = HttpResponse(queries.queue_csv(rows), content_type="text/csv; charset=utf-8")
+    filename = f"{project.term.url_key}-{project.slug}-applications.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- ranking the shortlist -----------------------------------------------------------------
+
+
+@dataclass
+class RankEntry:
+    row: QueueRow
+    name: str
+    field: forms.BoundField | None
+
+
+def _shortlist(project: Project, reader: Any) -> list[QueueRow]:
+    """The shortlist in the mentors' current order; anyone not ranked yet comes last."""
+    rows = queries.queue(project, reader, QueueFilter.SHORTLISTED)
+    order = {id(row): n for n, row in enumerate(rows)}
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.application.mentor_rank is None,
+            r.application.mentor_rank or 0,
+            order[id(r)],
+        ),
+    )
+
+
+def _render_ranking(
+    request: HttpRequest,
+    project: Project,
+    rows: list[QueueRow],
+    form: RankingForm,
+    status: int = 200,
+) -> HttpResponse:
+    entries = [
+        RankEntry(
+            row=row,
+            name=_display_name(row.application.mentee, row.profile),
+            field=form[f"rank-{row.application.pk}"]
+            if f"rank-{row.application.pk}" in form.fields
+            else None,
+        )
+        for row in rows
+    ]
+    context = {
+        "project": project,
+        "term": project.term,
+        "entries": entries,
+        "form": form,
+        "any_recused": any(row.recused for row in rows),
+    }
+    return render(request, "applications/review/ranking.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def ranking(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
+    rows = _shortlist(project, request.user)
+    ids = [row.application.pk for row in rows]
+    if request.method != "POST":
+        return _render_ranking(request, project, rows, RankingForm(applications=ids))
+    form = RankingForm(request.POST, applications=ids)
+    if not form.is_valid():
+        messages.error(request, "The ranking was not saved: see the form below.")
+        return _render_ranking(request, project, rows, form, status=400)
+    try:
+        services.rank_shortlist(project, form.cleaned_data["ordered"], actor=request.user)
+    except DomainError as error:
+        messages.error(request, f"The ranking was not saved. {error}")
+        return _render_ranking(request, project, rows, form, status=_error_status(error))
+    messages.success(request, "Ranking saved.")
+    return redirect("applications:ranking", project_pk=project.pk)
+
+
+# --- one applicant -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeenReview:
+    """Another reviewer's review as this reader may see it."""
+
+    reviewer: str
+    score: int | None
+    recused: bool
+    notes: str  # "" unless the reader is a program admin
+    conflict_reason: str  # likewise
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: ApplicationEvent
+    when: Instant | None
+
+
+@dataclass
+class ApplicantForms:
+    review: ReviewForm | None = None
+    conflict: ConflictForm | None = None
+    decline: DeclineForm | None = None
+
+
+def _render_applicant(
+    request: HttpRequest,
+    application: Application,
+    bound: ApplicantForms | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    bound = bound or ApplicantForms()
+    is_admin = is_program_admin(user, application.project.term.program)
+    reviews = list(Review.objects.filter(application=application).select_related("reviewer"))
+    mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
+    others = [
+        SeenReview(
+            reviewer=_display_name(r.reviewer),
+            score=r.score,
+            recused=r.conflict,
+            notes=r.notes if is_admin else "",
+            conflict_reason=r.conflict_reason if is_admin else "",
+        )
+        for r in reviews
+        if r.reviewer_id != user.pk
+    ]
+    profile = MenteeProfile.objects.filter(user=application.mentee).first()
+    review_form = bound.review or ReviewForm(
+        initial={
+            "score": str(mine.score) if mine and mine.score else "",
+            "notes": mine.notes if mine else "",
+        }
+    )
+    context = {
+        "application": application,
+        "project": application.project,
+        "term": application.project.term,
+        "profile": profile,
+        "name": _display_name(application.mentee, profile),
+        "links": [line.strip() for line in profile.links.splitlines() if line.strip()]
+        if profile
+        else [],
+        "tasks": list(application.tasks.order_by("position")),
+        "events": [
+            EventRow(event, _instant(event.at))
+            for event in application.events.select_related("actor").order_by("at", "id")
+        ],
+        "submitted": _instant(application.submitted_at),
+        "is_admin": is_admin,
+        "mine": mine,
+        "recused": bool(mine and mine.conflict),
+        "others": others,
+        "scores": [r.score for r in reviews if r.score is not None],
+        "review_form": review_form,
+        "conflict_form": bound.conflict or ConflictForm(),
+        "decline_form": bound.decline or DeclineForm(),
+        "can_shortlist": application.status == Application.Status.SUBMITTED,
+        "can_unshortlist": application.status == Application.Status.SHORTLISTED,
+        "can_decline": application.can_become(Application.Status.REJECTED),
+    }
+    return render(request, "applications/review/applicant.html", context, status=status)
+
+
+@require_safe
+@login_required
+def applicant(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk, Perm.APPLICATION_REVIEW)
+    return _render_applicant(request, application)
+
+
+def _act(
+    request: HttpRequest,
+    application: Application,
+    form: forms.Form,
+    bound: ApplicantForms,
+    action: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """Validate `form`, run one service call, and go back to the applicant; on a refusal,
+    show the page again with the input kept (HTTP 400, or 409 after a lost race)."""
+    if not form.is_valid():
+        messages.error(request, "Nothing was saved: see the form below.")
+        return _render_applicant(request, application, bound, status=400)
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return _render_applicant(request, application, bound, status=_error_status(error))
+    messages.success(request, success)
+    return redirect("applications:applicant", pk=application.pk)
+
+
+@require_POST
+@login_required
+def save_review(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk, Perm.APPLICATION_REVIEW)
+    form = ReviewForm(request.POST)
+    return _act(
+        request,
+        application,
+        form,
+        ApplicantForms(review=form),
+        lambda data: services.review_application(
+            application, reviewer=request.user, score=data["score"], notes=data["notes"]
+        ),
+        "Your review is saved.",
+    )
+
+
+@require_POST
+@login_required
+def conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk, Perm.APPLICATION_REVIEW)
+    form = ConflictForm(request.POST)
+    return _act(
+        request,
+        application,
+        form,
+        ApplicantForms(conflict=form),
+        lambda data: services.declare_conflict(
+            application, reviewer=request.user, reason=data["reason"]
+        ),
+        "Conflict of interest declared: you are recused from this applicant.",
+    )
+
+
+@require_POST
+@login_required
+def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk, Perm.APPLICATION_REVIEW)
+    form = ShortlistForm(request.POST)
+    adding = request.POST.get("action") != ShortlistForm.REMOVE
+
+    def act(data: dict[str, Any]) -> object:
+        if data["action"] == ShortlistForm.ADD:
+            return services.shortlist_application(application, actor=request.user)
+        return services.unshortlist_application(application, actor=request.user)
+
+    return _act(
+        request,
+        application,
+        form,
+        ApplicantForms(),
+        act,
+        "Shortlisted." if adding else "Taken off the shortlist.",
+    )
+
+
+@require_POST
+@login_required
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk, Perm.APPLICATION_REVIEW)
+    form = DeclineForm(request.POST)
+    return _act(
+        request,
+        application,
+        form,
+        ApplicantForms(decline=form),
+        lambda data: services.decline_applications(
+            [application], actor=request.user, message=data["message"]
+        ),
+        "Application declined; the applicant sees your message in its history.",
+    )
