@@ -1,0 +1,754 @@
+"""The applications API (issue 4 §5; DESIGN §5 and §7, spec/style.md B7 and C).
+
+Every operation needs a user (an API token or a logged-in session, `cohort.core.api_auth`);
+without one, 401. What a caller may see or do is decided by `cohort.applications.access`
+alone: an application, project or term the caller may not act on is answered 404, exactly
+as one that does not exist, never 403. Every write goes through
+`cohort.applications.services`; their `DomainError` is 400, `ConflictError` 409 and
+`RateLimitError` 429 with Retry-After (config/api.py).
+
+What each role sees:
+
+- the mentee: their profile and their applications, with their own answers and the
+  history of each (who moved it is not shown); never a score, a note or a rank;
+- a project's mentors and the program admins: the applicant's profile with their e-mail,
+  every mentor's score, their own notes (admins: every note), the queue and its CSV;
+- a maintainer: how many applied to their organization's projects, never who.
+
+Datetimes are ISO 8601 in UTC ("2024-08-01T12:00:00Z").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Body, Field, File, P, QueryEx, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from cohort.applications import access, eligibility, queries, services
+from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
+from cohort.applications.prerequisites import Answer, spec_for
+from cohort.applications.queries import QueueFilter
+from cohort.core.api_auth import api_auth, request_user
+from cohort.core.errors import DomainError
+from cohort.core.permissions import Perm
+from cohort.core.ratelimit import hit
+from cohort.projects.models import Project
+from cohort.proposals.permissions import is_program_admin
+from cohort.terms.models import Term
+
+router = Router(tags=["applications"], auth=api_auth)
+
+
+# --- schemas: input ------------------------------------------------------------------------
+
+
+class ProfileIn(Schema):
+    """The whole profile; fields left out are cleared."""
+
+    name: str = Field(description="The name mentors see", max_length=200)
+    country: str = Field(description='Where you live, ISO 3166-1 alpha-2 ("DE")')
+    time_zone: str = Field(description='Your IANA time zone ("Europe/Berlin")')
+    github: str = Field("", description="Your GitHub handle, with or without @")
+    links: str = Field("", description="Portfolio, LinkedIn, blog…: one URL per line")
+    skills: str = Field("", description="What you know and use")
+    is_adult: bool | None = Field(
+        None, description="I will be 18 or older when the term starts (null: not answered)"
+    )
+    can_work: bool | None = Field(
+        None, description="I am eligible to work in the country where I will take part"
+    )
+    first_mentorship: bool | None = Field(
+        None, description="I have not taken part in another Linux Foundation mentorship"
+    )
+    no_coc_violation: bool | None = Field(
+        None, description="I have had no Code of Conduct violation in the last 12 months"
+    )
+
+
+class AnswerIn(Schema):
+    text: str = Field("", description="A text answer (the cover letter, a custom task)")
+    url: str = Field("", description="A link answer (the coding challenge)")
+
+
+class ApplyIn(Schema):
+    project: int = Field(description="The id of the published project to apply to")
+    answers: dict[str, AnswerIn] = Field(
+        default_factory=dict,
+        description=(
+            "Answers handed in at once, by task kind: "
+            '{"cover_letter": {"text": "…"}, "coding_challenge": {"url": "https://…"}}. '
+            "The résumé task takes the profile's résumé when there is one."
+        ),
+    )
+
+
+class TaskAnswerIn(Schema):
+    text: str = Field("", description="For a task that takes text")
+    url: str = Field("", description="For a task that takes a link")
+    use_profile_resume: bool = Field(
+        False, description="For the résumé task: hand in the résumé stored in your profile"
+    )
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", description="Optional; kept in the application's history")
+
+
+class ReviewIn(Schema):
+    score: int | None = Field(description="Your score, 1 (weak) to 5 (strong); null clears it")
+    notes: str | None = Field(
+        None,
+        description="Your private notes (only you and program admins see them); "
+        "null leaves them as they are",
+    )
+
+
+class ConflictIn(Schema):
+    reason: str = Field(description="Why you are recused; only program admins see it")
+
+
+class RankingIn(Schema):
+    order: list[int] = Field(description="Every shortlisted application's id, best first")
+
+
+class DeclineIn(Schema):
+    applications: list[int] = Field(description="The ids of this project's applications")
+    message: str = Field(description="Shown to each applicant in their application's history")
+
+
+# --- schemas: output -----------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, and what to do about it")
+
+
+class ResumeOut(Schema):
+    name: str = Field(description="The file's name as you uploaded it")
+    size: int = Field(description="Bytes")
+    uploaded_at: datetime | None
+
+
+class ProfileOut(Schema):
+    name: str
+    email: str = Field(description="Your account's e-mail address")
+    github: str
+    links: str
+    skills: str
+    country: str
+    time_zone: str
+    is_adult: bool | None
+    can_work: bool | None
+    first_mentorship: bool | None
+    no_coc_violation: bool | None
+    attested_at: datetime | None = Field(description="When the attestations last changed")
+    resume: ResumeOut | None = Field(description="null until you upload one")
+    eligible: bool = Field(description="Every attestation is answered yes: you may apply")
+    refusals: list[str] = Field(description="Why you cannot apply, one per attestation said no")
+    unanswered: list[str] = Field(description="The attestations still to answer")
+
+
+class TaskOut(Schema):
+    kind: str = Field(description="resume, cover_letter, coding_challenge, custom, …")
+    title: str
+    takes: str = Field(description="text, link, file or link_or_file")
+    help: str
+    done: bool
+    completed_at: datetime | None
+    text: str
+    url: str
+    file_name: str = Field(description="The uploaded file's name; empty without a file")
+
+
+class ApplicantOut(Schema):
+    username: str
+    name: str
+    email: str
+    github: str
+    country: str
+    time_zone: str
+    links: str
+    skills: str
+
+
+class ReviewOut(Schema):
+    reviewer: str = Field(description="The reviewer's username")
+    mine: bool
+    score: int | None
+    notes: str = Field(description="Seen by its author and program admins only; else empty")
+    recused: bool = Field(description="The reviewer declared a conflict of interest")
+    conflict_reason: str = Field(description="Seen by its author and program admins only")
+
+
+class ApplicationOut(Schema):
+    id: int
+    project: int = Field(description="The project's id")
+    project_title: str
+    organization: str
+    term: int = Field(description="The term's id")
+    term_label: str
+    status: str = Field(description="draft, submitted, shortlisted, rejected or withdrawn")
+    status_label: str
+    status_changed_at: datetime | None
+    submitted_at: datetime | None = Field(description="When every task was last in")
+    created_at: datetime
+    tasks: list[TaskOut]
+    # Only for the project's mentors and the program admins; null for the applicant.
+    applicant: ApplicantOut | None = Field(
+        None, description="Mentors and program admins only; null for the applicant"
+    )
+    reviews: list[ReviewOut] | None = Field(
+        None, description="Mentors and program admins only; null for the applicant"
+    )
+    mentor_rank: int | None = Field(
+        None, description="The mentors' ranking (1 = first); mentors and admins only"
+    )
+    recused: bool | None = Field(
+        None, description="You declared a conflict of interest; mentors and admins only"
+    )
+
+
+class EventOut(Schema):
+    kind: str = Field(description="status (a status change) or task (a task handed in)")
+    at: datetime
+    status: str = Field(description="The status after a status change")
+    status_label: str
+    task: str = Field(description="The task's kind, for a task handed in")
+    task_label: str
+    reason: str = Field(description="What the mentors or the applicant said, if anything")
+    actor: str | None = Field(
+        None, description="Who did it (a username); mentors and program admins only"
+    )
+
+
+class QueueApplicantOut(Schema):
+    name: str
+    github: str
+    email: str
+    country: str
+    time_zone: str
+
+
+class QueueRowOut(Schema):
+    application: int = Field(description="The application's id")
+    status: str
+    rank: int | None = Field(description="The mentors' ranking of the shortlist (1 = first)")
+    submitted_at: datetime | None
+    applicant: QueueApplicantOut
+    tasks_done: int
+    tasks_total: int
+    scores: list[int] = Field(description="Every mentor's score")
+    mean_score: float | None
+    my_score: int | None
+    my_notes: str
+    recused: bool = Field(description="You declared a conflict of interest for this applicant")
+
+
+class MyReviewOut(Schema):
+    application: int
+    score: int | None
+    notes: str
+    recused: bool
+    conflict_reason: str
+
+
+class RankOut(Schema):
+    application: int
+    rank: int
+
+
+class DeclinedOut(Schema):
+    declined: list[int] = Field(description="The applications declined")
+
+
+class CountsOut(Schema):
+    project: int = Field(description="The project's id")
+    title: str
+    organization: str
+    total: int = Field(description="Applications not withdrawn")
+    complete: int = Field(description="Every task in (submitted or shortlisted)")
+    incomplete: int
+    shortlisted: int
+    declined: int
+    withdrawn: int
+
+
+STATE_HELP: Final = (
+    "all (not withdrawn), complete (every task in), incomplete, shortlisted, "
+    "unreviewed (complete, and you neither scored nor noted it), declined"
+)
+
+ERRORS: Final[dict[int, type[Schema]]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
+
+
+# --- the mentee's profile ------------------------------------------------------------------
+
+
+@router.get("/me/profile", response={200: ProfileOut, **ERRORS})
+def get_profile(request: HttpRequest) -> dict[str, Any]:
+    """Your mentee profile; 404 until you create it."""
+    return _profile_out(_my_profile(request))
+
+
+@router.put("/me/profile", response={200: ProfileOut, **ERRORS})
+def put_profile(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
+    """Create or replace your mentee profile, with the eligibility attestations."""
+    user = request_user(request)
+    profile = services.save_profile(user, services.ProfileData(**payload.model_dump()))
+    return _profile_out(profile)
+
+
+@router.post("/me/profile/resume", response={200: ProfileOut, **ERRORS})
+def upload_resume(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    """Upload your résumé: a PDF of at most 5 MB (multipart form, field `file`)."""
+    hit("upload", request)
+    user = request_user(request)
+    profile = MenteeProfile.objects.filter(user=user).first()
+    if profile is None:
+        raise DomainError("Create your mentee profile before you upload a résumé.")
+    return _profile_out(services.upload_resume(profile, file, actor=user))
+
+
+@router.get("/me/profile/resume", response={401: ErrorOut, 404: ErrorOut})
+def download_resume(request: HttpRequest) -> FileResponse:
+    """Your résumé as an attachment (application/pdf)."""
+    profile = _my_profile(request)
+    if not profile.resume:
+        raise _not_found("No résumé uploaded.")
+    return _attachment(profile.resume, profile.resume_name)
+
+
+# --- the mentee's applications -------------------------------------------------------------
+
+
+@router.get("/applications", response={200: list[ApplicationOut], **ERRORS})
+def list_applications(
+    request: HttpRequest,
+    term: QueryEx[int | None, P(description="Only this term's applications (its id)")] = None,
+) -> list[dict[str, Any]]:
+    """Your own applications, newest term first."""
+    applications = access.applications_of(request_user(request))
+    if term is not None:
+        applications = applications.filter(term_id=term)
+    return [
+        _application_out(a)
+        for a in _with_tasks(applications).order_by(
+            "-term__year", "-term__number", "created_at", "id"
+        )
+    ]
+
+
+@router.post("/applications", response={201: ApplicationOut, **ERRORS})
+def apply(request: HttpRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
+    """Apply to a project, handing in text and link answers at once.
+
+    201: the application (submitted when every task is in); 409: you already applied to
+    this project; 400: refused (closed, not eligible, at the per-term limit…); 429: too
+    many attempts. Re-applying after a withdrawal reopens the same application.
+    """
+    hit("apply", request)
+    project = get_object_or_404(
+        Project.objects.visible().select_related("term__program"), pk=payload.project
+    )
+    answers = {kind: answer.model_dump() for kind, answer in payload.answers.items()}
+    application = services.apply_to_project(request_user(request), project, answers=answers)
+    return Status(201, _application_out(_fresh(application.pk)))
+
+
+@router.get("/applications/{pk}", response={200: ApplicationOut, **ERRORS})
+def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """One application: yours, or an applicant to a project you mentor (with their profile
+    and the reviews), or any in your program if you are a program admin."""
+    user = request_user(request)
+    access.access_application(user, pk, Perm.APPLICATION_VIEW)
+    return _detail(user, _fresh(pk))
+
+
+@router.get("/applications/{pk}/timeline", response={200: list[EventOut], **ERRORS})
+def timeline(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """The application's history, oldest first: each status change and each task handed in."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_VIEW)
+    reviewer = access.has_application_perm(user, application, Perm.APPLICATION_REVIEW)
+    events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    return [_event_out(e, with_actor=reviewer) for e in events.order_by("at", "id")]
+
+
+@router.post("/applications/{pk}/tasks/{kind}", response={200: ApplicationOut, **ERRORS})
+def hand_in_task(request: HttpRequest, pk: int, kind: str, payload: TaskAnswerIn) -> dict[str, Any]:
+    """Hand in (or replace) a task's text or link, or your profile's résumé."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
+    services.hand_in_task(
+        application,
+        kind,
+        actor=user,
+        text=payload.text,
+        url=payload.url,
+        use_profile_resume=payload.use_profile_resume,
+    )
+    return _application_out(_fresh(pk))
+
+
+@router.post("/applications/{pk}/tasks/{kind}/file", response={200: ApplicationOut, **ERRORS})
+def upload_task_file(
+    request: HttpRequest, pk: int, kind: str, file: File[UploadedFile]
+) -> dict[str, Any]:
+    """Hand in a task's PDF of at most 5 MB (multipart form, field `file`)."""
+    hit("upload", request)
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
+    services.hand_in_task(application, kind, actor=user, file=file)
+    return _application_out(_fresh(pk))
+
+
+@router.get("/applications/{pk}/tasks/{kind}/file", response={401: ErrorOut, 404: ErrorOut})
+def download_task_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """A task's file as an attachment (application/pdf)."""
+    application = access.access_application(request_user(request), pk, Perm.APPLICATION_VIEW)
+    task = Task.objects.filter(application=application, kind=kind).first()
+    if task is None or not task.file:
+        raise _not_found("No file handed in for this task.")
+    return _attachment(task.file, task.file_name)
+
+
+@router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **ERRORS})
+def withdraw(
+    request: HttpRequest, pk: int, payload: Body[WithdrawIn | None] = None
+) -> dict[str, Any]:
+    """Withdraw your application, at any time. You may re-apply until the deadline."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
+    services.withdraw_application(application, actor=user, reason=payload.reason if payload else "")
+    return _application_out(_fresh(pk))
+
+
+# --- review: the project's mentors and the program admins ----------------------------------
+
+
+@router.get("/projects/{pk}/queue", response={200: list[QueueRowOut], **ERRORS})
+def queue(
+    request: HttpRequest,
+    pk: int,
+    state: QueryEx[QueueFilter, P(description=STATE_HELP)] = QueueFilter.ALL,
+) -> list[dict[str, Any]]:
+    """The project's applicants, in the mentors' ranking, then by submission time."""
+    user = request_user(request)
+    project = access.access_project(user, pk, Perm.QUEUE_VIEW)
+    return [_row_out(row) for row in queries.queue(project, user, state)]
+
+
+@router.get("/projects/{pk}/queue.csv", response={401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def queue_csv(
+    request: HttpRequest,
+    pk: int,
+    state: QueryEx[QueueFilter, P(description=STATE_HELP)] = QueueFilter.ALL,
+) -> HttpResponse:
+    """The queue as CSV (text/csv), with your own notes only."""
+    user = request_user(request)
+    project = access.access_project(user, pk, Perm.QUEUE_VIEW)
+    response = HttpResponse(
+        queries.queue_csv(queries.queue(project, user, state)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="applications-{project.pk}.csv"'
+    return response
+
+
+@router.put("/applications/{pk}/review", response={200: MyReviewOut, **ERRORS})
+def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
+    """Set your score and notes on an applicant."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
+    saved = services.review_application(
+        application, reviewer=user, score=payload.score, notes=payload.notes
+    )
+    return _my_review_out(saved)
+
+
+@router.post("/applications/{pk}/conflict", response={200: MyReviewOut, **ERRORS})
+def conflict(request: HttpRequest, pk: int, payload: ConflictIn) -> dict[str, Any]:
+    """Declare a conflict of interest: you are recused from this applicant."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
+    return _my_review_out(
+        services.declare_conflict(application, reviewer=user, reason=payload.reason)
+    )
+
+
+@router.post("/applications/{pk}/shortlist", response={200: ApplicationOut, **ERRORS})
+def shortlist(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Put a submitted application on the shortlist."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
+    services.shortlist_application(application, actor=user)
+    return _detail(user, _fresh(pk))
+
+
+@router.delete("/applications/{pk}/shortlist", response={200: ApplicationOut, **ERRORS})
+def unshortlist(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Take an application off the shortlist (its rank is cleared)."""
+    user = request_user(request)
+    application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
+    services.unshortlist_application(application, actor=user)
+    return _detail(user, _fresh(pk))
+
+
+@router.put("/projects/{pk}/ranking", response={200: list[RankOut], **ERRORS})
+def ranking(request: HttpRequest, pk: int, payload: RankingIn) -> list[dict[str, Any]]:
+    """Rank the whole shortlist, best first."""
+    user = request_user(request)
+    project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
+    ranked = services.rank_shortlist(project, payload.order, actor=user)
+    return [{"application": a.pk, "rank": a.mentor_rank} for a in ranked]
+
+
+@router.post("/projects/{pk}/decline", response={200: DeclinedOut, **ERRORS})
+def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
+    """Decline several of the project's applications with one message: all or none."""
+    user = request_user(request)
+    project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
+    wanted = set(payload.applications)
+    found = list(Application.objects.filter(project=project, pk__in=wanted))
+    strangers = sorted(wanted - {a.pk for a in found})
+    if strangers:
+        raise DomainError(
+            "Not applications to this project: "
+            + ", ".join(str(n) for n in strangers)
+            + ". Reload the queue and choose again."
+        )
+    declined = services.decline_applications(found, actor=user, message=payload.message)
+    return {"declined": [a.pk for a in declined]}
+
+
+# --- counts --------------------------------------------------------------------------------
+
+
+@router.get("/terms/{pk}/application-counts", response={200: list[CountsOut], **ERRORS})
+def application_counts(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """How many applied to each project you may count (program admins: every project;
+    maintainers: their organizations'; mentors: theirs), by state. Never who."""
+    user = request_user(request)
+    term = get_object_or_404(Term.objects.select_related("program"), pk=pk)
+    rows = queries.counts(access.counted_projects(user, term))
+    if not rows and not is_program_admin(user, term.program):  # nothing the caller may count
+        raise _not_found("No such term.")
+    return [
+        {
+            "project": c.project.pk,
+            "title": c.project.title,
+            "organization": c.project.organization.name,
+            "total": c.total,
+            "complete": c.complete,
+            "incomplete": c.incomplete,
+            "shortlisted": c.shortlisted,
+            "declined": c.declined,
+            "withdrawn": c.withdrawn,
+        }
+        for c in rows
+    ]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _not_found(message: str) -> Http404:
+    return Http404(message)
+
+
+def _my_profile(request: HttpRequest) -> MenteeProfile:
+    user = request_user(request)
+    profile = MenteeProfile.objects.select_related("user").filter(user=user).first()
+    if profile is None:
+        raise _not_found("No mentee profile yet; create it with PUT /me/profile.")
+    return profile
+
+
+def _attachment(field: Any, name: str) -> FileResponse:
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=name or "document.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    return when.astimezone(UTC) if when is not None else None
+
+
+def _profile_out(profile: MenteeProfile) -> dict[str, Any]:
+    attestations = profile.attestations
+    return {
+        "name": profile.name,
+        "email": profile.user.email,
+        "github": profile.github,
+        "links": profile.links,
+        "skills": profile.skills,
+        "country": profile.country,
+        "time_zone": profile.time_zone,
+        **attestations,
+        "attested_at": _utc(profile.attested_at),
+        "resume": (
+            {
+                "name": profile.resume_name,
+                "size": profile.resume_size,
+                "uploaded_at": _utc(profile.resume_uploaded_at),
+            }
+            if profile.resume
+            else None
+        ),
+        "eligible": profile.is_eligible,
+        "refusals": eligibility.refusals(attestations),
+        "unanswered": eligibility.unanswered(attestations),
+    }
+
+
+def _with_tasks(applications: QuerySet[Application]) -> QuerySet[Application]:
+    return applications.select_related(
+        "project__term__program", "project__organization", "term"
+    ).prefetch_related(Prefetch("tasks", queryset=Task.objects.order_by("position")))
+
+
+def _fresh(pk: int) -> Application:
+    return (
+        _with_tasks(Application.objects.filter(pk=pk))
+        .select_related("mentee__mentee_profile")
+        .get()
+    )
+
+
+def _application_out(application: Application) -> dict[str, Any]:
+    """The application as its applicant sees it."""
+    specs = services.specs_for(application.project)
+    tasks = []
+    for task in application.tasks.all():
+        spec = spec_for(specs, task.kind)
+        tasks.append(
+            {
+                "kind": task.kind,
+                "title": task.title,
+                "takes": str(spec.answer if spec is not None else Answer.TEXT),
+                "help": spec.help if spec is not None else "",
+                "done": task.is_done,
+                "completed_at": _utc(task.completed_at),
+                "text": task.text,
+                "url": task.url,
+                "file_name": task.file_name if task.file else "",
+            }
+        )
+    return {
+        "id": application.pk,
+        "project": application.project_id,
+        "project_title": application.project.title,
+        "organization": application.project.organization.name,
+        "term": application.term_id,
+        "term_label": application.term.label,
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "status_changed_at": _utc(application.status_changed_at),
+        "submitted_at": _utc(application.submitted_at),
+        "created_at": _utc(application.created_at),
+        "tasks": tasks,
+    }
+
+
+def _detail(user: Any, application: Application) -> dict[str, Any]:
+    """The application as `user` may see it: reviewers also get the applicant and reviews."""
+    out = _application_out(application)
+    if not access.has_application_perm(user, application, Perm.APPLICATION_REVIEW):
+        return out
+    admin = is_program_admin(user, application.project.term.program)
+    mentee = application.mentee
+    profile: MenteeProfile | None = getattr(mentee, "mentee_profile", None)
+    reviews = Review.objects.filter(application=application).select_related("reviewer")
+    shown = []
+    recused = False
+    for r in reviews.order_by("id"):
+        mine = r.reviewer_id == user.pk
+        recused = recused or (mine and r.conflict)
+        private = mine or admin
+        shown.append(
+            {
+                "reviewer": r.reviewer.username,
+                "mine": mine,
+                "score": r.score,
+                "notes": r.notes if private else "",
+                "recused": r.conflict,
+                "conflict_reason": r.conflict_reason if private else "",
+            }
+        )
+    out["applicant"] = {
+        "username": mentee.username,
+        "name": profile.name if profile else (mentee.get_full_name() or mentee.username),
+        "email": mentee.email,
+        "github": profile.github if profile else "",
+        "country": profile.country if profile else "",
+        "time_zone": profile.time_zone if profile else "",
+        "links": profile.links if profile else "",
+        "skills": profile.skills if profile else "",
+    }
+    out["reviews"] = shown
+    out["mentor_rank"] = application.mentor_rank
+    out["recused"] = recused
+    return out
+
+
+def _event_out(event: ApplicationEvent, *, with_actor: bool) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "at": _utc(event.at),
+        "status": event.status,
+        "status_label": event.status_label,
+        "task": event.task,
+        "task_label": event.task_label,
+        "reason": event.reason,
+        "actor": (event.actor.username if event.actor else None) if with_actor else None,
+    }
+
+
+def _row_out(row: queries.QueueRow) -> dict[str, Any]:
+    a, p = row.application, row.profile
+    return {
+        "application": a.pk,
+        "status": a.status,
+        "rank": a.mentor_rank,
+        "submitted_at": _utc(a.submitted_at),
+        "applicant": {
+            "name": p.name if p else (a.mentee.get_full_name() or a.mentee.username),
+            "github": p.github if p else "",
+            "email": a.mentee.email,
+            "country": p.country if p else "",
+            "time_zone": p.time_zone if p else "",
+        },
+        "tasks_done": row.tasks_done,
+        "tasks_total": len(row.tasks),
+        "scores": row.scores,
+        "mean_score": row.mean_score,
+        "my_score": row.mine.score if row.mine else None,
+        "my_notes": row.mine.notes if row.mine else "",
+        "recused": row.recused,
+    }
+
+
+def _my_review_out(review: Review) -> dict[str, Any]:
+    return {
+        "application": review.application_id,
+        "score": review.score,
+        "notes": review.notes,
+        "recused": review.conflict,
+        "conflict_reason": review.conflict_reason,
+    }
