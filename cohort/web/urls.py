@@ -7,6 +7,7 @@ from cohort.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
     path("<slug:program>/", views.program_detail, name="program"),
     path("<slug:program>/<str:term>/", views.term_detail, name="term"),

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
@@ -163,6 +164,13 @@ def _prerequisites(value: object) -> list[tuple[str, str]]:
 
 
 # -- views -----------------------------------------------------------------------------
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers and the baseline of bench/applications_load.py: plain
+    "ok", no database query, no template."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def home(request: HttpRequest) -> HttpResponse:
