@@ -18,7 +18,8 @@ api = NinjaAPI(title="Cohort API", version="1", urls_namespace="api")
 api.add_router("/", catalog_router)  # public, read-only
 # /proposals/… and /terms/{id}/proposals|board|publish; a token or a session (401 without).
 api.add_router("/", proposals_router)
-# /me/profile…, /applications/…, /projects/{id}/queue|ranking|decline, /terms/{id}/application-counts
+# /me/profile…, /applications/…, /projects/{id}/queue|ranking|decline and
+# /terms/{id}/application-counts
 api.add_router("/", applications_router)
 
 

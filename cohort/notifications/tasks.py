@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
-from django.tasks import task
+from django.tasks import Task, task
 
 if TYPE_CHECKING:
     from cohort.applications.models import ApplicationEvent
@@ -24,12 +25,22 @@ def notify_proposal_event_task(event_id: int) -> int:
 
 
 def enqueue_proposal_notification(event: ProposalEvent) -> None:
-    """Queue the notifications for `event` once the current transaction commits.
+    """Queue the notifications for `event`, so they go out exactly when the event commits."""
+    _enqueue_with_transaction(notify_proposal_event_task, event.pk)
 
-    Nothing is queued if the transaction rolls back; `robust` keeps a failure to enqueue
-    (a backend outage) from turning the already-committed request into an error.
+
+def _enqueue_with_transaction(task: Task[[int], int], object_id: int) -> None:
+    """Queue `task(object_id)` so it exists if and only if the current transaction commits.
+
+    With the database backend (production) the task row is written inside the transaction:
+    it commits with the change, or not at all, so a crash between the two cannot lose it.
+    Other backends (the immediate one in development and tests) are queued on commit;
+    `robust` keeps a failure to enqueue from turning the committed request into an error.
     """
-    transaction.on_commit(partial(notify_proposal_event_task.enqueue, event.pk), robust=True)
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        task.enqueue(object_id)
+    else:
+        transaction.on_commit(partial(task.enqueue, object_id), robust=True)
 
 
 @task
@@ -41,5 +52,5 @@ def notify_application_event_task(event_id: int) -> int:
 
 
 def enqueue_application_notification(event: ApplicationEvent) -> None:
-    """Queue the mentee's notification for `event` once the transaction commits."""
-    transaction.on_commit(partial(notify_application_event_task.enqueue, event.pk), robust=True)
+    """Queue the mentee's notification for `event`, so it goes out exactly when it commits."""
+    _enqueue_with_transaction(notify_application_event_task, event.pk)

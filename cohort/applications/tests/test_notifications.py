@@ -150,3 +150,32 @@ def test_an_application_declined_before_the_digest_is_left_out(world: World) -> 
     mail.outbox.clear()
     assert send_review_digests(now=AUG_2) == 2
     assert all(m.subject == "1 new complete application (Aug 1)" for m in mail.outbox)
+
+
+def test_with_the_database_backend_the_task_commits_with_the_change(
+    world: World, settings, in_window
+) -> None:
+    """Production queues the e-mail task in the same transaction as the status change: a
+    rolled-back change leaves no task, a committed one always has its task (no crash window
+    between commit and enqueue)."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    inside = []
+
+    def apply_then_fail() -> None:
+        with transaction.atomic():
+            complete_application(world, "mentee1", world.antrea)
+            inside.append(DBTaskResult.objects.count())  # written inside the transaction
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        apply_then_fail()
+    assert inside == [1]
+    assert DBTaskResult.objects.count() == 0
+    assert not Application.objects.exists()
+
+    application = complete_application(world, "mentee1", world.antrea)
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == [application.events.get(status="submitted").pk]
