@@ -72,10 +72,14 @@ class Api:
 
 
 def _read(response: Any) -> Any:
-    """A file download is streamed: read it into `response.body` and close the file."""
+    """A file download is streamed: read it into `response.body`.
+
+    Exhausting the test client's stream closes the file. Calling `response.close()` here would
+    also send `request_finished`, whose handler closes the test's database connection
+    mid-transaction on PostgreSQL.
+    """
     if response.streaming:
         response.body = b"".join(response.streaming_content)
-        response.close()
     else:
         response.body = response.content
     return response
