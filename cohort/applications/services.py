@@ -52,7 +52,15 @@ class Window:
     zone: str
 
     def is_open(self, at: datetime) -> bool:
-        return self.start is not None and self.end is not None and self.start <= at < self.end
+        return self.state_at(at) == "open"
+
+    def state_at(self, at: datetime) -> str:
+        """ "undated" (no exact start and end), "not_yet", "open" or "closed" at `at`."""
+        if self.start is None or self.end is None:
+            return "undated"
+        if at < self.start:
+            return "not_yet"
+        return "open" if at < self.end else "closed"
 
 
 def applications_window(term: Term) -> Window:

@@ -88,13 +88,14 @@ class WindowView:
 def _window(term: Term, now: datetime) -> WindowView:
     window = services.applications_window(term)
     zone = term.time_zone
+    state = window.state_at(now)
     return WindowView(
         term=term,
         start=Instant(window.start, zone) if window.start else None,
         end=Instant(window.end, zone) if window.end else None,
-        is_open=window.is_open(now),
-        not_yet=window.start is not None and now < window.start,
-        has_closed=window.end is not None and now >= window.end,
+        is_open=state == "open",
+        not_yet=state == "not_yet",
+        has_closed=state == "closed",
     )
 
 

@@ -13,13 +13,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cohort.applications.services import WINDOW_KEY, applications_window
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
 
@@ -224,11 +233,16 @@ def project_detail(request: HttpRequest, program: str, term: str, project: str) 
     project_obj = get_object_or_404(
         Project.objects.visible().for_catalog(), term=term_obj, slug=project
     )
+    prefetch_related_objects([term_obj], "milestones")  # one query for the timeline and window
+    timeline = _timeline(term_obj)
     context = {
         "term": term_obj,
         "program": term_obj.program,
         "project": project_obj,
-        "timeline": _timeline(term_obj),
+        "timeline": timeline,
+        # The "Apply" box: the window's row of the timeline, and where now stands in it.
+        "apply_row": next((r for r in timeline.rows if r.milestone.key == WINDOW_KEY), None),
+        "apply_state": applications_window(term_obj).state_at(timezone.now()),
         "prerequisites": _prerequisites(project_obj.prerequisites),
         "show_emails": request.user.is_staff,
     }
