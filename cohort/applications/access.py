@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from cohort.applications.models import Application, Review
 from cohort.core.permissions import Perm, Role, perms_of
-from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
-from cohort.proposals.access import as_mentor
+from cohort.projects.models import OrganizationMaintainer, Project
+from cohort.proposals.access import as_mentor, mentored_by
 from cohort.proposals.permissions import is_program_admin, maintainer_kind
 from cohort.terms.models import Term
 
@@ -37,9 +37,7 @@ def mentored_projects(user: Any) -> QuerySet[Project]:
     """The projects `user` is a listed mentor of, in any term."""
     if not _authenticated(user):
         return Project.objects.none()
-    return Project.objects.filter(
-        Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
-    )
+    return Project.objects.filter(mentored_by(user))
 
 
 def project_roles(user: Any, project: Project) -> set[Role]:
@@ -107,7 +105,7 @@ def counted_projects(user: Any, term: Term) -> QuerySet[Project]:
         Exists(
             OrganizationMaintainer.objects.filter(organization=OuterRef("organization"), user=user)
         )
-        | Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
+        | mentored_by(user)
     )
 
 
@@ -118,9 +116,7 @@ def reviewable_projects(user: Any, term: Term) -> QuerySet[Project]:
         return projects.none()
     if is_program_admin(user, term.program):
         return projects
-    return projects.filter(
-        Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
-    )
+    return projects.filter(mentored_by(user))
 
 
 def is_recused(user: Any, application: Application) -> bool:
@@ -129,12 +125,7 @@ def is_recused(user: Any, application: Application) -> bool:
 
 
 def applications_of(user: Any) -> QuerySet[Application]:
-    """The user's own applications, newest terms first."""
+    """The user's own applications."""
     if not _authenticated(user):
         return Application.objects.none()
     return Application.objects.filter(mentee=user)
-
-
-def recused_filter(user: Any) -> Q:
-    """Applications `user` is recused from (for annotating a queue in one query)."""
-    return Q(reviews__reviewer=user, reviews__conflict=True)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohort.applications import eligibility, uploads
+from cohort.applications.access import is_recused
 from cohort.applications.models import (
     Application,
     ApplicationEvent,
@@ -450,7 +451,7 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
 
 
 def _not_recused(application: Application, actor: Any) -> None:
-    if Review.objects.filter(application=application, reviewer=actor, conflict=True).exists():
+    if is_recused(actor, application):
         raise DomainError(
             "You declared a conflict of interest for this applicant, so you are recused: "
             "another mentor or a program admin decides."

@@ -83,7 +83,7 @@ def proposals_visible_to(user: Any, term: Term) -> QuerySet[Project]:
         | Exists(
             OrganizationMaintainer.objects.filter(organization=OuterRef("organization"), user=user)
         )
-        | Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
+        | mentored_by(user)
     )
 
 
@@ -97,6 +97,11 @@ def access_term_board(user: Any, term_pk: int) -> Term:
 
 def _is_listed_mentor(user: Any, project: Project) -> bool:
     return project.mentorships.filter(as_mentor(user)).exists()
+
+
+def mentored_by(user: Any) -> Exists:
+    """For filtering projects: `user` is one of the project's listed mentors."""
+    return Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
 
 
 def as_mentor(user: Any) -> Q:
