@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from cohort.applications.api import router as applications_router
-from cohort.core.errors import ConflictError, DomainError
+from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
 from cohort.proposals.api import router as proposals_router
 from cohort.web.api import router as catalog_router
@@ -23,18 +23,10 @@ api.add_router("/", proposals_router)
 api.add_router("/", applications_router)
 
 
-@api.exception_handler(RateLimitError)
-def rate_limited(request: HttpRequest, exc: RateLimitError) -> HttpResponse:
-    response = api.create_response(request, {"detail": str(exc)}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-@api.exception_handler(ConflictError)
-def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=409)
-
-
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+    """A broken rule is 400, a lost race 409, a rate limit 429 (`DomainError.http_status`)."""
+    response = api.create_response(request, {"detail": str(exc)}, status=exc.http_status)
+    if isinstance(exc, RateLimitError):
+        response["Retry-After"] = str(exc.retry_after)
+    return response

@@ -30,6 +30,7 @@ from ninja import Body, Field, File, P, QueryEx, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from cohort.applications import access, eligibility, queries, services
+from cohort.applications.downloads import pdf_attachment
 from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
 from cohort.applications.prerequisites import Answer, spec_for
 from cohort.applications.queries import QueueFilter
@@ -326,7 +327,7 @@ def download_resume(request: HttpRequest) -> FileResponse:
     profile = _my_profile(request)
     if not profile.resume:
         raise _not_found("No résumé uploaded.")
-    return _attachment(profile.resume, profile.resume_name)
+    return pdf_attachment(profile.resume, profile.resume_name)
 
 
 # --- the mentee's applications -------------------------------------------------------------
@@ -420,7 +421,7 @@ def download_task_file(request: HttpRequest, pk: int, kind: str) -> FileResponse
     task = Task.objects.filter(application=application, kind=kind).first()
     if task is None or not task.file:
         raise _not_found("No file handed in for this task.")
-    return _attachment(task.file, task.file_name)
+    return pdf_attachment(task.file, task.file_name)
 
 
 @router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **ERRORS})
@@ -573,17 +574,6 @@ def _my_profile(request: HttpRequest) -> MenteeProfile:
     if profile is None:
         raise _not_found("No mentee profile yet; create it with PUT /me/profile.")
     return profile
-
-
-def _attachment(field: Any, name: str) -> FileResponse:
-    response = FileResponse(
-        field.open("rb"),
-        as_attachment=True,
-        filename=name or "document.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _utc(when: datetime | None) -> datetime | None:

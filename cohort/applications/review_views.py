@@ -43,7 +43,7 @@ from cohort.applications.review_forms import (
     ReviewForm,
     ShortlistForm,
 )
-from cohort.core.errors import ConflictError, DomainError
+from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
@@ -75,10 +75,6 @@ def _instant(moment: datetime | None) -> Instant | None:
     if moment is None:
         return None
     return Instant(format_instant(moment.astimezone(UTC), clock24=True), iso_utc(moment))
-
-
-def _error_status(error: DomainError) -> int:
-    return 409 if isinstance(error, ConflictError) else 400
 
 
 def _state(value: str | None) -> QueueFilter:
@@ -256,7 +252,7 @@ def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
         )
     except DomainError as error:
         messages.error(request, f"Nothing was declined. {error}")
-        return _render_queue(request, project, state, form, status=_error_status(error))
+        return _render_queue(request, project, state, form, status=error.http_status)
     count = len(declined)
     messages.success(request, f"Declined {count} application{'' if count == 1 else 's'}.")
     return redirect(f"{reverse('applications:queue', args=[project.pk])}?state={state}")
@@ -341,7 +337,7 @@ def ranking(request: HttpRequest, project_pk: int) -> HttpResponse:
         services.rank_shortlist(project, form.cleaned_data["ordered"], actor=request.user)
     except DomainError as error:
         messages.error(request, f"The ranking was not saved. {error}")
-        return _render_ranking(request, project, rows, form, status=_error_status(error))
+        return _render_ranking(request, project, rows, form, status=error.http_status)
     messages.success(request, "Ranking saved.")
     return redirect("applications:ranking", project_pk=project.pk)
 
@@ -456,7 +452,7 @@ def _act(
         action(form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error))
-        return _render_applicant(request, application, bound, status=_error_status(error))
+        return _render_applicant(request, application, bound, status=error.http_status)
     messages.success(request, success)
     return redirect("applications:applicant", pk=application.pk)
 

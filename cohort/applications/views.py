@@ -22,7 +22,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,11 +31,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cohort.applications import eligibility, services
 from cohort.applications.access import access_application, applications_of
+from cohort.applications.downloads import pdf_attachment
 from cohort.applications.forms import ProfileForm, TaskForm, WithdrawForm
 from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Task
 from cohort.applications.prerequisites import TaskSpec
 from cohort.core import ratelimit
-from cohort.core.errors import ConflictError, DomainError
+from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.projects.models import Project
 from cohort.terms.models import Term
@@ -123,33 +123,9 @@ def _standing(profile: MenteeProfile | None) -> Standing:
     return Standing(profile, eligibility.refusals(answers), eligibility.unanswered(answers))
 
 
-def _error_status(error: DomainError) -> int:
-    if isinstance(error, ratelimit.RateLimitError):
-        return 429
-    if isinstance(error, ConflictError):
-        return 409
-    return 400
-
-
 def _with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
     if isinstance(error, ratelimit.RateLimitError):
         response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-def _attachment(stored: FieldFile, name: str) -> FileResponse:
-    """A stored upload as a download: never shown inline, never cached by a shared cache."""
-    try:
-        handle = stored.storage.open(stored.name or "", "rb")
-    except FileNotFoundError as error:
-        raise Http404("No such file.") from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name or "document.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -277,7 +253,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         profile = services.save_profile(request.user, form.profile_data())
     except DomainError as error:
         form.add_error(None, str(error))
-        return _render_profile(request, form, profile, status=_error_status(error), error=error)
+        return _render_profile(request, form, profile, status=error.http_status, error=error)
     if resume is not None:
         try:
             profile = services.upload_resume(profile, resume, actor=request.user)
@@ -286,7 +262,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 "resume",
                 f"{error} The rest of your profile was saved; only the résumé was not.",
             )
-            return _render_profile(request, form, profile, status=_error_status(error))
+            return _render_profile(request, form, profile, status=error.http_status)
     standing = _standing(profile)
     if standing.refusals:
         messages.warning(request, "Profile saved. As you answered, you cannot apply (see why).")
@@ -304,7 +280,7 @@ def resume_download(request: HttpRequest) -> FileResponse:
     profile = _profile(request.user)
     if profile is None or not profile.resume:
         raise Http404("No résumé uploaded.")
-    return _attachment(profile.resume, profile.resume_name)
+    return pdf_attachment(profile.resume, profile.resume_name)
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -359,7 +335,7 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
         "existing": existing,
         "error": str(error) if error else "",
     }
-    status = _error_status(error) if error else 200
+    status = error.http_status if error else 200
     response = render(request, "applications/mentee/apply.html", context, status=status)
     return _with_retry_after(response, error)
 
@@ -492,7 +468,7 @@ def task_submit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except DomainError as error:
         form.add_error(None, str(error))
         return _render_detail(
-            request, application, forms={kind: form}, status=_error_status(error), error=error
+            request, application, forms={kind: form}, status=error.http_status, error=error
         )
     application.refresh_from_db(fields=["status", "status_changed_at", "submitted_at"])
     if before == Status.DRAFT and application.status == Status.SUBMITTED:
@@ -514,7 +490,7 @@ def task_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     task = application.tasks.filter(kind=kind).exclude(file="").first()
     if task is None:
         raise Http404("No such file.")
-    return _attachment(task.file, task.file_name)
+    return pdf_attachment(task.file, task.file_name)
 
 
 @require_POST
@@ -531,7 +507,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
             return _render_detail(
-                request, application, withdraw_form=form, status=_error_status(error)
+                request, application, withdraw_form=form, status=error.http_status
             )
         messages.success(
             request,

@@ -6,6 +6,10 @@ from __future__ import annotations
 class DomainError(Exception):
     """A rule was broken; the message tells the user what to do (400/409)."""
 
+    http_status = 400  # what a page or the API answers with this error
+
 
 class ConflictError(DomainError):
     """Someone else changed the row first (409)."""
+
+    http_status = 409
