@@ -143,18 +143,36 @@ def _review_terms(user: Any) -> list[Term]:
 @require_safe
 @login_required
 def review_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    sections = []
-    for term in _review_terms(user):
-        mentored = mentored_projects(user).filter(term=term)
-        is_admin = is_program_admin(user, term.program)
-        counted = (
-            counted_projects(user, term).exclude(pk__in=mentored.values("pk"))
-            if not is_admin
-            else Project.objects.none()
+    """Per term: the user's mentored projects and their organizations' others, with counts.
+
+    A fixed number of queries however many terms: the terms, the user's admin programs, the
+    mentored projects, and one count query for every project shown.
+    """
+    user: Any = request.user  # logged in (login_required)
+    terms = _review_terms(user)
+    admin_of = set(
+        ProgramMembership.objects.filter(user=user, role=ProgramMembership.Role.ADMIN).values_list(
+            "program_id", flat=True
         )
+    )
+    mentored = set(mentored_projects(user).filter(term__in=terms).values_list("pk", flat=True))
+    maintained = Project.objects.filter(term__in=terms, organization__maintainers__user=user)
+    by_term: dict[int, list[Counts]] = {}
+    for row in queries.counts(
+        Project.objects.filter(Q(pk__in=mentored) | Q(pk__in=maintained.values("pk")))
+    ):
+        by_term.setdefault(row.project.term_id, []).append(row)
+    sections = []
+    for term in terms:
+        is_admin = user.is_superuser or term.program_id in admin_of
+        rows = by_term.get(term.pk, [])
         sections.append(
-            TermSection(term, is_admin, queries.counts(mentored), queries.counts(counted))
+            TermSection(
+                term,
+                is_admin,
+                [r for r in rows if r.project.pk in mentored],
+                [] if is_admin else [r for r in rows if r.project.pk not in mentored],
+            )
         )
     return render(request, "applications/review/home.html", {"sections": sections})
 

@@ -528,3 +528,38 @@ def test_queue_page_takes_a_constant_number_of_queries(client, world, in_window)
     ten = _queue_queries(client, world)
     assert Application.objects.filter(project=world.antrea).count() == 10
     assert ten == three, (three, ten)
+
+
+def test_the_review_home_runs_a_fixed_number_of_queries_whatever_the_terms(
+    client, world: World
+) -> None:
+    """Bob mentors projects in one term, then in three: the page costs the same."""
+    from cohort.core.models import Person
+    from cohort.projects.models import Mentorship, Organization, Project
+    from cohort.terms.models import Term
+
+    def count() -> tuple[int, bytes]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("applications:review_home"))
+        assert response.status_code == 200
+        return len(captured), response.content
+
+    client.force_login(world.user("bob"))
+    one_term, _ = count()
+    org = Organization.objects.create(program=world.program, name="Later", slug="later")
+    for number in (1, 2):
+        term = Term.objects.create(program=world.program, year=2025, number=number, title="t")
+        project = Project.objects.create(
+            term=term,
+            organization=org,
+            slug="p",
+            title=f"Later project {number}",
+            status=Project.Status.PUBLISHED,
+        )
+        Mentorship.objects.create(
+            project=project, person=Person.objects.get(github="bob"), name="Bob", github="bob"
+        )
+    three_terms, html = count()
+    assert b"Later project 1" in html
+    assert b"Later project 2" in html
+    assert three_terms == one_term
