@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cohort.projects",
     "cohort.proposals",
     "cohort.applications",
+    "cohort.selection",
     "cohort.notifications",
     "cohort.web",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.

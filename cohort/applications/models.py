@@ -99,16 +99,39 @@ class Application(TimeStampedModel):
         SHORTLISTED = "shortlisted", "Shortlisted"
         REJECTED = "rejected", "Declined by the mentors"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Selection (cohort.selection): an offer is made, then accepted or declined (or it
+        # lapsed). An offer replaced by one the mentee ranked higher goes back to shortlisted.
+        OFFERED = "offered", "Offered a place"
+        ACCEPTED = "accepted", "Offer accepted"
+        OFFER_DECLINED = "offer_declined", "Offer declined"
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.DRAFT: frozenset({Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN}),
         Status.SUBMITTED: frozenset({Status.SHORTLISTED, Status.REJECTED, Status.WITHDRAWN}),
-        Status.SHORTLISTED: frozenset({Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN}),
+        Status.SHORTLISTED: frozenset(
+            {Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN, Status.OFFERED}
+        ),
         Status.REJECTED: frozenset(),
         Status.WITHDRAWN: frozenset({Status.DRAFT}),  # re-applying, before the deadline
+        Status.OFFERED: frozenset({Status.ACCEPTED, Status.OFFER_DECLINED, Status.SHORTLISTED}),
+        Status.ACCEPTED: frozenset(),
+        Status.OFFER_DECLINED: frozenset(),
     }
     # Every task is in: what mentors review by default.
-    COMPLETE: ClassVar[tuple[str, ...]] = (Status.SUBMITTED, Status.SHORTLISTED)
+    COMPLETE: ClassVar[tuple[str, ...]] = (
+        Status.SUBMITTED,
+        Status.SHORTLISTED,
+        Status.OFFERED,
+        Status.ACCEPTED,
+        Status.OFFER_DECLINED,
+    )
+    # Ranked by the mentors, so the ranking is kept.
+    RANKED: ClassVar[tuple[str, ...]] = (
+        Status.SHORTLISTED,
+        Status.OFFERED,
+        Status.ACCEPTED,
+        Status.OFFER_DECLINED,
+    )
 
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
@@ -120,6 +143,9 @@ class Application(TimeStampedModel):
     submitted_at = models.DateTimeField(null=True, blank=True)  # the last time all tasks were in
     active_slot = models.PositiveSmallIntegerField(null=True, blank=True)
     mentor_rank = models.PositiveIntegerField(null=True, blank=True)  # 1 = the mentors' first
+    # The mentee's own order of their applications for selection (1 = first); None = not
+    # ranked, and then the order they applied in counts (cohort.selection.inputs).
+    mentee_rank = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -136,7 +162,16 @@ class Application(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    status__in=["draft", "submitted", "shortlisted", "rejected", "withdrawn"]
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "shortlisted",
+                        "rejected",
+                        "withdrawn",
+                        "offered",
+                        "accepted",
+                        "offer_declined",
+                    ]
                 ),
                 name="application_status_valid",
             ),
@@ -146,12 +181,20 @@ class Application(TimeStampedModel):
                 | (~Q(status="withdrawn") & Q(active_slot__isnull=False, active_slot__gte=1)),
                 name="application_slot_iff_active",
             ),
+            models.UniqueConstraint(
+                fields=["mentee", "term", "mentee_rank"],
+                name="application_mentee_rank_unique",
+                condition=Q(mentee_rank__isnull=False),
+            ),
             models.CheckConstraint(
-                condition=Q(mentor_rank__isnull=True) | Q(status="shortlisted"),
+                condition=Q(mentor_rank__isnull=True)
+                | Q(status__in=["shortlisted", "offered", "accepted", "offer_declined"]),
                 name="application_rank_only_shortlisted",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["submitted", "shortlisted"])
+                condition=~Q(
+                    status__in=["submitted", "shortlisted", "offered", "accepted", "offer_declined"]
+                )
                 | Q(submitted_at__isnull=False),
                 name="application_submitted_has_time",
             ),

@@ -209,7 +209,7 @@ def apply_to_project(
         application = existing
         try:
             with transaction.atomic():
-                _change(application, Status.DRAFT, actor=user, also={"active_slot": slot})
+                change_status(application, Status.DRAFT, actor=user, also={"active_slot": slot})
         except IntegrityError as error:  # a concurrent request took the slot
             raise _raced() from error
     else:
@@ -388,7 +388,7 @@ def _submit_if_complete(application: Application, *, actor: Any) -> None:
         return
     if application.tasks.filter(completed_at__isnull=True).exists():
         return
-    _change(application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()})
+    change_status(application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()})
 
 
 def _event(
@@ -410,7 +410,7 @@ def _event(
     )
 
 
-def _change(
+def change_status(
     application: Application,
     to: str,
     *,
@@ -437,7 +437,7 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status == Status.WITHDRAWN:
         raise DomainError("This application is already withdrawn.")
-    _change(
+    change_status(
         application,
         Status.WITHDRAWN,
         actor=actor,
@@ -517,7 +517,7 @@ def shortlist_application(application: Application, *, actor: Any) -> Applicatio
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.SUBMITTED:
         raise DomainError(_why_not(application, "shortlisted"))
-    _change(application, Status.SHORTLISTED, actor=actor)
+    change_status(application, Status.SHORTLISTED, actor=actor)
     return application
 
 
@@ -527,7 +527,7 @@ def unshortlist_application(application: Application, *, actor: Any) -> Applicat
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.SHORTLISTED:
         raise DomainError("Only a shortlisted application can be taken off the shortlist.")
-    _change(
+    change_status(
         application,
         Status.SUBMITTED,
         actor=actor,
@@ -597,7 +597,7 @@ def decline_applications(
                 _why_not(application, "declined") + f" (application {application.pk})"
             )
     for application in rows:
-        _change(
+        change_status(
             application, Status.REJECTED, actor=actor, reason=message, also={"mentor_rank": None}
         )
     return rows

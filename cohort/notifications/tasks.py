@@ -12,6 +12,7 @@ from django.tasks import Task, task
 if TYPE_CHECKING:
     from cohort.applications.models import ApplicationEvent
     from cohort.proposals.models import ProposalEvent
+    from cohort.selection.models import Offer, Round
 
 
 @task
@@ -54,3 +55,27 @@ def notify_application_event_task(event_id: int) -> int:
 def enqueue_application_notification(event: ApplicationEvent) -> None:
     """Queue the mentee's notification for `event`, so it goes out exactly when it commits."""
     _enqueue_with_transaction(notify_application_event_task, event.pk)
+
+
+@task
+def notify_offer_task(offer_id: int) -> int:
+    """E-mail the mentee their offer; idempotent."""
+    from cohort.notifications.selection import notify_offer
+
+    return notify_offer(offer_id)
+
+
+@task
+def notify_round_task(round_id: int) -> int:
+    """Send an announced selection round's offers and notices; idempotent."""
+    from cohort.notifications.selection import notify_round
+
+    return notify_round(round_id)
+
+
+def enqueue_offer_notification(offer: Offer) -> None:
+    _enqueue_with_transaction(notify_offer_task, offer.pk)
+
+
+def enqueue_round_notifications(round_: Round) -> None:
+    _enqueue_with_transaction(notify_round_task, round_.pk)

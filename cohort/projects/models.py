@@ -102,6 +102,9 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         )
 
 
+MAX_SLOTS = 20  # mentees per project; CNCF projects take 1, rarely 2 or 3
+
+
 class Project(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -145,6 +148,8 @@ class Project(TimeStampedModel):
     )
     source_line = models.PositiveIntegerField(default=0)
     search_text = models.TextField(blank=True, editable=False)  # lowercased, for search
+    # How many mentees the project takes in selection (cohort.selection); set by its mentors.
+    slots = models.PositiveSmallIntegerField(default=1)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -167,6 +172,9 @@ class Project(TimeStampedModel):
                     ]
                 ),
                 name="project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(slots__lte=MAX_SLOTS), name="project_slots_at_most_max"
             ),
         ]
 

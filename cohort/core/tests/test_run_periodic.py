@@ -66,6 +66,9 @@ def test_a_day_s_digest_is_sent_once_across_runs(world: World, in_window):  # no
     assert run() == (  # the day has not ended yet
         "Review digests sent: 0\n"
         "Failed e-mails retried: 0 of 0 unsent e-mails sent now, 0 still unsent\n"
+        "Offers lapsed: 0\n"
+        "Selection rounds announced: 0\n"
+        "Selection e-mails sent: 0\n"
     )
     assert mail.outbox == []
 

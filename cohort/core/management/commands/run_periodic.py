@@ -4,6 +4,11 @@ Each job is idempotent: it picks the rows that are due and each e-mail goes thro
 outbox row unique per (kind, object, recipient), so a second run (or two runs at once) sends
 nothing twice. The jobs:
 
+0. selection (`cohort.selection.services`): lapse the offers whose answer deadline has
+   passed, offering each freed place to the next in line; announce the confirmed rounds
+   whose `selection_notify` date has come; and send what announced rounds still owe
+   (`cohort.notifications.selection.resend_recent`), so a run that crashed halfway is
+   finished by the next one;
 1. the mentors' daily review digests of the days that have ended
    (`cohort.notifications.applications.send_review_digests`, which also retries its own
    failed digests);
@@ -28,10 +33,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cohort.notifications import applications as application_mail
+from cohort.notifications import selection as selection_mail
 from cohort.notifications import services as proposal_mail
 from cohort.notifications.models import Notification
 from cohort.proposals import gates
 from cohort.proposals.models import ProposalEvent
+from cohort.selection import services as selection
 
 RETRY_DAYS = 7
 CRON_LINE = "*/5 * * * *  cd /srv/cohort && .venv/bin/cohort run-periodic --quiet"
@@ -109,8 +116,9 @@ class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
 
 class Command(BaseCommand):
     help = (
-        "Run the time-driven jobs once: send the mentors' review digests that are due and\n"
-        "retry e-mails that failed to send. Idempotent and safe to run concurrently.\n"
+        "Run the time-driven jobs once: lapse overdue offers, announce selection on its\n"
+        "date, send the mentors' review digests that are due and retry e-mails that failed\n"
+        "to send. Idempotent and safe to run concurrently.\n"
         "Run it from cron every 5 minutes, as the user that runs Cohort and with the same\n"
         "environment variables (DATABASE_URL, SECRET_KEY, the mail settings…):\n"
         "\n"
@@ -129,8 +137,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         quiet = options["quiet"] or options["verbosity"] == 0
         now = timezone.now()
+        lapsed = selection.lapse_due_offers(now)
+        announced = selection.announce_due_rounds(now)
+        selection_sent = selection_mail.resend_recent(now)
         digests = application_mail.send_review_digests(now)
         retried = retry_unsent_notifications(now)
         if not quiet:
             self.stdout.write(f"Review digests sent: {digests}")
             self.stdout.write(f"Failed e-mails retried: {retried.summary()}")
+            self.stdout.write(f"Offers lapsed: {lapsed}")
+            self.stdout.write(f"Selection rounds announced: {len(announced)}")
+            self.stdout.write(f"Selection e-mails sent: {selection_sent}")
