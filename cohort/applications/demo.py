@@ -4,14 +4,18 @@ With the demo users present, mentee1..mentee3 get eligible profiles with a résu
 apply to 2024 Term 3 projects through the services, as if during that term's applications
 window (Jul 31 – Aug 13, 2024, 5:00 PM PDT): every state a mentee or a mentor meets is there.
 
-- mentee1: submitted to the first project (the `mentor` user's), in progress on a second
-  (the LFC102 certificate is missing), withdrawn from a third;
+- mentee1: shortlisted on the first project (the `mentor` user's), ranked 2nd; in progress
+  on a second (the LFC102 certificate is missing); withdrawn from a third;
 - mentee2: shortlisted on the first project, ranked 1st, with the mentor's score and note;
-  submitted to another project;
-- mentee3: declined on the first project with a message from the mentor; submitted to
-  another project.
+  also shortlisted, 1st, on the fifth project, which mentee2 ranks above the first;
+- mentee3: declined on the first project with a message from the mentor; shortlisted on
+  the fourth.
 
-So the `mentor` user's review queue holds three applicants, one of each kind.
+So the `mentor` user's review queue holds three applicants, one of each kind, and selection
+has a conflict to resolve: the first and the fifth project both want mentee2 most. A round
+(run by `admin` on /selection/terms/<id>/) gives mentee2 the fifth, which they ranked first,
+and the first project its next choice, mentee1: no mentee and project would both rather
+trade. The other projects' shortlists are the program admin's (they have no demo mentor).
 
 The services stamp their rows with the real clock (only the window check takes `now=`).
 Afterwards the demo rows' timestamps are moved into the 2024 window with queryset updates,
@@ -42,10 +46,12 @@ from cohort.applications.services import ProfileData
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.projects.models import Project
+from cohort.selection import services as selection
 from cohort.terms.models import Term
 
 MENTEES = ("mentee1", "mentee2", "mentee3")
 MENTOR = "mentor"
+ADMIN = "admin"  # shortlists the projects that have no demo mentor
 
 # What a mentee's own page calls each status, shortly.
 SHORT = {
@@ -54,6 +60,9 @@ SHORT = {
     Application.Status.SHORTLISTED: "shortlisted",
     Application.Status.REJECTED: "declined",
     Application.Status.WITHDRAWN: "withdrawn",
+    Application.Status.OFFERED: "offered",
+    Application.Status.ACCEPTED: "accepted",
+    Application.Status.OFFER_DECLINED: "offer declined",
 }
 
 
@@ -125,7 +134,7 @@ class DemoApplications:
 def load_demo_applications(term: Term) -> DemoApplications:
     """Profiles and applications of the demo mentees in `term` (the reference term)."""
     result = DemoApplications()
-    users = {u.username: u for u in User.objects.filter(username__in=(*MENTEES, MENTOR))}
+    users = {u.username: u for u in User.objects.filter(username__in=(*MENTEES, MENTOR, ADMIN))}
     mentor = users.get(MENTOR)
     if mentor is None or any(name not in users for name in MENTEES):
         return result
@@ -146,8 +155,12 @@ def load_demo_applications(term: Term) -> DemoApplications:
 
     m1, m2, m3 = (users[name] for name in MENTEES)
 
+    admin = users.get(ADMIN, mentor)
+
     def mentee1_first(app: Application) -> None:
         demo.hand_in_lfc102(app, _utc(8, 2, 10, 0))
+        with demo.at(_utc(8, 9, 16, 50)):
+            services.shortlist_application(app, actor=mentor)
 
     def mentee1_third(app: Application) -> None:
         with demo.at(_utc(8, 6, 18, 10)):
@@ -177,8 +190,16 @@ def load_demo_applications(term: Term) -> DemoApplications:
         with demo.at(_utc(8, 12, 16, 30)):
             services.decline_applications([app], actor=mentor, message=DECLINE_MESSAGE)
 
-    def submitted(when: datetime) -> Callable[[Application], None]:
-        return lambda app: demo.hand_in_lfc102(app, when)
+    def shortlisted(when: datetime, by: datetime) -> Callable[[Application], None]:
+        """Handed in at `when`, shortlisted and ranked first by the admin at `by`."""
+
+        def then(app: Application) -> None:
+            demo.hand_in_lfc102(app, when)
+            with demo.at(by):
+                services.shortlist_application(app, actor=admin)
+                services.rank_shortlist(app.project, [app.pk], actor=admin)
+
+        return then
 
     # In the order the applications were started, so their ids follow time.
     demo.apply(m1, first, _utc(7, 31, 16, 45), then=mentee1_first)
@@ -186,8 +207,13 @@ def load_demo_applications(term: Term) -> DemoApplications:
     demo.apply(m3, first, _utc(8, 2, 15, 0), then=mentee3_first)
     demo.apply(m1, second, _utc(8, 3, 12, 0))  # in progress: no LFC102 certificate yet
     demo.apply(m1, third, _utc(8, 4, 9, 30), then=mentee1_third)
-    demo.apply(m2, fifth, _utc(8, 5, 11, 15), then=submitted(_utc(8, 5, 11, 35)))
-    demo.apply(m3, fourth, _utc(8, 7, 11, 0), then=submitted(_utc(8, 7, 11, 25)))
+    demo.apply(
+        m2, fifth, _utc(8, 5, 11, 15), then=shortlisted(_utc(8, 5, 11, 35), _utc(8, 13, 9, 0))
+    )
+    demo.apply(
+        m3, fourth, _utc(8, 7, 11, 0), then=shortlisted(_utc(8, 7, 11, 25), _utc(8, 13, 9, 30))
+    )
+    demo.rank(m2, [fifth, first], _utc(8, 13, 20, 0))
 
     for name in MENTEES:
         statuses = (
@@ -260,6 +286,22 @@ class _Demo:
             self.result.skipped.append(f"{user.username} → {project.title}: {error}")
             return
         self.result.created += 1
+
+    def rank(self, user: User, projects: list[Project], when: datetime) -> None:
+        """The mentee's own order for selection, if all those applications are complete."""
+        mine = Application.objects.filter(
+            mentee=user, term=self.term, status__in=selection.IN_SELECTION
+        )
+        by_project = {a.project_id: a.pk for a in mine}
+        if set(by_project) != {p.pk for p in projects} or mine.filter(mentee_rank__isnull=False):
+            return  # changed since, or ranked already
+        try:
+            with self.at(when):
+                selection.rank_my_applications(
+                    user, self.term, [by_project[p.pk] for p in projects]
+                )
+        except DomainError as error:
+            self.result.skipped.append(f"{user.username} ranking: {error}")
 
     def hand_in_lfc102(self, application: Application, when: datetime) -> None:
         profile = MenteeProfile.objects.get(user=application.mentee_id)

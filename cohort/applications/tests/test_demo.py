@@ -81,7 +81,7 @@ def test_running_the_demo_twice_changes_nothing(demo, settings):
     assert snapshot() == before
     assert stored_files() == files
     # The second run reports the same thing.
-    assert "mentee1     3 applications (submitted, in progress, withdrawn)" in out.getvalue()
+    assert "mentee1     3 applications (shortlisted, in progress, withdrawn)" in out.getvalue()
 
 
 def test_the_mentees_have_eligible_profiles_with_a_pdf_resume(demo):
@@ -95,10 +95,10 @@ def test_the_mentees_have_eligible_profiles_with_a_pdf_resume(demo):
         assert profile.resume_size == len(content)
 
 
-def test_mentee1_is_submitted_in_progress_and_withdrawn(demo):
+def test_mentee1_is_shortlisted_in_progress_and_withdrawn(demo):
     first, second, third, *_ = projects()
     submitted = app("mentee1", first)
-    assert submitted.status == "submitted"
+    assert (submitted.status, submitted.mentor_rank) == ("shortlisted", 2)
     assert {t.kind for t in submitted.tasks.all() if t.is_done} == {
         "resume",
         "cover_letter",
@@ -121,10 +121,13 @@ def test_mentee2_is_shortlisted_and_ranked_first_with_the_mentor_s_review(demo):
     review = Review.objects.get(application=shortlisted)
     assert review.reviewer.username == "mentor"
     assert (review.score, review.notes) == (5, MENTOR_NOTE)
-    assert app("mentee2", fifth).status == "submitted"
+    other = app("mentee2", fifth)
+    assert (other.status, other.mentor_rank) == ("shortlisted", 1)
+    # mentee2 ranks the fifth project above the first: the conflict selection resolves.
+    assert (other.mentee_rank, shortlisted.mentee_rank) == (1, 2)
 
 
-def test_mentee3_is_declined_kindly_and_submitted_elsewhere(demo):
+def test_mentee3_is_declined_kindly_and_shortlisted_elsewhere(demo):
     first, _, _, fourth, _ = projects()
     declined = app("mentee3", first)
     assert declined.status == "rejected"
@@ -132,7 +135,7 @@ def test_mentee3_is_declined_kindly_and_submitted_elsewhere(demo):
     assert event.reason == DECLINE_MESSAGE
     assert event.actor is not None
     assert event.actor.username == "mentor"
-    assert app("mentee3", fourth).status == "submitted"
+    assert app("mentee3", fourth).status == "shortlisted"
     # The history reads in order: started, tasks handed in, submitted, then declined.
     history = [(e.kind, e.status or e.task) for e in declined.events.all()]
     assert history == [
@@ -153,12 +156,12 @@ def test_the_mentor_sees_the_first_project_s_queue(demo):
     assert list(access.reviewable_projects(mentor, first.term)) == [first]
     rows = queries.queue(first, mentor)
     assert {row.application.mentee.username: row.application.status for row in rows} == {
-        "mentee1": "submitted",
+        "mentee1": "shortlisted",
         "mentee2": "shortlisted",
         "mentee3": "rejected",
     }
     shortlist = queries.queue(first, mentor, queries.QueueFilter.SHORTLISTED)
-    assert [row.application.mentee.username for row in shortlist] == ["mentee2"]
+    assert [row.application.mentee.username for row in shortlist] == ["mentee2", "mentee1"]
     # A mentee sees no one else's application, and no queue.
     mentee1 = User.objects.get(username="mentee1")
     with pytest.raises(Http404):
@@ -195,9 +198,9 @@ def test_every_demo_timestamp_lies_in_the_2024_applications_window(demo):
 
 def test_the_output_says_who_sees_what(demo):
     first = projects()[0]
-    assert "mentee1     3 applications (submitted, in progress, withdrawn)" in demo
-    assert "mentee2     2 applications (shortlisted, submitted)" in demo
-    assert "mentee3     2 applications (declined, submitted)" in demo
+    assert "mentee1     3 applications (shortlisted, in progress, withdrawn)" in demo
+    assert "mentee2     2 applications (shortlisted, shortlisted)" in demo
+    assert "mentee3     2 applications (declined, shortlisted)" in demo
     assert re.search(
         rf"mentor +review queue of “{re.escape(first.title)}” with 3 applicants: "
         rf"http://127\.0\.0\.1:8000/review/projects/{first.pk}/",

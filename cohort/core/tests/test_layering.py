@@ -15,6 +15,8 @@ PURE_MODULES = [
     COHORT / "applications" / "eligibility.py",
     COHORT / "applications" / "uploads.py",
     COHORT / "applications" / "countries.py",
+    COHORT / "selection" / "matching.py",
+    COHORT / "selection" / "plan.py",
 ]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
