@@ -12,6 +12,7 @@ from cohort.applications.api import router as applications_router
 from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
 from cohort.proposals.api import router as proposals_router
+from cohort.selection.api import router as selection_router
 from cohort.web.api import router as catalog_router
 
 api = NinjaAPI(title="Cohort API", version="1", urls_namespace="api")
@@ -21,6 +22,9 @@ api.add_router("/", proposals_router)
 # /me/profile…, /applications/…, /projects/{id}/queue|ranking|decline and
 # /terms/{id}/application-counts
 api.add_router("/", applications_router)
+# /terms/{id}/selection…, /selection/…, /projects/{id}/slots, /me/terms/{id}/ranking,
+# /me/offers…
+api.add_router("/", selection_router)
 
 
 @api.exception_handler(DomainError)

@@ -273,15 +273,28 @@ def discard_round(round_: Round, *, actor: Any) -> Round:
     return round_
 
 
-@transaction.atomic
 def confirm_round(
     round_: Round, *, actor: Any, response_days: int = 7, now: datetime | None = None
 ) -> Round:
     """Make the offers of a draft round, exactly as the admin last saw it.
 
     If the rankings, slots or shortlists changed since it was computed, the round is
-    recomputed and nothing is offered (ConflictError): the admin reviews it again.
+    recomputed (and that is kept) and nothing is offered: ConflictError, so the admin
+    reviews it again.
     """
+    with transaction.atomic():
+        confirmed = _confirm(round_, actor=actor, response_days=response_days, now=now)
+    if confirmed is None:
+        raise ConflictError(
+            "The rankings, slots or shortlists changed since this assignment was computed. "
+            "It has been computed again: review it and confirm again."
+        )
+    return confirmed
+
+
+def _confirm(
+    round_: Round, *, actor: Any, response_days: int, now: datetime | None
+) -> Round | None:
     now = now or timezone.now()
     term = _lock_term(round_.term)
     round_ = Round.objects.get(pk=round_.pk)
@@ -292,10 +305,7 @@ def confirm_round(
     inputs = gather_inputs(term)
     if inputs.to_json() != round_.inputs:
         _compute(round_, inputs)
-        raise ConflictError(
-            "The rankings, slots or shortlists changed since this assignment was computed. "
-            "It has been computed again: review it and confirm again."
-        )
+        return None
     proposal = Proposal.from_json(round_.result)
     ids = application_ids(term)
     forced = dict(proposal.forced)
@@ -445,6 +455,7 @@ def decline_offer(
     _release(offer, Offer.Status.DECLINED, actor=actor, note=reason.strip())
     refill_term(
         offer.round,
+        freed=offer.project_id,
         actor=actor,
         why=f"A place on {offer.project.title} opened: the mentee offered it declined.",
         now=now,
@@ -468,6 +479,7 @@ def lapse_due_offers(now: datetime | None = None) -> int:
             _release(offer, Offer.Status.LAPSED, actor=None, note="")
             refill_term(
                 offer.round,
+                freed=offer.project_id,
                 actor=None,
                 why=f"A place on {offer.project.title} opened: an earlier offer lapsed.",
                 now=now,
@@ -488,8 +500,11 @@ def _release(offer: Offer, to: str, *, actor: Any, note: str) -> None:
 # --- refilling freed places ----------------------------------------------------------------
 
 
-def refill_term(round_: Round, *, actor: Any, why: str, now: datetime | None = None) -> list[Offer]:
-    """Offer freed places to the next in line (the caller holds the term lock).
+def refill_term(
+    round_: Round, *, freed: int, actor: Any, why: str, now: datetime | None = None
+) -> list[Offer]:
+    """Offer freed places to the next in line (the caller holds the term lock). `freed` is
+    the project whose place was freed, and `why` the reason its new offer gives.
 
     Re-solves the round's frozen inputs without the mentees who declined or let an offer
     lapse, keeping accepted placements. A mentee holding an offer can only move up: to a
@@ -547,7 +562,15 @@ def refill_term(round_: Round, *, actor: Any, why: str, now: datetime | None = N
     made = []
     for mentee, project in moves:
         application = Application.objects.select_for_update().get(pk=ids[(mentee, project)])
-        made.append(_offer(round_, application, reason=why, actor=actor, now=now))
+        reason = (
+            why
+            if project == freed
+            else (
+                f"A place on {projects[project].title} opened: the mentee offered it moved up "
+                "to a project they ranked higher."
+            )
+        )
+        made.append(_offer(round_, application, reason=reason, actor=actor, now=now))
     if made:
         AuditEvent.record(
             actor, "selection.round.refilled", round_, data={"offers": [o.pk for o in made]}
