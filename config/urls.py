@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("proposals/", include("cohort.proposals.urls")),
     path("", include("cohort.applications.urls")),  # applications/… and review/…
+    path("", include("cohort.selection.urls")),
     path("", include("cohort.web.urls")),
 ]

@@ -47,6 +47,8 @@ from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
+from cohort.selection.forms import SlotsForm
+from cohort.selection.views import project_selection
 from cohort.terms.models import ProgramMembership, Term
 from cohort.web.templatetags.cohort_web import format_instant, iso_utc
 
@@ -215,7 +217,11 @@ def _render_queue(
     state: QueueFilter,
     decline_form: BulkDeclineForm | None = None,
     status: int = 200,
+    *,
+    slots_form: SlotsForm | None = None,
 ) -> HttpResponse:
+    """The queue page, also re-rendered by cohort.selection.views with the slots form
+    posted back with errors (`slots_form`)."""
     rows = queries.queue(project, request.user, state)
     entries = _queue_entries(rows)
     if decline_form is None:
@@ -240,6 +246,7 @@ def _render_queue(
         "decline_form": decline_form,
         "ticked": ticked,
         "any_declinable": any(e.can_decline for e in entries),
+        "selection": project_selection(project, request.user, slots_form),
     }
     return render(request, "applications/review/queue.html", context, status=status)
 

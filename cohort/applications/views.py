@@ -39,6 +39,7 @@ from cohort.core import ratelimit
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.projects.models import Project
+from cohort.selection.views import mentee_selection
 from cohort.terms.models import Term
 from cohort.web.templatetags.cohort_web import format_instant, iso_utc
 
@@ -177,6 +178,17 @@ class TermApplications:
 @require_safe
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
+    return _render_my_applications(request)
+
+
+def _render_my_applications(
+    request: HttpRequest,
+    *,
+    selection_forms: Mapping[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page, also re-rendered by the selection views (cohort.selection.views) with a
+    form posted back with errors (`selection_forms`) and the error's HTTP status."""
     now = timezone.now()
     applications = (
         applications_of(request.user)
@@ -204,8 +216,15 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     context = {
         "groups": list(groups.values()),
         "standing": _standing(_profile(request.user)),
+        # Per term: the ranking for selection, then the mentee's announced offers.
+        "selection": mentee_selection(
+            request.user,
+            [group.term for group in groups.values()],
+            bound=selection_forms,
+            now=now,
+        ),
     }
-    return render(request, "applications/mentee/home.html", context)
+    return render(request, "applications/mentee/home.html", context, status=status)
 
 
 # --- the profile ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from cohort.applications.models import Application
@@ -579,14 +579,31 @@ def refill_term(
 
 
 def waitlist(round_: Round, project: Project) -> list[int]:
-    """The mentees on `project`'s list who hold no live offer on it and are still in the
-    round, in the mentors' order: who would be offered a place here next."""
+    """Who would be offered a place on `project` next, in the mentors' order: the mentees on
+    its list who are still in the round, hold no accepted offer and no live offer here or on
+    a project they ranked higher."""
     inputs = Inputs.from_json(round_.inputs)
-    offers = Offer.objects.filter(round=round_)
-    out = set(
-        offers.filter(
-            Q(status__in=[Offer.Status.DECLINED, Offer.Status.LAPSED, Offer.Status.ACCEPTED])
-            | Q(status=Offer.Status.PENDING, project=project)
-        ).values_list("mentee_id", flat=True)
-    )
-    return [m for m in inputs.projects.get(project.pk, []) if m not in out]
+    out = set()
+    holding: dict[int, int] = {}
+    for mentee, status, held in Offer.objects.filter(round=round_).values_list(
+        "mentee_id", "status", "project_id"
+    ):
+        if status in (Offer.Status.DECLINED, Offer.Status.LAPSED, Offer.Status.ACCEPTED):
+            out.add(mentee)
+        elif status == Offer.Status.PENDING:
+            holding[mentee] = held
+    waiting = []
+    for mentee in inputs.projects.get(project.pk, []):
+        if mentee in out:
+            continue
+        held = holding.get(mentee)
+        if held is not None:
+            order = inputs.applicants.get(mentee, [])
+            if held == project.pk or (
+                held in order
+                and project.pk in order
+                and order.index(held) < order.index(project.pk)
+            ):
+                continue
+        waiting.append(mentee)
+    return waiting

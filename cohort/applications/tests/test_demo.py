@@ -201,6 +201,7 @@ def test_the_output_says_who_sees_what(demo):
     assert "mentee1     3 applications (shortlisted, in progress, withdrawn)" in demo
     assert "mentee2     2 applications (shortlisted, shortlisted)" in demo
     assert "mentee3     2 applications (declined, shortlisted)" in demo
+    assert "admin       selection (two projects want mentee2 most): http://" in demo
     assert re.search(
         rf"mentor +review queue of “{re.escape(first.title)}” with 3 applicants: "
         rf"http://127\.0\.0\.1:8000/review/projects/{first.pk}/",

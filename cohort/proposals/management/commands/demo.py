@@ -61,5 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {'admin':<11} every project's applicants: {SITE}/review/terms/{term.pk}/"
             )
+            self.stdout.write(
+                f"  {'admin':<11} selection (two projects want mentee2 most): "
+                f"{SITE}/selection/terms/{term.pk}/"
+            )
         for problem in applications.skipped:
             self.stdout.write(f"  skipped: {problem}")
