@@ -172,3 +172,17 @@ def _at_least_as_good(inputs: Inputs, mentee: int, new: int | None, old: int) ->
     if new not in order or old not in order:
         return new == old
     return order.index(new) <= order.index(old)
+
+
+def contested(inputs: Inputs) -> dict[int, list[int]]:
+    """The mentees more than one project wants (on several shortlists): mentee -> those
+    projects, in the mentee's own order. These are the conflicts selection resolves."""
+    wanted: dict[int, list[int]] = {}
+    for project, mentees in inputs.projects.items():
+        for mentee in mentees:
+            wanted.setdefault(mentee, []).append(project)
+    return {
+        mentee: [p for p in inputs.applicants.get(mentee, []) if p in projects]
+        for mentee, projects in wanted.items()
+        if len(projects) > 1
+    }

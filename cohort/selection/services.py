@@ -585,13 +585,13 @@ def waitlist(round_: Round, project: Project) -> list[int]:
     inputs = Inputs.from_json(round_.inputs)
     out = set()
     holding: dict[int, int] = {}
-    for mentee, status, held in Offer.objects.filter(round=round_).values_list(
+    for mentee, status, on in Offer.objects.filter(round=round_).values_list(
         "mentee_id", "status", "project_id"
     ):
         if status in (Offer.Status.DECLINED, Offer.Status.LAPSED, Offer.Status.ACCEPTED):
             out.add(mentee)
         elif status == Offer.Status.PENDING:
-            holding[mentee] = held
+            holding[mentee] = on
     waiting = []
     for mentee in inputs.projects.get(project.pk, []):
         if mentee in out:

@@ -46,7 +46,7 @@ from cohort.selection.forms import (
     SlotsForm,
 )
 from cohort.selection.models import Offer, Override, Round
-from cohort.selection.plan import Inputs, Proposal
+from cohort.selection.plan import Inputs, Proposal, contested
 from cohort.terms.models import Milestone, Term
 from cohort.web.templatetags.cohort_web import format_day, format_instant, iso_utc, milestone_days
 
@@ -154,11 +154,19 @@ class OverrideRow:
     when: Moment
 
 
+@dataclass(frozen=True)
+class Conflict:
+    name: str
+    wanted_by: list[tuple[str, int | None]]  # (project, where its mentors ranked the mentee)
+    placed: str  # the project they got, or ""
+
+
 @dataclass
 class DraftView:
     round: Round
     computed: Moment | None
     projects: list[ProjectPlan]
+    conflicts: list[Conflict]
     unmatched: list[Unplaced]
     blocking: list[Pairing]
     overrides: list[OverrideRow]
@@ -274,6 +282,16 @@ def _draft_view(
         round=round_,
         computed=_moment(round_.computed_at, zone),
         projects=plans,
+        conflicts=[
+            Conflict(
+                name=names.get(mentee, ""),
+                wanted_by=[
+                    (titles.get(p, ""), rank(inputs.projects.get(p, []), mentee)) for p in wanted
+                ],
+                placed=titles.get(proposal.assignment.get(mentee, 0), ""),
+            )
+            for mentee, wanted in contested(inputs).items()
+        ],
         unmatched=[
             Unplaced(names.get(m, ""), [titles.get(p, "") for p in inputs.applicants.get(m, [])])
             for m in proposal.unmatched
@@ -321,9 +339,10 @@ def _render_term(
     confirm_form: ConfirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    inputs = services.gather_inputs(term)
     confirmed = services.confirmed_round(term)
     draft = None if confirmed else services.draft_round(term)
+    # Once confirmed, the round's frozen inputs are who took part.
+    inputs = Inputs.from_json(confirmed.inputs) if confirmed else services.gather_inputs(term)
     context = {
         "term": term,
         "stats": Stats(
