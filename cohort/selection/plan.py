@@ -181,8 +181,8 @@ def contested(inputs: Inputs) -> dict[int, list[int]]:
     for project, mentees in inputs.projects.items():
         for mentee in mentees:
             wanted.setdefault(mentee, []).append(project)
-    return {
+    mutual = {
         mentee: [p for p in inputs.applicants.get(mentee, []) if p in projects]
         for mentee, projects in wanted.items()
-        if len(projects) > 1
     }
+    return {mentee: projects for mentee, projects in mutual.items() if len(projects) > 1}

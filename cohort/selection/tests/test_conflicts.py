@@ -1,0 +1,30 @@
+"""The admin sees the conflicts a round resolves: mentees on more than one shortlist."""
+
+from __future__ import annotations
+
+from cohort.selection import services
+from cohort.selection.plan import Inputs, contested
+from cohort.selection.tests.conftest import Selection
+
+
+def test_contested_lists_mentees_wanted_by_several_projects_in_their_own_order():
+    inputs = Inputs(
+        applicants={1: [20, 10], 2: [10], 3: [30, 10, 20]},
+        projects={10: [1, 2, 3], 20: [1], 30: [2]},
+        capacities={10: 1, 20: 1, 30: 1},
+    )
+    # 2 is on 10's and 30's lists but applied only to 10: 30 does not count (one side only).
+    assert contested(inputs) == {1: [20, 10]}
+
+
+def test_the_round_page_shows_the_two_project_conflict_and_its_resolution(ready: Selection, client):
+    w = ready.world
+    client.force_login(w.user("admin"))
+    services.run_round(w.term, actor=w.user("admin"))
+    page = client.get(f"/selection/terms/{w.term.pk}/").content.decode()
+    assert "Conflicts: mentees more than one project wants" in page
+    # mentee2 is wanted first by Antrea and Falco, ranked Antrea higher, and got it.
+    assert (
+        "<strong>Mentee2</strong> is wanted by Antrea project (their choice #1, mentors' #1) "
+        "and Falco project (their choice #2, mentors' #1):"
+    ) in " ".join(page.split())
