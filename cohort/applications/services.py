@@ -437,6 +437,14 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status == Status.WITHDRAWN:
         raise DomainError("This application is already withdrawn.")
+    if application.status == Status.OFFERED:
+        raise DomainError(
+            "You have an offer for this project: decline the offer instead of withdrawing."
+        )
+    if not application.can_become(Status.WITHDRAWN):
+        raise DomainError(
+            f"A {application.get_status_display().lower()} application can no longer be withdrawn."
+        )
     change_status(
         application,
         Status.WITHDRAWN,

@@ -57,6 +57,8 @@ def notify_application_event(event_id: int) -> int:
         return 0
     if kind == SUBMITTED and event.reason:  # back from the shortlist: nothing new to say
         return 0
+    if kind == SHORTLISTED and event.reason:  # an offer replaced by a better one: the new
+        return 0  # offer's e-mail says so (cohort.notifications.selection)
     mentee = event.application.mentee
     if not mentee.email:
         return 0

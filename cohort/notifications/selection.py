@@ -73,7 +73,8 @@ def notify_round(round_id: int) -> int:
     offers = Offer.objects.filter(round=round_)
     for pk in offers.filter(status=Offer.Status.PENDING).values_list("pk", flat=True):
         sent += notify_offer(pk)
-    placed = set(offers.live().values_list("mentee_id", flat=True))
+    # Anyone offered a place in this round, even if they declined it since, was selected.
+    placed = set(offers.values_list("mentee_id", flat=True))
     mentees = [int(m) for m in round_.inputs.get("applicants", {})]
     for mentee in User.objects.filter(pk__in=mentees).exclude(pk__in=placed).order_by("pk"):
         if mentee.email:

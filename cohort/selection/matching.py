@@ -68,16 +68,15 @@ def solve[A: Hashable, P: Hashable](
     worst = [-1] * len(projects)  # position of the worst applicant held; -1 while not full
     holding = [bytearray(len(wanted)) for wanted in lists]  # 1 at the positions held
     match = [-1] * len(applicants)
-    next_choice = [0] * len(applicants)
+    # Where each applicant is in their list: an iterator, so an applicant who is rejected
+    # resumes after the project that rejected them at no cost (a slice would copy the rest).
+    cursors = list(map(iter, choices))
     free = list(range(len(applicants) - 1, -1, -1))  # a stack; the order does not matter
 
     while free:
         i = free.pop()
         applicant = applicants[i]
-        mine = choices[i]
-        k = next_choice[i]
-        for project in mine[k:] if k else mine:
-            k += 1
+        for project in cursors[i]:
             j = index[project]
             rank = ranks[j].get(applicant)
             if rank is None:
@@ -100,7 +99,6 @@ def solve[A: Hashable, P: Hashable](
                 if held_count[j] == caps[j]:
                     worst[j] = _worst_from(holding[j], len(lists[j]) - 1)
                 break
-        next_choice[i] = k
 
     return {applicants[i]: projects[j] for i, j in enumerate(match) if j >= 0}
 

@@ -219,6 +219,7 @@ def add_override(
     """Force or forbid one pair in a draft round, and recompute."""
     _lock_term(round_.term)
     round_ = Round.objects.get(pk=round_.pk)
+    application = Application.objects.select_for_update().get(pk=application.pk)
     reason = reason.strip()
     if round_.status != Round.Status.DRAFT:
         raise DomainError("Overrides can only change while the round is a draft.")
@@ -322,6 +323,7 @@ def _confirm(
     transition(round_, to=Round.Status.CONFIRMED, actor=actor)
     if _notify_date_passed(term, now):
         announce_round(round_, now=now)
+        round_.refresh_from_db()
     return round_
 
 
