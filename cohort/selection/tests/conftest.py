@@ -57,13 +57,14 @@ class Selection:
     applications: dict[tuple[str, str], Application]  # (mentee, project slug) -> application
 
     def project(self, slug: str) -> Project:
-        return getattr(self.world, slug)
+        project: Project = getattr(self.world, slug)
+        return project
 
     def application(self, mentee: str, slug: str) -> Application:
         return Application.objects.get(pk=self.applications[(mentee, slug)].pk)
 
 
-def build_selection(world: World) -> Selection:
+def build_selection(world: World) -> Selection:  # noqa: F811 (a World, not the fixture)
     """Apply, shortlist, rank (mentors and mentees), as the module docstring says. Call it
     inside the applications window (the `in_window` fixture)."""
     Milestone.objects.create(

@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -220,7 +221,7 @@ def test_many_mentees_answering_at_once_never_overbook_and_stay_stable(world: Wo
             return answers[mentee.pk]
         raise AssertionError("never got to answer")
 
-    done, failures = run_together([lambda m=o.mentee: answer(m) for o in first])
+    done, failures = run_together([partial(answer, o.mentee) for o in first])
     assert failures == []
     assert sorted(done) == sorted(answers.values())
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from cohort.core.emails import send_email
 from cohort.core.models import User
 from cohort.notifications import selection as selection_mail
+from cohort.notifications import services as outbox
 from cohort.notifications.models import Notification
 from cohort.selection import services as s
 from cohort.selection.models import Offer, Round
@@ -164,7 +165,7 @@ class Crash(BaseException):
 def test_a_run_that_crashed_halfway_is_finished_by_the_next_without_repeats(
     ready: Selection, confirmed: Round, in_window, monkeypatch
 ) -> None:
-    real = selection_mail.deliver
+    real = outbox.deliver  # the function selection_mail calls, patched below
     calls: list[str] = []
 
     def crash_on_the_second(row, user, context):

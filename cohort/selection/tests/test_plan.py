@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -106,7 +107,9 @@ def test_two_slots_place_everyone_who_is_wanted() -> None:
         ({"force": [(M1, 99)]}, "Project 99 is not in this round"),
     ],
 )
-def test_overrides_that_cannot_all_hold_raise_plan_error(kwargs: dict, message: str) -> None:
+def test_overrides_that_cannot_all_hold_raise_plan_error(
+    kwargs: dict[str, Any], message: str
+) -> None:
     with pytest.raises(PlanError, match=message):
         propose(scenario(), **kwargs)
 
