@@ -96,6 +96,9 @@ class RankingForm(forms.Form):
     the ranking names exactly the current shortlist.
     """
 
+    nothing_to_rank = "There is no one to rank. Reload the page."
+    same_rank_twice = "Give each applicant a different rank (1 is the best)."
+
     ids = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, applications: Sequence[int], **kwargs: Any) -> None:
@@ -121,18 +124,19 @@ class RankingForm(forms.Form):
         except ValueError:
             return []
 
-    def rank_field(self, pk: int) -> forms.BoundField:
-        return self[f"rank-{pk}"]
+    def rank_field(self, pk: int) -> forms.BoundField | None:
+        name = f"rank-{pk}"
+        return self[name] if name in self.fields else None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         ids = self._posted_ids() or []
         if not ids:
-            raise forms.ValidationError("There is no one to rank. Reload the page.")
+            raise forms.ValidationError(self.nothing_to_rank)
         ranks = [cleaned.get(f"rank-{pk}") for pk in ids]
         if any(rank is None for rank in ranks):
             return cleaned
         if len(set(ranks)) != len(ranks):
-            raise forms.ValidationError("Give each applicant a different rank (1 is the best).")
+            raise forms.ValidationError(self.same_rank_twice)
         cleaned["ordered"] = [pk for _, pk in sorted(zip(ranks, ids, strict=True))]
         return cleaned

@@ -15,7 +15,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -41,33 +41,12 @@ from cohort.core.permissions import Perm
 from cohort.projects.models import Project
 from cohort.selection.views import mentee_selection
 from cohort.terms.models import Term
-from cohort.web.templatetags.cohort_web import format_instant, iso_utc
+from cohort.web.templatetags.cohort_web import Instant
 
 Status = Application.Status
 EDITABLE = (Status.DRAFT, Status.SUBMITTED)  # the mentee may still hand in or replace tasks
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Instant:
-    """One moment as the pages show it: in a named zone, in UTC, and (through `<time>` and
-    static/js/localtime.js) in the visitor's own zone."""
-
-    at: datetime
-    zone: str
-
-    @property
-    def local(self) -> str:
-        return format_instant(self.at.astimezone(zoneinfo.ZoneInfo(self.zone)))
-
-    @property
-    def utc(self) -> str:
-        return format_instant(self.at.astimezone(UTC), clock24=True)
-
-    @property
-    def iso(self) -> str:
-        return iso_utc(self.at)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 
+from cohort.applications.review_forms import RankingForm
 from cohort.projects.models import MAX_SLOTS
 from cohort.selection.models import Override
 
@@ -28,55 +29,14 @@ class SlotsForm(forms.Form):
     )
 
 
-class MyRankingForm(forms.Form):
+class MyRankingForm(RankingForm):
     """The mentee's order of their complete applications in one term: one number each, in
     the order the page showed them (`ids`), each number used once (1 is the one they want
     most). The service then checks that the ranking names exactly their complete
     applications."""
 
-    ids = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, applications: Sequence[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.applications = list(applications)
-        if not self.is_bound:
-            self.initial["ids"] = " ".join(str(pk) for pk in self.applications)
-        posted = self._posted_ids()
-        for position, pk in enumerate(posted if posted is not None else self.applications, 1):
-            self.fields[f"rank-{pk}"] = forms.IntegerField(
-                label="Rank",
-                min_value=1,
-                initial=position,
-                widget=forms.NumberInput(attrs={"class": "rank-input", "size": 3}),
-            )
-
-    def _posted_ids(self) -> list[int] | None:
-        if not self.is_bound:
-            return None
-        raw = str(self.data.get(self.add_prefix("ids"), ""))
-        try:
-            return [int(part) for part in raw.split()]
-        except ValueError:
-            return []
-
-    def rank_field(self, pk: int) -> forms.BoundField | None:
-        name = f"rank-{pk}"
-        return self[name] if name in self.fields else None
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        ids = self._posted_ids() or []
-        if not ids:
-            raise forms.ValidationError("There is nothing to rank. Reload the page.")
-        ranks = [cleaned.get(f"rank-{pk}") for pk in ids]
-        if any(rank is None for rank in ranks):
-            return cleaned
-        if len(set(ranks)) != len(ranks):
-            raise forms.ValidationError(
-                "Give each application a different rank (1 is the project you want most)."
-            )
-        cleaned["ordered"] = [pk for _, pk in sorted(zip(ranks, ids, strict=True))]
-        return cleaned
+    nothing_to_rank = "There is nothing to rank. Reload the page."
+    same_rank_twice = "Give each application a different rank (1 is the project you want most)."
 
 
 class OverrideForm(forms.Form):

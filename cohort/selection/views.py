@@ -16,10 +16,9 @@ through their own render functions (imported where used: they import this module
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -48,34 +47,15 @@ from cohort.selection.forms import (
 from cohort.selection.models import Offer, Override, Round
 from cohort.selection.plan import Inputs, Proposal, contested
 from cohort.terms.models import Milestone, Term
-from cohort.web.templatetags.cohort_web import format_day, format_instant, iso_utc, milestone_days
+from cohort.web.templatetags.cohort_web import (
+    Instant,
+    format_day,
+    format_instant,
+    instant,
+    milestone_days,
+)
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Moment:
-    """One instant as the pages show it: in a named zone and in UTC (and, through `<time>`
-    and static/js/localtime.js, in the visitor's own zone)."""
-
-    at: datetime
-    zone: str
-
-    @property
-    def local(self) -> str:
-        return format_instant(self.at.astimezone(zoneinfo.ZoneInfo(self.zone)))
-
-    @property
-    def utc(self) -> str:
-        return format_instant(self.at.astimezone(UTC), clock24=True)
-
-    @property
-    def iso(self) -> str:
-        return iso_utc(self.at)
-
-
-def _moment(at: datetime | None, zone: str) -> Moment | None:
-    return Moment(at, zone) if at is not None else None
 
 
 def _names(user_ids: Iterable[int]) -> dict[int, str]:
@@ -151,7 +131,7 @@ class OverrideRow:
     name: str
     project: str
     by: str
-    when: Moment
+    when: Instant
 
 
 @dataclass(frozen=True)
@@ -164,7 +144,7 @@ class Conflict:
 @dataclass
 class DraftView:
     round: Round
-    computed: Moment | None
+    computed: Instant | None
     projects: list[ProjectPlan]
     conflicts: list[Conflict]
     unmatched: list[Unplaced]
@@ -182,7 +162,7 @@ class DraftView:
 class OfferRow:
     offer: Offer
     name: str
-    deadline: Moment | None
+    deadline: Instant | None
 
 
 @dataclass(frozen=True)
@@ -194,7 +174,7 @@ class Waitlist:
 @dataclass
 class ConfirmedView:
     round: Round
-    announced: Moment | None
+    announced: Instant | None
     offers: list[OfferRow]
     waitlists: list[Waitlist]
     overrides: list[OverrideRow]
@@ -220,7 +200,7 @@ def _override_rows(round_: Round, zone: str) -> list[OverrideRow]:
             name=names.get(o.application.mentee_id, ""),
             project=o.application.project.title,
             by=o.created_by.username if o.created_by else "",
-            when=Moment(o.created_at, zone),
+            when=Instant(o.created_at, zone),
         )
         for o in overrides
     ]
@@ -280,7 +260,7 @@ def _draft_view(
     ]
     return DraftView(
         round=round_,
-        computed=_moment(round_.computed_at, zone),
+        computed=instant(round_.computed_at, zone),
         projects=plans,
         conflicts=[
             Conflict(
@@ -306,7 +286,7 @@ def _draft_view(
 def _offer_rows(offers: Sequence[Offer], zone: str) -> list[OfferRow]:
     names = _names(o.mentee_id for o in offers)
     return [
-        OfferRow(offer=o, name=names.get(o.mentee_id, ""), deadline=_moment(o.deadline, zone))
+        OfferRow(offer=o, name=names.get(o.mentee_id, ""), deadline=instant(o.deadline, zone))
         for o in offers
     ]
 
@@ -324,7 +304,7 @@ def _confirmed_view(round_: Round) -> ConfirmedView:
     names = _names(m for waiting in lists.values() for m in waiting)
     return ConfirmedView(
         round=round_,
-        announced=_moment(round_.announced_at, zone),
+        announced=instant(round_.announced_at, zone),
         offers=_offer_rows(offers, zone),
         waitlists=[Waitlist(p, [names.get(m, "") for m in lists[p.pk]]) for p in projects],
         overrides=_override_rows(round_, zone),
@@ -551,7 +531,7 @@ class RankRow:
 @dataclass(frozen=True)
 class OfferBox:
     offer: Offer
-    deadline: Moment | None  # in the mentee's zone
+    deadline: Instant | None  # in the mentee's zone
     can_answer: bool
     decline_form: DeclineOfferForm
 
@@ -648,7 +628,7 @@ def mentee_selection(
             box.offers.append(
                 OfferBox(
                     offer=offer,
-                    deadline=_moment(offer.deadline, zone),
+                    deadline=instant(offer.deadline, zone),
                     can_answer=offer.status == Offer.Status.PENDING
                     and offer.deadline is not None
                     and now < offer.deadline,

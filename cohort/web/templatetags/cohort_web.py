@@ -8,6 +8,8 @@ date in the term's calendar and shows as a date in every column, never as 00:00.
 from __future__ import annotations
 
 import re
+import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django import template
@@ -34,6 +36,31 @@ def format_instant(moment: datetime, *, clock24: bool = False) -> str:
     else:
         clock = f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
     return f"{format_day(moment.date())}, {clock} {moment.tzname()}"
+
+
+@dataclass(frozen=True)
+class Instant:
+    """One moment as the pages show it: in a named zone, in UTC, and (through `<time>` and
+    static/js/localtime.js) in the visitor's own zone."""
+
+    at: datetime
+    zone: str
+
+    @property
+    def local(self) -> str:
+        return format_instant(self.at.astimezone(zoneinfo.ZoneInfo(self.zone)))
+
+    @property
+    def utc(self) -> str:
+        return format_instant(self.at.astimezone(UTC), clock24=True)
+
+    @property
+    def iso(self) -> str:
+        return iso_utc(self.at)
+
+
+def instant(at: datetime | None, zone: str) -> Instant | None:
+    return Instant(at, zone) if at is not None else None
 
 
 def format_day(day: date) -> str:
