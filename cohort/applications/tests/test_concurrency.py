@@ -6,16 +6,16 @@ Run with DATABASE_URL=postgres://… pytest -p no:xdist cohort/applications/test
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from cohort.applications import services as s
 from cohort.applications.models import Application, Task
 from cohort.applications.tests.conftest import WINDOW_OPEN, World
 from cohort.core.errors import ConflictError, DomainError
+from cohort.core.tests.threads import run_together
 from cohort.projects.models import Organization, Project
 
 pytestmark = [
@@ -25,35 +25,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-def run_together(
-    work: Callable[[int], Application],
-) -> tuple[list[Application], list[BaseException]]:
-    barrier = threading.Barrier(THREADS)
-    done: list[Application] = []
-    failures: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            application = work(i)
-            with lock:
-                done.append(application)
-        except BaseException as exc:  # checked by the main thread
-            with lock:
-                failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return done, failures
 
 
 def test_one_mentee_applying_to_eight_projects_at_once_gets_three(world: World) -> None:
@@ -70,7 +41,9 @@ def test_one_mentee_applying_to_eight_projects_at_once_gets_three(world: World) 
         for i in range(THREADS)
     ]
     user = world.user("mentee1")
-    done, failures = run_together(lambda i: s.apply_to_project(user, projects[i], now=WINDOW_OPEN))
+    done, failures = run_together(
+        [partial(s.apply_to_project, user, projects[i], now=WINDOW_OPEN) for i in range(THREADS)]
+    )
     assert len(done) == 3, failures
     assert len(failures) == THREADS - 3
     for failure in failures:
@@ -86,7 +59,9 @@ def test_one_mentee_applying_to_eight_projects_at_once_gets_three(world: World) 
 
 def test_one_mentee_applying_to_one_project_eight_times_gets_one_row(world: World) -> None:
     user = world.user("mentee1")
-    done, failures = run_together(lambda i: s.apply_to_project(user, world.antrea, now=WINDOW_OPEN))
+    done, failures = run_together(
+        [partial(s.apply_to_project, user, world.antrea, now=WINDOW_OPEN)] * THREADS
+    )
     assert len(done) == 1, failures
     assert len(failures) == THREADS - 1
     assert all(isinstance(f, ConflictError) for f in failures), failures

@@ -7,7 +7,6 @@ Run with DATABASE_URL=postgres://… pytest -p no:xdist cohort/selection/tests/t
 from __future__ import annotations
 
 import random
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,13 +16,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cohort.applications.models import Application
 from cohort.applications.tests.conftest import World
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, User
+from cohort.core.tests.threads import run_together
 from cohort.projects.models import Organization, Project
 from cohort.selection import services as s
 from cohort.selection.models import Offer, Round
@@ -47,34 +47,6 @@ def on_postgres[F: Callable[..., Any]](test: F) -> F:
 
 THREADS = 8
 Status = Application.Status
-
-
-def run_together(works: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run each of `works` in its own thread, all starting at once; their results and errors."""
-    barrier = threading.Barrier(len(works))
-    done: list[Any] = []
-    failures: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(work: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = work()
-            with lock:
-                done.append(result)
-        except BaseException as exc:  # checked by the main thread
-            with lock:
-                failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return done, failures
 
 
 def check_offers(term_id: int) -> None:
