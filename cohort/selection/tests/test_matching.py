@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from cohort.selection.matching import blocking_pairs, is_stable, solve
 
-Prefs = Mapping[Hashable, Sequence[Hashable]]
-Caps = Mapping[Hashable, int]
+Prefs = Mapping[Any, Sequence[Any]]
+Caps = Mapping[Any, int]
 Instance = tuple[dict[Any, list[Any]], dict[Any, list[Any]], dict[Any, int]]
 
 # No example database: it would be written into the checkout.
@@ -250,8 +250,8 @@ def test_blocking_pairs_and_is_stable_agree_with_the_definition(
 
 
 def test_cyclic_marriage_instance_gives_every_applicant_their_first_choice():
-    # The textbook instance with more than one stable matching (Gusfield and Irving 1989,
-    # §1.2 style). Each applicant's first choice ranks them last:
+    # The classic cyclic (Latin-square) instance, which has more than one stable matching.
+    # Each applicant's first choice ranks them last:
     #   a1: p1 p2 p3      p1: a2 a3 a1
     #   a2: p2 p3 p1      p2: a3 a1 a2
     #   a3: p3 p1 p2      p3: a1 a2 a3
@@ -372,8 +372,8 @@ def test_one_sided_entries_are_ignored():
 
 
 def test_keys_of_any_hashable_type():
-    ap = {1: [("p", 1), ("p", 2)], (2, "b"): [("p", 1)]}
-    pp = {("p", 1): [(2, "b"), 1], ("p", 2): [1]}
+    ap: dict[Hashable, list[tuple[str, int]]] = {1: [("p", 1), ("p", 2)], (2, "b"): [("p", 1)]}
+    pp: dict[tuple[str, int], list[Hashable]] = {("p", 1): [(2, "b"), 1], ("p", 2): [1]}
     caps = {("p", 1): 1, ("p", 2): 1}
     assert solve(ap, pp, caps) == {1: ("p", 2), (2, "b"): ("p", 1)}
 
