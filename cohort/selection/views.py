@@ -107,6 +107,7 @@ class ProjectPlan:
     project: Project
     slots: int
     placed: list[Placed]
+    shortlisted: int  # how many the project's mentors ranked
 
     @property
     def free(self) -> int:
@@ -156,6 +157,15 @@ class DraftView:
     @property
     def placed(self) -> int:
         return sum(len(p.placed) for p in self.projects)
+
+    @property
+    def contested_projects(self) -> list[ProjectPlan]:
+        """The projects with a shortlist or a placement: the ones the round is about."""
+        return [p for p in self.projects if p.shortlisted or p.placed]
+
+    @property
+    def idle_projects(self) -> int:
+        return len(self.projects) - len(self.contested_projects)
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,7 @@ def _draft_view(
                 )
                 for mentee in proposal.holders(project.pk)
             ],
+            shortlisted=len(inputs.projects.get(project.pk, [])),
         )
         for project in projects
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cohort.projects.models import Project
 from cohort.selection import services
 from cohort.selection.plan import Inputs, contested
 from cohort.selection.tests.conftest import Selection
@@ -28,3 +29,20 @@ def test_the_round_page_shows_the_two_project_conflict_and_its_resolution(ready:
         "<strong>Mentee2</strong> is wanted by Antrea project (their choice #1, mentors' #1) "
         "and Falco project (their choice #2, mentors' #1):"
     ) in " ".join(page.split())
+
+
+def test_projects_no_one_shortlisted_are_counted_not_listed(ready: Selection, client):
+    w = ready.world
+    quiet = Project.objects.create(
+        term=w.term,
+        organization=w.antrea.organization,
+        slug="quiet",
+        title="Quiet project",
+        status=Project.Status.PUBLISHED,
+    )
+    client.force_login(w.user("admin"))
+    services.run_round(w.term, actor=w.user("admin"))
+    page = " ".join(client.get(f"/selection/terms/{w.term.pk}/").content.decode().split())
+    assert "1 other project has no shortlisted applicant, so no one is placed there." in page
+    assert quiet.title not in page
+    assert "Falco project" in page
