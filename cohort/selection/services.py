@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from cohort.applications.models import Application
@@ -45,7 +45,7 @@ OFFERABLE = (Status.SHORTLISTED, Status.OFFERED, Status.ACCEPTED)
 # --- inputs --------------------------------------------------------------------------------
 
 
-def selection_projects(term: Term) -> Any:
+def selection_projects(term: Term) -> QuerySet[Project]:
     """The projects that take part: the term's published ones."""
     return Project.objects.filter(term=term, status=Project.Status.PUBLISHED)
 
@@ -59,34 +59,29 @@ def gather_inputs(term: Term) -> Inputs:
     """
     projects = list(selection_projects(term).order_by("position", "id"))
     capacities = {p.pk: p.slots for p in projects}
-    rows = list(
-        Application.objects.filter(
-            term=term, project__in=capacities.keys(), status__in=IN_SELECTION
-        ).values_list("pk", "mentee_id", "project_id", "status", "mentee_rank", "mentor_rank")
+    rows = Application.objects.filter(
+        term=term, project__in=capacities.keys(), status__in=IN_SELECTION
+    ).values_list(
+        "pk",
+        "mentee_id",
+        "project_id",
+        "status",
+        "mentee_rank",
+        "mentor_rank",
+        "created_at",
+        "submitted_at",
     )
-    order = {
-        pk: i
-        for i, pk in enumerate(
-            Application.objects.filter(pk__in=[r[0] for r in rows])
-            .order_by("created_at", "id")
-            .values_list("pk", flat=True)
+    # Sort keys: a rank first (unranked ones after every ranked one), then the time.
+    by_mentee: dict[int, list[tuple[bool, int, datetime, int, int]]] = {}
+    by_project: dict[int, list[tuple[bool, int, datetime, int, int]]] = {p: [] for p in capacities}
+    for pk, mentee, project, status, mentee_rank, mentor_rank, created, submitted in rows:
+        by_mentee.setdefault(mentee, []).append(
+            (mentee_rank is None, mentee_rank or 0, created, pk, project)
         )
-    }
-    submitted = {
-        pk: i
-        for i, pk in enumerate(
-            Application.objects.filter(pk__in=[r[0] for r in rows])
-            .order_by("submitted_at", "id")
-            .values_list("pk", flat=True)
-        )
-    }
-    big = len(rows) + 1
-    by_mentee: dict[int, list[tuple[int, int, int]]] = {}
-    by_project: dict[int, list[tuple[int, int, int]]] = {p: [] for p in capacities}
-    for pk, mentee, project, status, mentee_rank, mentor_rank in rows:
-        by_mentee.setdefault(mentee, []).append((mentee_rank or big, order[pk], project))
         if status == Status.SHORTLISTED:
-            by_project[project].append((mentor_rank or big, submitted[pk], mentee))
+            by_project[project].append(
+                (mentor_rank is None, mentor_rank or 0, submitted or created, pk, mentee)
+            )
     return Inputs(
         applicants={m: [p for *_, p in sorted(items)] for m, items in sorted(by_mentee.items())},
         projects={p: [m for *_, m in sorted(items)] for p, items in by_project.items()},
