@@ -575,10 +575,10 @@ def refill_term(
     return made
 
 
-def waitlist(round_: Round, project: Project) -> list[int]:
-    """Who would be offered a place on `project` next, in the mentors' order: the mentees on
-    its list who are still in the round, hold no accepted offer and no live offer here or on
-    a project they ranked higher."""
+def waitlists(round_: Round) -> dict[int, list[int]]:
+    """Project id -> who would be offered a place there next, in the mentors' order: the
+    mentees on its list who are still in the round, hold no accepted offer and no live offer
+    there or on a project they ranked higher. Two queries, however many projects."""
     inputs = Inputs.from_json(round_.inputs)
     out = set()
     holding: dict[int, int] = {}
@@ -589,18 +589,24 @@ def waitlist(round_: Round, project: Project) -> list[int]:
             out.add(mentee)
         elif status == Offer.Status.PENDING:
             holding[mentee] = on
-    waiting = []
-    for mentee in inputs.projects.get(project.pk, []):
+
+    def waiting_for(project: int, mentee: int) -> bool:
         if mentee in out:
-            continue
+            return False
         held = holding.get(mentee)
-        if held is not None:
-            order = inputs.applicants.get(mentee, [])
-            if held == project.pk or (
-                held in order
-                and project.pk in order
-                and order.index(held) < order.index(project.pk)
-            ):
-                continue
-        waiting.append(mentee)
-    return waiting
+        if held is None:
+            return True
+        order = inputs.applicants.get(mentee, [])
+        if held == project or (held in order and project in order):
+            return held != project and order.index(project) < order.index(held)
+        return True
+
+    return {
+        project: [m for m in mentees if waiting_for(project, m)]
+        for project, mentees in inputs.projects.items()
+    }
+
+
+def waitlist(round_: Round, project: Project) -> list[int]:
+    """`waitlists` of one project."""
+    return waitlists(round_).get(project.pk, [])

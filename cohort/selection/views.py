@@ -311,7 +311,8 @@ def _confirmed_view(round_: Round) -> ConfirmedView:
     )
     inputs = Inputs.from_json(round_.inputs)
     projects = list(Project.objects.filter(pk__in=inputs.capacities).order_by("position", "id"))
-    lists = {p.pk: services.waitlist(round_, p) for p in projects}
+    all_lists = services.waitlists(round_)
+    lists = {p.pk: all_lists.get(p.pk, []) for p in projects}
     names = _names(m for waiting in lists.values() for m in waiting)
     return ConfirmedView(
         round=round_,
@@ -449,7 +450,7 @@ def confirm(request: HttpRequest, round_pk: int) -> HttpResponse:
         return _render_term(request, term, confirm_form=form, status=error.http_status)
     count = round_.offers.count()
     made = f"Round {round_.number} confirmed: {count} offer{'' if count == 1 else 's'} made."
-    if Round.objects.filter(pk=round_.pk, announced_at__isnull=False).exists():
+    if round_.announced_at is not None:
         messages.success(request, f"{made} The mentees have been told.")
     elif when := _notify_text(term):
         messages.success(request, f"{made} The mentees are told on {when}.")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cohort.applications.models import Application
 from cohort.projects.models import Project
 from cohort.selection import services
+from cohort.selection.models import Offer, Round
 from cohort.selection.plan import Inputs, contested
 from cohort.selection.tests.conftest import Selection
 
@@ -46,3 +51,33 @@ def test_projects_no_one_shortlisted_are_counted_not_listed(ready: Selection, cl
     assert "1 other project has no shortlisted applicant, so no one is placed there." in page
     assert quiet.title not in page
     assert "Falco project" in page
+
+
+def test_the_confirmed_round_page_runs_a_fixed_number_of_queries(ready: Selection, client):
+    """Waitlists come from one query for the whole round, not one per project."""
+    w = ready.world
+    admin = w.user("admin")
+    client.force_login(admin)
+
+    def queries_for_page() -> int:
+        round_ = services.run_round(w.term, actor=admin)
+        services.confirm_round(round_, actor=admin)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/selection/terms/{w.term.pk}/").status_code == 200
+        Offer.objects.all().delete()  # start over for the second measure
+        Round.objects.all().delete()
+        Application.objects.filter(status=Application.Status.OFFERED).update(
+            status=Application.Status.SHORTLISTED
+        )
+        return len(captured)
+
+    few = queries_for_page()
+    for i in range(6):
+        Project.objects.create(
+            term=w.term,
+            organization=w.antrea.organization,
+            slug=f"extra-{i}",
+            title=f"Extra {i}",
+            status=Project.Status.PUBLISHED,
+        )
+    assert queries_for_page() == few
