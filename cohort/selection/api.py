@@ -27,6 +27,7 @@ from cohort.applications.models import Application
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.permissions import Perm
 from cohort.selection import services
+from cohort.selection.access import admin_round, announced_offer
 from cohort.selection.models import Offer, Override, Round
 from cohort.selection.plan import Proposal
 from cohort.terms.models import Term
@@ -128,14 +129,6 @@ def _round(round_: Round) -> dict[str, Any]:
     }
 
 
-def _admin_round(request: HttpRequest, pk: int) -> Round:
-    round_ = Round.objects.select_related("term").filter(pk=pk).first()
-    if round_ is None:
-        raise Http404("No such round.")
-    access_term(request_user(request), round_.term_id)
-    return round_
-
-
 @router.get("/terms/{pk}/selection", response={200: list[RoundOut], **ERRORS})
 def term_rounds(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     """Every selection round of the term, newest first (program admins)."""
@@ -154,7 +147,7 @@ def run(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post("/selection/rounds/{pk}/overrides", response={200: RoundOut, **ERRORS})
 def add_override(request: HttpRequest, pk: int, payload: OverrideIn) -> dict[str, Any]:
     user = request_user(request)
-    round_ = _admin_round(request, pk)
+    round_ = admin_round(request_user(request), pk)
     application = Application.objects.filter(pk=payload.application, term=round_.term).first()
     if application is None:
         raise Http404("No such application in this term.")
@@ -168,7 +161,7 @@ def remove_override(request: HttpRequest, pk: int) -> dict[str, Any]:
     override = Override.objects.select_related("round").filter(pk=pk).first()
     if override is None:
         raise Http404("No such override.")
-    round_ = _admin_round(request, override.round_id)
+    round_ = admin_round(request_user(request), override.round_id)
     services.remove_override(override, actor=user)
     return _round(Round.objects.get(pk=round_.pk))
 
@@ -177,7 +170,7 @@ def remove_override(request: HttpRequest, pk: int) -> dict[str, Any]:
 def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> dict[str, Any]:
     """Make the offers (409 if the rankings changed since the round was computed)."""
     user = request_user(request)
-    round_ = _admin_round(request, pk)
+    round_ = admin_round(request_user(request), pk)
     services.confirm_round(round_, actor=user, response_days=payload.response_days)
     return _round(Round.objects.get(pk=pk))
 
@@ -200,14 +193,6 @@ def my_ranking(request: HttpRequest, pk: int, payload: RankingIn) -> dict[str, A
     return {"order": [a.pk for a in ranked]}
 
 
-def _my_offer(request: HttpRequest, pk: int) -> Offer:
-    user = request_user(request)
-    offer = Offer.objects.filter(pk=pk, mentee=user, announced_at__isnull=False).first()
-    if offer is None:
-        raise Http404("No such offer.")
-    return offer
-
-
 @router.get("/me/offers", response={200: list[OfferOut], **ERRORS})
 def my_offers(request: HttpRequest) -> list[dict[str, Any]]:
     """Your announced offers, newest first."""
@@ -218,7 +203,9 @@ def my_offers(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/me/offers/{pk}/accept", response={200: OfferOut, **ERRORS})
 def accept(request: HttpRequest, pk: int) -> dict[str, Any]:
-    offer = services.accept_offer(_my_offer(request, pk), actor=request_user(request))
+    offer = services.accept_offer(
+        announced_offer(request_user(request), pk), actor=request_user(request)
+    )
     return _offer(Offer.objects.get(pk=offer.pk))
 
 
@@ -226,6 +213,8 @@ def accept(request: HttpRequest, pk: int) -> dict[str, Any]:
 def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
     """Decline: you leave this term's selection, and the place goes to the next in line."""
     offer = services.decline_offer(
-        _my_offer(request, pk), actor=request_user(request), reason=payload.reason
+        announced_offer(request_user(request), pk),
+        actor=request_user(request),
+        reason=payload.reason,
     )
     return _offer(Offer.objects.get(pk=offer.pk))

@@ -37,6 +37,7 @@ from cohort.core.errors import ConflictError, DomainError
 from cohort.core.permissions import Perm, perms_of
 from cohort.projects.models import Project
 from cohort.selection import services
+from cohort.selection.access import admin_round, announced_offer
 from cohort.selection.forms import (
     ConfirmForm,
     DeclineOfferForm,
@@ -349,15 +350,6 @@ def _render_term(
     return render(request, "selection/term.html", context, status=status)
 
 
-def _admin_round(user: Any, pk: int) -> Round:
-    """The round `pk` if `user` is an admin of its term's program, else `Http404`."""
-    round_ = Round.objects.filter(pk=pk).first()
-    if round_ is None:
-        raise Http404("No such round.")
-    round_.term = access_term(user, round_.term_id)
-    return round_
-
-
 def _term_url(term: Term) -> str:
     return reverse("selection:term", args=[term.pk])
 
@@ -390,7 +382,7 @@ def run(request: HttpRequest, term_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def override_add(request: HttpRequest, round_pk: int) -> HttpResponse:
-    round_ = _admin_round(request.user, round_pk)
+    round_ = admin_round(request.user, round_pk)
     term = round_.term
     form = OverrideForm(request.POST, choices=_override_choices(term))
     if not form.is_valid():
@@ -431,7 +423,7 @@ def override_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def confirm(request: HttpRequest, round_pk: int) -> HttpResponse:
-    round_ = _admin_round(request.user, round_pk)
+    round_ = admin_round(request.user, round_pk)
     term = round_.term
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -462,7 +454,7 @@ def confirm(request: HttpRequest, round_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def discard(request: HttpRequest, round_pk: int) -> HttpResponse:
-    round_ = _admin_round(request.user, round_pk)
+    round_ = admin_round(request.user, round_pk)
     try:
         services.discard_round(round_, actor=request.user)
     except DomainError as error:
@@ -689,22 +681,10 @@ def my_ranking(request: HttpRequest, term_pk: int) -> HttpResponse:
     return redirect("applications:home")
 
 
-def _my_offer(user: Any, pk: int) -> Offer:
-    """The user's own announced offer `pk`, else `Http404` (also before it is announced)."""
-    offer = (
-        Offer.objects.select_related("project", "term")
-        .filter(pk=pk, mentee_id=user.pk, announced_at__isnull=False)
-        .first()
-    )
-    if offer is None:
-        raise Http404("No such offer.")
-    return offer
-
-
 @require_POST
 @login_required
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = _my_offer(request.user, pk)
+    offer = announced_offer(request.user, pk)
     try:
         services.accept_offer(offer, actor=request.user)
     except DomainError as error:
@@ -717,7 +697,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = _my_offer(request.user, pk)
+    offer = announced_offer(request.user, pk)
     form = DeclineOfferForm(request.POST, auto_id=_decline_id(offer.pk))
     bound = {_decline_key(offer.pk): form}
     if not form.is_valid():
