@@ -53,10 +53,21 @@ def project_roles(user: Any, project: Project) -> set[Role]:
     return roles or {Role.OUTSIDER}
 
 
+def is_own(user: Any, application: Application) -> bool:
+    """Whether `user` is the applicant: on their own application they are only the mentee."""
+    return _authenticated(user) and application.mentee_id == user.pk
+
+
 def application_roles(user: Any, application: Application) -> set[Role]:
+    """The roles `user` holds on `application`.
+
+    The applicant is only ever the mentee of their own application, even when they also
+    mentor the project or administer the program: they never read its reviews or decide on
+    it (docs/decisions/0008-no-one-reviews-their-own-application.md).
+    """
+    if is_own(user, application):
+        return {Role.MENTEE}
     roles = project_roles(user, application.project) - {Role.MAINTAINER, Role.OUTSIDER}
-    if _authenticated(user) and application.mentee_id == user.pk:
-        roles.add(Role.MENTEE)
     return roles or ({Role.OUTSIDER} if _authenticated(user) else {Role.ANONYMOUS})
 
 
@@ -120,8 +131,27 @@ def reviewable_projects(user: Any, term: Term) -> QuerySet[Project]:
 
 
 def is_recused(user: Any, application: Application) -> bool:
-    """Whether `user` declared a conflict of interest for this applicant (on this project)."""
+    """Whether `user` may not score, rank or decide on this applicant: it is their own
+    application, or they declared a conflict of interest for them (on this project)."""
+    if is_own(user, application):
+        return True
     return Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
+
+
+def bars_from_applying(user: Any, project: Project) -> str:
+    """Why `user` may not apply to `project` ("" when they may): its listed mentors and the
+    maintainers of its organization are on the deciding side (CNCF: a mentee must not already
+    be a maintainer of the project offering the mentorship)."""
+    if not _authenticated(user):
+        return ""
+    if is_mentor_of(user, project):
+        return "You are a mentor of this project, so you cannot apply to it."
+    if maintainer_kind(user, project.organization):
+        return (
+            f"You are a maintainer of {project.organization.name}, so you cannot apply to its "
+            "projects."
+        )
+    return ""
 
 
 def applications_of(user: Any) -> QuerySet[Application]:

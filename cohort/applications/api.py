@@ -247,7 +247,11 @@ class QueueRowOut(Schema):
     mean_score: float | None
     my_score: int | None
     my_notes: str
-    recused: bool = Field(description="You declared a conflict of interest for this applicant")
+    recused: bool = Field(
+        description="You may not decide on this applicant: a declared conflict of interest, "
+        "or your own application"
+    )
+    own: bool = Field(description="This is your own application: its reviews are hidden")
 
 
 class MyReviewOut(Schema):
@@ -731,6 +735,7 @@ def _row_out(row: queries.QueueRow) -> dict[str, Any]:
         "my_score": row.mine.score if row.mine else None,
         "my_notes": row.mine.notes if row.mine else "",
         "recused": row.recused,
+        "own": row.own,
     }
 
 

@@ -47,6 +47,7 @@ class QueueRow:
     reviews: list[Review] = field(default_factory=list)  # what the reader may see
     mine: Review | None = None
     recused: bool = False
+    own: bool = False  # the reader's own application: no reviews shown, no decision
 
     @property
     def tasks_done(self) -> int:
@@ -75,14 +76,16 @@ def queue(project: Project, reader: Any, state: str = QueueFilter.ALL) -> list[Q
     ):
         reviews = list(application.reviews.all())
         mine = next((r for r in reviews if r.reviewer_id == reader.pk), None)
+        own = application.mentee_id == reader.pk
         rows.append(
             QueueRow(
                 application=application,
                 profile=getattr(application.mentee, "mentee_profile", None),
                 tasks=list(application.tasks.all()),
-                reviews=[_visible(r, reader, admin) for r in reviews],
+                reviews=[] if own else [_visible(r, reader, admin) for r in reviews],
                 mine=mine,
-                recused=bool(mine and mine.conflict),
+                recused=own or bool(mine and mine.conflict),
+                own=own,
             )
         )
     return rows

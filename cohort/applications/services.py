@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohort.applications import eligibility, uploads
-from cohort.applications.access import is_recused
+from cohort.applications.access import bars_from_applying, is_own, is_recused
 from cohort.applications.models import (
     Application,
     ApplicationEvent,
@@ -197,6 +197,9 @@ def apply_to_project(
         raise DomainError("Answer the eligibility questions in your profile before you apply.")
     if project.status != Project.Status.PUBLISHED:
         raise DomainError("This project is not open for applications.")
+    barred = bars_from_applying(user, project)
+    if barred:
+        raise DomainError(barred)
     check_window(term, at)
 
     existing = Application.objects.select_for_update().filter(mentee=user, project=project).first()
@@ -458,7 +461,13 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
 # --- mentor review -------------------------------------------------------------------------
 
 
+def _not_own(application: Application, actor: Any) -> None:
+    if is_own(actor, application):
+        raise DomainError("This is your own application: other mentors or a program admin decide.")
+
+
 def _not_recused(application: Application, actor: Any) -> None:
+    _not_own(application, actor)
     if is_recused(actor, application):
         raise DomainError(
             "You declared a conflict of interest for this applicant, so you are recused: "
@@ -495,6 +504,7 @@ def review_application(
 def declare_conflict(application: Application, *, reviewer: Any, reason: str) -> Review:
     """Declare a conflict of interest: the reviewer is recused from this applicant, and their
     score on them is cleared. Only a program admin can lift it (`lift_conflict`)."""
+    _not_own(application, reviewer)
     reason = reason.strip()
     if not reason:
         raise DomainError(

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from cohort.applications.access import is_own
 from cohort.applications.models import Application
 from cohort.applications.services import change_status
 from cohort.core.errors import ConflictError, DomainError
@@ -224,6 +225,8 @@ def add_override(
         raise DomainError("Say why: the reason is kept in the audit log.")
     if application.term_id != round_.term_id or application.status not in IN_SELECTION:
         raise DomainError("Only an application in this term's selection can be overridden.")
+    if is_own(actor, application):
+        raise DomainError("This is your own application: another program admin decides.")
     if kind == Override.Kind.FORCE:
         if application.status != Status.SHORTLISTED:
             raise DomainError(

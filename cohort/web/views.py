@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cohort.applications.access import bars_from_applying
 from cohort.applications.services import WINDOW_KEY, applications_window
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
@@ -243,6 +244,7 @@ def project_detail(request: HttpRequest, program: str, term: str, project: str) 
         # The "Apply" box: the window's row of the timeline, and where now stands in it.
         "apply_row": next((r for r in timeline.rows if r.milestone.key == WINDOW_KEY), None),
         "apply_state": applications_window(term_obj).state_at(timezone.now()),
+        "apply_barred": bars_from_applying(request.user, project_obj),
         "prerequisites": _prerequisites(project_obj.prerequisites),
         "show_emails": request.user.is_staff,
     }

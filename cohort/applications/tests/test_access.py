@@ -97,13 +97,13 @@ def test_a_superuser_is_an_admin(world: World, application: Application) -> None
     assert access.access_term(root, world.term.pk) == world.term
 
 
-def test_a_mentee_who_also_mentors_the_project(world: World, application: Application) -> None:
+def test_a_mentee_who_also_mentors_the_project_is_only_the_mentee_of_their_application(
+    world: World, application: Application
+) -> None:
     person = Person.objects.create(name="M1", github="mentee1", user=world.user("mentee1"))
     Mentorship.objects.create(project=world.antrea, person=person, position=9, name="M1")
-    assert access.application_roles(world.user("mentee1"), application) == {
-        Role.MENTEE,
-        Role.MENTOR,
-    }
+    assert access.application_roles(world.user("mentee1"), application) == {Role.MENTEE}
+    assert access.is_recused(world.user("mentee1"), application)
 
 
 def test_project_and_term_access(world: World) -> None:
