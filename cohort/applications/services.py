@@ -37,7 +37,7 @@ from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent
 from cohort.core.workflow import transition
 from cohort.projects.models import Project
-from cohort.terms.models import Term
+from cohort.terms.models import Term, Window
 
 Status = Application.Status
 WINDOW_KEY = "applications_open"
@@ -46,49 +46,22 @@ WINDOW_KEY = "applications_open"
 # --- the window ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Window:
-    start: datetime | None
-    end: datetime | None
-    zone: str
-
-    def is_open(self, at: datetime) -> bool:
-        return self.state_at(at) == "open"
-
-    def state_at(self, at: datetime) -> str:
-        """ "undated" (no exact start and end), "not_yet", "open" or "closed" at `at`."""
-        if self.start is None or self.end is None:
-            return "undated"
-        if at < self.start:
-            return "not_yet"
-        return "open" if at < self.end else "closed"
-
-
 def applications_window(term: Term) -> Window:
     """The term's applications window: the "Mentee applications" milestone, [start, end)."""
-    milestone = term.milestone(WINDOW_KEY)
-    if milestone is None:
-        return Window(None, None, term.time_zone)
-    return Window(milestone.start, milestone.end, term.time_zone)
-
-
-def _local(when: datetime, zone: str) -> str:
-    local = timezone.localtime(when, timezone=Term(time_zone=zone).zone)
-    return f"{local:%a %b %-d, %Y %-I:%M:%S %p} {local.tzname()} ({zone})"
+    return term.window(WINDOW_KEY)
 
 
 def check_window(term: Term, at: datetime) -> None:
     """Raise unless applications to `term` are open at `at` (the end is exclusive)."""
     window = applications_window(term)
+    state = window.state_at(at)
     if window.start is None or window.end is None:
         raise DomainError(f"{term.label} has no dated applications window on its timeline.")
-    if at < window.start:
+    if state == Window.NOT_YET:
+        raise DomainError(f"Applications for {term.label} open on {window.local(window.start)}.")
+    if state == Window.CLOSED:
         raise DomainError(
-            f"Applications for {term.label} open on {_local(window.start, window.zone)}."
-        )
-    if at >= window.end:
-        raise DomainError(
-            f"Applications for {term.label} closed on {_local(window.end, window.zone)}. "
+            f"Applications for {term.label} closed on {window.local(window.end)}. "
             "You can still withdraw an application."
         )
 

@@ -37,7 +37,7 @@ from cohort.proposals.rules import (
     unwrap_email,
     validate_proposal,
 )
-from cohort.terms.models import Term
+from cohort.terms.models import Term, Window
 
 LFX_URL = re.compile(
     r"^https://mentorship\.lfx\.linuxfoundation\.org/project/"
@@ -88,17 +88,45 @@ def review(project: Project) -> Review:
     return Review(validation, derived, gates.board_column(derived, events, is_open=is_open))
 
 
+PROPOSALS_KEY = "proposals_open"
+
+
+def accepts_proposals(term: Term, at: datetime) -> bool:
+    """Whether `term` takes new proposals at `at`: its proposals window is dated and has not
+    closed. Drafts may be written before it opens; submitting needs it open."""
+    return term.window(PROPOSALS_KEY).state_at(at) in (Window.NOT_YET, Window.OPEN)
+
+
+def check_proposal_window(term: Term, at: datetime, *, drafting: bool = False) -> None:
+    """Raise unless proposals to `term` can be submitted at `at` ([start, end), to the
+    second), or, `drafting`, written as drafts (also before the window opens).
+
+    A term whose timeline has no dated proposals window takes no proposals.
+    """
+    window = term.window(PROPOSALS_KEY)
+    state = window.state_at(at)
+    if window.start is None or window.end is None:
+        raise DomainError(f"{term.label} has no dated proposals window on its timeline.")
+    if state == Window.NOT_YET and not drafting:
+        raise DomainError(f"Proposals for {term.label} open on {window.local(window.start)}.")
+    if state == Window.CLOSED:
+        raise DomainError("The proposal deadline for this term has passed.")
+
+
 # --- writing -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_proposal(term: Term, form: IssueForm, *, actor: Any) -> Project:
+def create_proposal(
+    term: Term, form: IssueForm, *, actor: Any, now: datetime | None = None
+) -> Project:
     """A draft proposal from an issue-form body, with the term's next stable number.
 
     The number takes the place of the CNCF's GitHub issue number: it never changes and is
     never reused within the term. The term row is locked while the number is chosen.
     """
     Term.objects.select_for_update().get(pk=term.pk)
+    check_proposal_window(term, now or timezone.now(), drafting=True)
     organization = _organization(term, form.project)
     latest = Project.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
     project = Project(
@@ -143,11 +171,7 @@ def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
 
 @transaction.atomic
 def submit_proposal(project: Project, *, actor: Any, now: datetime | None = None) -> Project:
-    now = now or timezone.now()
-    deadline = project.term.milestones.filter(key="proposals_open").values_list("end", flat=True)
-    closes = deadline.first()
-    if closes is not None and now >= closes:
-        raise DomainError("The proposal deadline for this term has passed.")
+    check_proposal_window(project.term, now or timezone.now())
     transition(project, to=Project.Status.SUBMITTED, actor=actor)
     event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=_user(actor))
     enqueue_proposal_notification(event)

@@ -59,14 +59,6 @@ from cohort.web.templatetags.cohort_web import format_instant
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _accepts_proposals(term: Term, now: datetime) -> bool:
-    """Whether the term's proposal phase has not closed (its `proposals_open` milestone)."""
-    for milestone in term.milestones.all():
-        if milestone.key == "proposals_open":
-            return milestone.end is None or now < milestone.end
-    return False
-
-
 def _term_label(term: Term) -> str:
     """The term as the issue form names it: "2026 Term 3 (Sep-Nov)"."""
     return term_dropdown_label(term.year, term.number)
@@ -75,7 +67,7 @@ def _term_label(term: Term) -> str:
 def _open_term(term_pk: int) -> Term:
     """A term that takes new proposals now; else 404, like any missing page."""
     term = Term.objects.select_related("program").filter(pk=term_pk).first()
-    if term is None or not _accepts_proposals(term, timezone.now()):
+    if term is None or not services.accepts_proposals(term, timezone.now()):
         raise Http404("No such term.")
     return term
 
@@ -222,7 +214,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     groups = []
     for term in Term.objects.select_related("program").prefetch_related("milestones"):
-        accepts = _accepts_proposals(term, now)
+        accepts = services.accepts_proposals(term, now)
         projects = list(
             proposals_visible_to(request.user, term)
             .select_related("organization", "term__program")

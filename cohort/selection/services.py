@@ -24,14 +24,14 @@ from django.utils import timezone
 
 from cohort.applications.access import is_own
 from cohort.applications.models import Application
-from cohort.applications.services import change_status
+from cohort.applications.services import applications_window, change_status
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent
 from cohort.core.workflow import transition
 from cohort.projects.models import MAX_SLOTS, Project
 from cohort.selection.models import Offer, Override, Round
 from cohort.selection.plan import Inputs, Pair, PlanError, Proposal, propose, refill
-from cohort.terms.models import Term
+from cohort.terms.models import Term, Window
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +157,24 @@ def _lock_term(term: Term) -> Term:
     return Term.objects.select_for_update().get(pk=term.pk)
 
 
+def require_applications_closed(term: Term, at: datetime) -> None:
+    """Selection starts once the applications window has closed: while it is open, the
+    shortlists are still moving. A term whose timeline does not date the window counts as
+    closed (an imported term, or a program that takes applications elsewhere)."""
+    window = applications_window(term)
+    state = window.state_at(at)
+    if state == Window.OPEN and window.end is not None:
+        raise DomainError(
+            f"Applications for {term.label} are open until {window.local(window.end)}: "
+            "selection starts once they have closed."
+        )
+    if state == Window.NOT_YET and window.start is not None:
+        raise DomainError(
+            f"Applications for {term.label} open on {window.local(window.start)}: "
+            "selection starts once they have closed."
+        )
+
+
 def draft_round(term: Term) -> Round | None:
     return Round.objects.filter(term=term, status=Round.Status.DRAFT).first()
 
@@ -189,10 +207,11 @@ def _compute(round_: Round, inputs: Inputs) -> Proposal:
 
 
 @transaction.atomic
-def run_round(term: Term, *, actor: Any) -> Round:
+def run_round(term: Term, *, actor: Any, now: datetime | None = None) -> Round:
     """Compute a proposed assignment from the rankings as they are now: a new draft round,
     or the open draft recomputed. Nothing is offered until `confirm_round`."""
     term = _lock_term(term)
+    require_applications_closed(term, now or timezone.now())
     _not_confirmed(term, "the assignment")
     round_ = draft_round(term)
     if round_ is None:
@@ -296,6 +315,7 @@ def _confirm(
 ) -> Round | None:
     now = now or timezone.now()
     term = _lock_term(round_.term)
+    require_applications_closed(term, now)
     round_ = Round.objects.get(pk=round_.pk)
     if round_.status != Round.Status.DRAFT:
         raise DomainError("This round is not a draft any more.")

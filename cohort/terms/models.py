@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -77,6 +78,41 @@ class ProgramMembership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()} of {self.program}"
 
 
+@dataclass(frozen=True)
+class Window:
+    """One phase of a term's timeline as a half-open interval [start, end) of UTC instants.
+
+    Every window rule reads this: a phase is open from its start, inclusive, to its end,
+    exclusive, compared to the second. A phase the timeline does not date exactly (no
+    milestone, or no start or end) is "undated", which every rule treats as closed.
+    """
+
+    start: datetime | None
+    end: datetime | None
+    zone: str
+
+    UNDATED: ClassVar[str] = "undated"
+    NOT_YET: ClassVar[str] = "not_yet"
+    OPEN: ClassVar[str] = "open"
+    CLOSED: ClassVar[str] = "closed"
+
+    def state_at(self, at: datetime) -> str:
+        """ "undated" (no exact start and end), "not_yet", "open" or "closed" at `at`."""
+        if self.start is None or self.end is None:
+            return self.UNDATED
+        if at < self.start:
+            return self.NOT_YET
+        return self.OPEN if at < self.end else self.CLOSED
+
+    def is_open(self, at: datetime) -> bool:
+        return self.state_at(at) == self.OPEN
+
+    def local(self, when: datetime) -> str:
+        """`when` in the term's zone, to the second, with the zone named."""
+        local = when.astimezone(zoneinfo.ZoneInfo(self.zone))
+        return f"{local:%a %b %-d, %Y %-I:%M:%S %p} {local.tzname()} ({self.zone})"
+
+
 class TermQuerySet(models.QuerySet["Term"]):
     def by_label(self, label: str) -> TermQuerySet:
         """`2024 Term 3` (an optional "(Sep-Nov)" suffix is ignored)."""
@@ -133,6 +169,13 @@ class Term(TimeStampedModel):
         if cache is not None:
             return next((m for m in cache if m.key == key), None)
         return self.milestones.filter(key=key).first()
+
+    def window(self, key: str) -> Window:
+        """The phase `key` ("proposals_open", "applications_open") as a `Window`."""
+        milestone = self.milestone(key)
+        if milestone is None:
+            return Window(None, None, self.time_zone)
+        return Window(milestone.start, milestone.end, self.time_zone)
 
     def phase_at(self, when: datetime, milestones: list[Milestone] | None = None) -> str:
         """The label of the milestone running at `when`, else "" (computed, never stored)."""

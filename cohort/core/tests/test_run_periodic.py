@@ -178,7 +178,9 @@ def jaeger(db) -> dict[str, User]:
 
 def submit(users: dict[str, User], capture) -> Project:
     term = Term.objects.get(year=2026)
-    project = proposals.create_proposal(term, make_form(), actor=users["carol"])
+    project = proposals.create_proposal(
+        term, make_form(), actor=users["carol"], now=DEADLINE - timedelta(days=3)
+    )
     with capture(execute=True):
         proposals.submit_proposal(project, actor=users["carol"], now=DEADLINE - timedelta(days=3))
     return project

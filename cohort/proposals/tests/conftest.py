@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 
 from cohort.core.models import Person, User
 from cohort.formats.issueform import PREREQUISITE_RESUME, IssueForm
 from cohort.projects.models import Organization, OrganizationMaintainer
 from cohort.terms.models import Milestone, Program, ProgramMembership, Term
 
+WINDOW_START = datetime(2026, 7, 1, tzinfo=UTC)
 DEADLINE = datetime(2026, 7, 28, 18, 0, tzinfo=UTC)  # "Tue, Jul 28, 18:00 UTC"
+# The clock while a `world` test runs: inside the proposals window, which the services
+# enforce (a draft needs the window not closed, a submission needs it open).
+IN_WINDOW = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
 
 
 def make_form(**overrides: Any) -> IssueForm:
@@ -43,7 +49,17 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db) -> Iterator[World]:
+    """The program, inside its proposals window: a test that has not set the clock inside it
+    already runs from IN_WINDOW, the clock ticking."""
+    if WINDOW_START <= datetime.now(UTC) < DEADLINE:
+        yield _world()
+        return
+    with time_machine.travel(IN_WINDOW, tick=True):
+        yield _world()
+
+
+def _world() -> World:
     program = Program.objects.create(name="CNCF LFX Mentorship", slug="cncf")
     term = Term.objects.create(
         program=program,
@@ -57,7 +73,7 @@ def world(db) -> World:
         key="proposals_open",
         label="Project Proposals Open",
         raw="Wed, Jul 1 – Tue, Jul 28, 18:00 UTC",
-        start=datetime(2026, 7, 1, tzinfo=UTC),
+        start=WINDOW_START,
         end=DEADLINE,
         has_time=True,
     )

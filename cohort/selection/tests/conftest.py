@@ -98,7 +98,11 @@ def build_selection(world: World) -> Selection:  # noqa: F811 (a World, not the 
 
 @pytest.fixture
 def ready(world: World, in_window) -> Selection:  # noqa: F811
-    return build_selection(world)
+    """Built inside the applications window; the test then runs after it has closed (the
+    services refuse to run selection while applications are open)."""
+    selection = build_selection(world)
+    in_window.move_to(BEFORE_NOTIFY)
+    return selection
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ class Command(BaseCommand):
                 task = progress.add_task("Importing", total=len(bodies))
                 for body in bodies:
                     try:
-                        project = create_proposal(term, body.form, actor=actor)
+                        project = create_proposal(term, body.form, actor=actor, now=now)
                         if options["submit"]:
                             project = submit_proposal(project, actor=actor, now=now)
                     except DomainError as exc:
