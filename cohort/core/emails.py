@@ -1,9 +1,11 @@
 """The one place that sends e-mail (spec/style.md B8).
 
 Each e-mail is a template folder, `templates/emails/<name>/`, holding `subject.txt` (one
-line), `body.txt` and `body.html`. The text parts switch autoescaping off themselves with
-`{% autoescape off %}`; the HTML part is autoescaped, so names, titles and notes that users
-wrote are shown as text, never as markup (user Markdown is never rendered into e-mail).
+line), `body.txt` and `body.html`. The subject and the text body are plain text: they are
+rendered with autoescaping off here, whatever the template says, so "Prometheus & Thanos"
+stays "Prometheus & Thanos" (not "&amp;"). The HTML part is autoescaped, so names, titles and
+notes that users wrote are shown as text, never as markup (user Markdown is never rendered
+into e-mail).
 Every context gets `site_url` (settings.SITE_URL without a trailing slash) for links.
 """
 
@@ -14,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,18 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     """The three parts of e-mail `name`, rendered with `context` (plus `site_url`)."""
     context = {"site_url": site_url(), **context}
     folder = f"emails/{name}"
-    subject = render_to_string(f"{folder}/subject.txt", context)
+    subject = _plain(f"{folder}/subject.txt", context)
     return RenderedEmail(
         subject=" ".join(subject.split()),  # one line: a header cannot hold a newline
-        text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
+        text=_plain(f"{folder}/body.txt", context).strip() + "\n",
         html=render_to_string(f"{folder}/body.html", context),
     )
+
+
+def _plain(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping."""
+    template = get_template(template_name).template  # the engine's own Template
+    return str(template.render(Context(context, autoescape=False)))
 
 
 def send_email(name: str, to: str, context: dict[str, Any]) -> None:
