@@ -12,12 +12,13 @@ Every context gets `site_url` (settings.SITE_URL without a trailing slash) for l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
+from django.template.loader import render_to_string
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
 
 def _plain(template_name: str, context: dict[str, Any]) -> str:
     """A plain-text template rendered without HTML escaping."""
-    template = get_template(template_name).template  # the engine's own Template
-    return str(template.render(Context(context, autoescape=False)))
+    engine = cast(DjangoTemplates, engines["django"]).engine  # the one TEMPLATES backend
+    return engine.get_template(template_name).render(Context(context, autoescape=False))
 
 
 def send_email(name: str, to: str, context: dict[str, Any]) -> None:
