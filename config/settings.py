@@ -251,13 +251,14 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 # E-mail is for contact only: nothing logs in or links a Person by it, so it is not verified.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 COHORT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", True)
-# allauth's own limits, counted in the cache (per process unless CACHES is shared):
-# 30 logins a minute per IP; 10 failed logins a minute per IP and 5 per username in
-# 5 minutes (then that username is locked for the rest of the window); 10 sign-ups an
-# hour per IP.
+# allauth's own limits, counted in the cache (per process unless CACHES is shared); the
+# policy is in docs/security.md. 30 logins a minute per address; 10 failed logins a minute
+# per address, and 5 a minute per account from one address (the "key" is the account and
+# the address: cohort.core.accounts.AccountAdapter), so no stranger can lock an account's
+# owner out; 10 sign-ups an hour per address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/m/key",
     "signup": "10/h/ip",
 }
 # Cohort's own limits (cohort.core.ratelimit), "N/period/scope" with period s, m, h or d and

@@ -1,4 +1,5 @@
-"""The allauth integration: who may sign up, and linking a GitHub login to its Person.
+"""The allauth integration: who may sign up, failed-login throttling, and linking a GitHub
+login to its Person.
 
 This is the only place Cohort listens to allauth. The receiver is the integration point
 allauth offers for "a user just logged in (or signed up) through a provider"; the work is
@@ -7,6 +8,7 @@ done by `cohort.core.services.link_person_to_user`.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -24,11 +26,37 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         """Local (username and password) sign-up follows ACCOUNT_SIGNUP_OPEN."""
         return bool(settings.COHORT_SIGNUP_OPEN)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The key of allauth's per-account failed-login limit ("…/key" in
+        ACCOUNT_RATE_LIMITS["login_failed"]): the account *and* the client's address.
+
+        allauth keys it on the account alone, so anyone who knows a username can lock its
+        owner out by failing on purpose (issue 10 finding 13). With the address in the key, a
+        stranger's failures count against their own address only; the per-address limit
+        ("…/ip") still caps guessing across accounts. See docs/security.md for the policy.
+        allauth calls this private hook from `pre_authenticate` and after a password reset;
+        `test_accounts` fails if an upgrade stops calling it.
+        """
+        base = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{base}:{client_network(self.get_client_ip(request))}"
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # untyped
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         """GitHub sign-up stays open: it is how listed mentors reach their proposals."""
         return True
+
+
+def client_network(ip: str) -> str:
+    """An IPv4 address as it is; an IPv6 address as its /64, which one client usually holds
+    whole (as allauth counts its "…/ip" limits)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
 @receiver(user_logged_in, dispatch_uid="cohort.core.link_github_person")

@@ -126,23 +126,75 @@ def test_account_pages_send_no_inline_script_or_style(client, db):
 # --- rate limits ---------------------------------------------------------------------------
 
 
-def test_login_is_locked_after_the_configured_failed_attempts(client, db):
+# Addresses from the documentation ranges (RFC 5737, RFC 3849): only REMOTE_ADDR values.
+STRANGER, OWNER = "198.51.100.7", "192.0.2.10"
+
+
+def fail(client: Client, login: str, times: int) -> None:
+    for _ in range(times):
+        client.post(reverse("account_login"), {"login": login, "password": "wrong"})
+
+
+def log_in(client: Client, login: str = "dana") -> Any:
+    return client.post(reverse("account_login"), {"login": login, "password": "a long passphrase"})
+
+
+def test_login_is_throttled_after_the_failed_attempts_from_one_address(db):
     User.objects.create_user("dana", password="a long passphrase")
-    url = reverse("account_login")
-    for _ in range(per_key_limit("login_failed")):
-        client.post(url, {"login": "dana", "password": "wrong"})
-    response = client.post(url, {"login": "dana", "password": "a long passphrase"})
+    client = Client(REMOTE_ADDR=STRANGER)
+    fail(client, "dana", per_key_limit("login_failed"))
+    response = log_in(client)
     assert "_auth_user_id" not in client.session  # the right password is refused too
     assert b"Too many failed login attempts" in response.content
 
 
-def test_login_works_just_below_the_failed_attempts_limit(client, db):
+def test_login_works_just_below_the_failed_attempts_limit(db):
     User.objects.create_user("dana", password="a long passphrase")
-    url = reverse("account_login")
-    for _ in range(per_key_limit("login_failed") - 1):
-        client.post(url, {"login": "dana", "password": "wrong"})
-    client.post(url, {"login": "dana", "password": "a long passphrase"})
+    client = Client(REMOTE_ADDR=OWNER)
+    fail(client, "dana", per_key_limit("login_failed") - 1)
+    log_in(client)
     assert "_auth_user_id" in client.session
+
+
+def test_owner_can_log_in_while_a_stranger_fails_on_their_account(db):
+    """A stranger who knows the username cannot lock its owner out (issue 10 finding 13)."""
+    User.objects.create_user("dana", password="a long passphrase")
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    fail(stranger, "dana", 4 * per_key_limit("login_failed"))
+    assert b"Too many failed login attempts" in log_in(stranger).content
+    owner = Client(REMOTE_ADDR=OWNER)
+    log_in(owner)
+    assert "_auth_user_id" in owner.session
+
+
+def test_throttle_lifts_after_a_minute(db):
+    import time_machine
+
+    User.objects.create_user("dana", password="a long passphrase")
+    with time_machine.travel("2026-12-01 12:00:00Z", tick=False) as clock:
+        client = Client(REMOTE_ADDR=STRANGER)
+        fail(client, "dana", per_key_limit("login_failed"))
+        assert b"Too many failed login attempts" in log_in(client).content
+        clock.shift(61)
+        log_in(client)
+        assert "_auth_user_id" in client.session
+
+
+def test_one_address_is_capped_across_accounts(db):
+    """Guessing many accounts from one address hits the per-address limit."""
+    User.objects.create_user("dana", password="a long passphrase")
+    client = Client(REMOTE_ADDR=STRANGER)
+    for n in range(per_ip_limit("login_failed")):
+        fail(client, f"someone{n}", 1)
+    assert b"Too many failed login attempts" in log_in(client).content
+
+
+def test_an_ipv6_client_counts_as_its_64() -> None:
+    from cohort.core.accounts import client_network
+
+    assert client_network("2001:db8:1:2:aaaa::1") == client_network("2001:db8:1:2:bbbb::9")
+    assert client_network("2001:db8:1:3::1") != client_network("2001:db8:1:2::1")
+    assert client_network("192.0.2.10") == "192.0.2.10"
 
 
 def test_sign_up_is_rate_limited_per_ip(db):
