@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Final, cast
 
+from cohort.formats.limits import is_time_zone, number_problem, term_problem, url_problem
 from cohort.formats.model import (
     MENTOR_FLAGS,
     FormatError,
@@ -230,6 +231,26 @@ class JsonReader:
             raise self.error((*path, key), f"{what}: '{key}' is {value!r}, expected one of {shown}")
         return value
 
+    def web_url(
+        self, obj: JsonObject, key: str, path: JsonPath, what: str, default: object = _REQUIRED
+    ) -> str:
+        """A URL that pages link to: empty, or http(s) (never `javascript:` and the like)."""
+        value = self.text(obj, key, path, what, default)
+        problem = url_problem(value, f"'{key}'")
+        if problem:
+            raise self.error((*path, key), f"{what}: {problem}")
+        return value
+
+    def number(
+        self, obj: JsonObject, key: str, path: JsonPath, what: str, default: object = _REQUIRED
+    ) -> int | None:
+        """A proposal (issue) number, 1 to `limits.MAX_NUMBER`, or null."""
+        value = self.integer_or_null(obj, key, path, what, default)
+        problem = "" if value is None else number_problem(value)
+        if problem:
+            raise self.error((*path, key), f"{what}: '{key}': {problem}")
+        return value
+
 
 # --- datetimes -------------------------------------------------------------------------------
 
@@ -405,6 +426,14 @@ def _read_datetime(
         ) from None
 
 
+def _challenge_url(r: JsonReader, obj: JsonObject, path: JsonPath, what: str) -> str | None:
+    url = r.text_or_null(obj, "coding_challenge_url", path, what, None)
+    problem = url_problem(url or "", "'coding_challenge_url'")
+    if problem:
+        raise r.error((*path, "coding_challenge_url"), f"{what}: {problem}")
+    return url
+
+
 def _read_prerequisites(r: JsonReader, value: object, path: JsonPath, what: str) -> Prerequisites:
     obj = r.mapping(value, path, f"{what}: 'prerequisites'")
     r.only(obj, _PREREQUISITE_KEYS, path, f"{what} prerequisites")
@@ -415,7 +444,7 @@ def _read_prerequisites(r: JsonReader, value: object, path: JsonPath, what: str)
         school_enrollment=r.boolean(obj, "school_enrollment", path, w, False),
         participation_permission=r.boolean(obj, "participation_permission", path, w, False),
         coding_challenge=r.boolean(obj, "coding_challenge", path, w, False),
-        coding_challenge_url=r.text_or_null(obj, "coding_challenge_url", path, w, None),
+        coding_challenge_url=_challenge_url(r, obj, path, w),
         custom_name=r.text_or_null(obj, "custom_name", path, w, None),
         custom_description=r.text_or_null(obj, "custom_description", path, w, None),
         custom_file_upload=r.boolean(obj, "custom_file_upload", path, w, False),
@@ -456,6 +485,9 @@ def _read_project(r: JsonReader, value: object, path: JsonPath, what: str) -> Pr
     for i, url in enumerate(r.array(obj, "upstream_issues", path, what, [])):
         if not isinstance(url, str):
             raise r.error((*path, "upstream_issues", i), f"{what}: upstream issues must be strings")
+        problem = url_problem(url, "upstream issue")
+        if problem:
+            raise r.error((*path, "upstream_issues", i), f"{what}: {problem}")
         upstream.append(url)
     mentors = [
         _read_mentor(r, m, (*path, "mentors", i), f"{what} mentor {i + 1}")
@@ -475,11 +507,11 @@ def _read_project(r: JsonReader, value: object, path: JsonPath, what: str) -> Pr
         technologies=r.text(obj, "technologies", path, what, ""),
         mentors=mentors,
         upstream_issues=upstream,
-        lfx_url=r.text(obj, "lfx_url", path, what, ""),
+        lfx_url=r.web_url(obj, "lfx_url", path, what, ""),
         raw=r.text(obj, "raw", path, what, ""),
         subgroup=r.text(obj, "subgroup", path, what, ""),
-        number=r.integer_or_null(obj, "number", path, what, None),
-        issue_url=r.text(obj, "issue_url", path, what, ""),
+        number=r.number(obj, "number", path, what, None),
+        issue_url=r.web_url(obj, "issue_url", path, what, ""),
         prerequisites=None
         if pre_value is None
         else _read_prerequisites(r, pre_value, (*path, "prerequisites"), what),
@@ -537,12 +569,18 @@ def term_from_json(text: str, *, source: str = "") -> TermData:
                 (*path, "label"), f'term: label {label!r} is not like "2024 Term 3" (or empty)'
             )
         year, number = int(match[1]), int(match[2])
-    return TermData(
+        problem = term_problem(year, number)
+        if problem:
+            raise r.error((*path, "label"), f"term: label {label!r}: {problem}")
+    time_zone = r.text(head, "time_zone", path, "term", "UTC")
+    if not is_time_zone(time_zone):
+        raise r.error((*path, "time_zone"), f"term: unknown time zone {time_zone!r}")
+    term = TermData(
         title=r.text(head, "title", path, "term"),
         year=year,
         number=number,
         status=r.text(head, "status", path, "term", ""),
-        time_zone=r.text(head, "time_zone", path, "term", "UTC"),
+        time_zone=time_zone,
         duration=r.text(head, "duration", path, "term", ""),
         milestones=[
             _read_milestone(r, m, ("milestones", i), f"milestone {i + 1}")
@@ -556,3 +594,17 @@ def term_from_json(text: str, *, source: str = "") -> TermData:
         generated=r.text(head, "generated", path, "term", ""),
         source_kind="json",
     )
+    seen: dict[int, int] = {}  # proposal number -> line of its first project
+    for i, org in enumerate(term.organizations):
+        for j, project in enumerate(org.projects):
+            if project.number is None:
+                continue
+            where = ("organizations", i, "projects", j, "number")
+            if project.number in seen:
+                raise r.error(
+                    where,
+                    f"organization {i + 1} project {j + 1} ({project.title!r}): number "
+                    f"{project.number} is already used on line {seen[project.number]}",
+                )
+            seen[project.number] = r.line(where)
+    return term

@@ -16,6 +16,7 @@ import re
 from typing import Final
 
 from cohort.formats.interchange import JsonObject, JsonPath, JsonReader
+from cohort.formats.limits import MIN_YEAR, url_problem
 from cohort.formats.model import (
     FLAG_EMAIL_MISSING,
     FLAG_HANDLE_MISSING,
@@ -166,6 +167,9 @@ def _read_prerequisites(r: JsonReader, obj: JsonObject, path: JsonPath, what: st
         coding_challenge=r.boolean(obj, "coding_challenge", path, what),
         coding_challenge_url=r.text_or_null(obj, "coding_challenge_url", path, what),
     )
+    problem = url_problem(prerequisites.coding_challenge_url or "", "'coding_challenge_url'")
+    if problem:
+        raise r.error((*path, "coding_challenge_url"), f"{what}: {problem}")
     if custom_value is not None:
         custom_path = (*path, "custom")
         custom = r.mapping(custom_value, custom_path, f"{what}: 'custom'")
@@ -186,13 +190,15 @@ def _read_program(
     path: JsonPath = ("programs", index)
     what = f"program {index + 1}"
     obj = r.mapping(value, path, what)
-    number = r.integer(obj, "issue_number", path, what)
+    number = r.number(obj, "issue_number", path, what)
+    if number is None:
+        raise r.error((*path, "issue_number"), f"{what}: 'issue_number' must be an integer")
     what = f"program {index + 1} (issue #{number})"
     project_name = r.text(obj, "cncf_project", path, what)
     slug = r.text(obj, "cncf_project_slug", path, what)
     maturity = r.text(obj, "cncf_project_maturity", path, what)
     r.text(obj, "term", path, what)  # always the export's `_term`
-    upstream = r.text(obj, "upstream_issue_url", path, what)
+    upstream = r.web_url(obj, "upstream_issue_url", path, what)
     mentors = [
         _read_mentor(r, m, (*path, "mentors", i), f"{what} mentor {i + 1}")
         for i, m in enumerate(r.array(obj, "mentors", path, what))
@@ -217,10 +223,10 @@ def _read_program(
         technologies=r.text(obj, "technologies", path, what),
         mentors=mentors,
         upstream_issues=[upstream] if upstream else [],
-        lfx_url=r.text(obj, "lfx_url", path, what),
+        lfx_url=r.web_url(obj, "lfx_url", path, what),
         raw=json.dumps(obj, indent=2, ensure_ascii=False),
         number=number,
-        issue_url=r.text(obj, "issue_url", path, what),
+        issue_url=r.web_url(obj, "issue_url", path, what),
         prerequisites=prerequisites,
         line=r.line(path),
     )
@@ -245,7 +251,7 @@ def parse_lfx_export(text: str, *, source: str = "") -> TermData:
     generated = r.text(doc, "_generated", (), what)
     label = r.text(doc, "_term", (), what)
     match = _EXPORT_LABEL.match(label)
-    if match is None or int(match[2]) not in _TERM_MONTHS:
+    if match is None or int(match[2]) not in _TERM_MONTHS or int(match[1]) < MIN_YEAR:
         raise r.error(("_term",), f'_term {label!r} is not a term like "2026 Term 3 (Sep-Nov)"')
     count = r.integer(doc, "_count", (), what)
     programs = r.array(doc, "programs", (), what)
@@ -254,6 +260,17 @@ def parse_lfx_export(text: str, *, source: str = "") -> TermData:
     organizations: dict[str, Organization] = {}
     for index, program in enumerate(programs):
         _read_program(r, program, index, organizations)
+    seen: dict[int, int] = {}  # issue number -> line of its first program
+    for org in organizations.values():
+        for project in org.projects:
+            if project.number in seen:
+                raise FormatError(
+                    f"issue #{project.number} is listed twice (first on line "
+                    f"{seen[project.number]})",
+                    line=project.line,
+                    source=source,
+                )
+            seen[project.number or 0] = project.line
     return TermData(
         title=readme_title(label),
         year=int(match[1]),

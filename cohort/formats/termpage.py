@@ -30,6 +30,7 @@ from pathlib import PurePath
 from typing import Final
 
 from cohort.formats import labels, mentors, timeline
+from cohort.formats.limits import is_time_zone, is_web_url, term_problem, url_problem
 from cohort.formats.model import (
     FormatError,
     Organization,
@@ -130,7 +131,7 @@ def clean_heading(text: str) -> tuple[str, str]:
 
     def unlink(match: re.Match[str]) -> str:
         nonlocal link_url
-        if _LFX_HOST in match.group(2) and not link_url:
+        if _LFX_HOST in match.group(2) and not link_url and is_web_url(match.group(2)):
             link_url = match.group(2)
         return match.group(1)
 
@@ -768,6 +769,12 @@ def _find_title(page: _Page, heads: list[_Heading], limit: int) -> tuple[str, in
     return first_atx.title, first_atx.index + 1
 
 
+def _check_term(year: int, number: int, line: int, source: str) -> None:
+    problem = term_problem(year, number)
+    if problem:
+        raise _fail(f'{problem}; is the title right? (or pass --term "YYYY Term N")', line, source)
+
+
 def _term_from_text(title: str) -> tuple[int | None, int | None]:
     match = _TITLE_TERM.search(title)
     if match:
@@ -873,15 +880,19 @@ def _parse_historical(page: _Page, term_year: int | None, term_number: int | Non
         raise _fail("no projects section found", 1, page.source)
 
     year, number = _term_from_text(title)
+    term_line = 0
     for i in range(start):
         match = _TERM_LINE.match(lines[i])
         if match and not page.fenced[i]:
             year, number = int(match.group(1)), int(match.group(2))
+            term_line = i + 1
             break
     if term_year is not None:
         year, number = term_year, term_number
     if year is None or number is None:
         raise _fail(TERM_HELP, title_line or 1, page.source)
+    if term_year is None:
+        _check_term(year, number, term_line or title_line or 1, page.source)
 
     status, duration = _page_fields(page, start)
     rows = _timeline_rows(page, heads, start, section.level if section else None)
@@ -978,9 +989,12 @@ def _canonical_project(page: _Page, head: _Heading, stop: int, status: ProjectSt
                 if kind == "mentors":
                     project.mentors.append(mentors.parse_canonical_mentor(item))
                 else:
+                    _check_url(item.strip(), "upstream issue", page, i)
                     project.upstream_issues.append(item.strip())
                 i += 1
         elif value:
+            if kind == "lfx":
+                _check_url(value, "LFX URL", page, i)
             values[kind] = value
             i += 1
         else:
@@ -993,6 +1007,12 @@ def _canonical_project(page: _Page, head: _Heading, stop: int, status: ProjectSt
     return project
 
 
+def _check_url(url: str, what: str, page: _Page, index: int) -> None:
+    problem = url_problem(url, what)
+    if problem:
+        raise _fail(problem, index + 1, page.source)
+
+
 def _parse_canonical(page: _Page, term_year: int | None, term_number: int | None) -> TermData:
     lines = page.lines
     heads = _headings(lines, page.fenced)
@@ -1002,13 +1022,17 @@ def _parse_canonical(page: _Page, term_year: int | None, term_number: int | None
     title = title_head.title if title_head else ""
     year = number = None
     zone = timeline.DEFAULT_TIME_ZONE
-    for line in lines[:top]:
+    for i, line in enumerate(lines[:top]):
         term_match = _TERM_LINE.match(line)
         if term_match:
             year, number = int(term_match.group(1)), int(term_match.group(2))
+            if term_year is None:
+                _check_term(year, number, i + 1, page.source)
         zone_match = _ZONE_LINE.match(line)
         if zone_match:
             zone = zone_match.group(1)
+            if not is_time_zone(zone):
+                raise _fail(f"unknown time zone {zone!r}", i + 1, page.source)
     if term_year is not None:
         year, number = term_year, term_number
     status, duration = _page_fields(page, top)

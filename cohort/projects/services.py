@@ -39,6 +39,17 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+class ImportRefusedError(DomainError):
+    """An import refused: a value the database cannot hold. `line` is the line of the entry
+    in its file (0 when unknown) and `value` the text refused, so that the command can say
+    `file:line: message`."""
+
+    def __init__(self, message: str, *, line: int = 0, value: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.value = value
+
+
 @dataclass
 class ImportResult:
     term: Term
@@ -82,6 +93,10 @@ def import_term(data: fm.TermData, *, program: Program, actor: User | None = Non
     """
     if data.year is None or data.number is None:
         raise DomainError('The page does not say which term it is; pass --term "YYYY Term N".')
+    _check_lengths(Term, {"title": data.title, "status": data.status, "duration": data.duration})
+    _check_lengths(Term, {"time_zone": data.time_zone, "lfx_generated": data.generated})
+    for ms in data.milestones:
+        _check_lengths(Milestone, {"key": ms.key, "label": ms.label, "raw": ms.raw})
     term, term_created = Term.objects.get_or_create(
         program=program,
         year=data.year,
@@ -189,9 +204,22 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
     now = timezone.now()
     position = 0
     for org_data in data.organizations:
+        first_line = next((p.line for p in org_data.projects), 0)
+        try:
+            _check_lengths(m.Organization, {"name": org_data.name, "cncf_slug": org_data.slug})
+            _check_lengths(m.Organization, {"maturity": org_data.maturity})
+        except ImportRefusedError as exc:
+            message = f"Organization {org_data.name[:80]!r}: {exc}"
+            raise ImportRefusedError(message, line=first_line, value=exc.value) from None
         org = organizations.resolve(org_data)
         for item in org_data.projects:
-            values = _project_values(item, org, position)
+            try:
+                values = _project_values(item, org, position)
+                _check_project_lengths(item, values)
+            except ImportRefusedError:
+                raise
+            except DomainError as exc:
+                raise ImportRefusedError(str(exc), line=item.line) from None
             position += 1
             candidates = [
                 by_number.get(item.number) if item.number else None,
@@ -284,6 +312,31 @@ def _project_values(item: fm.Project, org: m.Organization, position: int) -> dic
         "source_line": item.line,
         "search_text": "\n".join(s for s in search if s).casefold(),
     }
+
+
+def _check_lengths(model: type[Any], values: dict[str, Any]) -> None:
+    """Refuse a text longer than its column (SQLite would store it; PostgreSQL would fail)."""
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            what = f"{model._meta.verbose_name} {name}"
+            message = f"{what} is {len(value)} characters long; the limit is {limit}."
+            raise ImportRefusedError(message, value=value)
+
+
+def _check_project_lengths(item: fm.Project, values: dict[str, Any]) -> None:
+    what = f"Project {item.title[:80]!r}"
+    try:
+        _check_lengths(m.Project, {k: v for k, v in values.items() if k != "organization_id"})
+        for mentor in item.mentors:
+            fields = {"github": mentor.github, "email": mentor.email, "lfid": mentor.lfid}
+            _check_lengths(m.Mentorship, fields)
+            if _has_valid_handle(mentor):
+                _check_lengths(Person, {"github": mentor.github})
+        for url in item.upstream_issues:
+            _check_lengths(m.UpstreamIssue, {"url": url})
+    except ImportRefusedError as exc:
+        raise ImportRefusedError(f"{what}: {exc}", line=item.line, value=exc.value) from None
 
 
 def _stored_children(term: Term) -> dict[int, tuple[list[tuple[Any, ...]], list[str]]]:

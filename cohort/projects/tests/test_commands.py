@@ -65,7 +65,7 @@ def test_bad_files_give_file_line_errors_and_import_nothing(tmp_path, capsys):
         call_command("import_term", str(REFERENCE), str(binary), str(broken), stdout=StringIO())
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert f"{binary}: this is a binary file" in err
+    assert f"{binary}:1: this is a binary file" in err
     assert f"{broken}:4: invalid JSON" in err
     assert not Term.objects.exists()
 
