@@ -254,6 +254,52 @@ def unwrap_email(value: str) -> str:
     return text
 
 
+# --- putting values into messages ------------------------------------------------------------
+
+_TEMPLATE_FIELD = re.compile(r"`\{(\w+)\}`|\{(\w+)\}")
+_BACKTICK_RUN = re.compile(r"`+")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]<>~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def code_span(value: str) -> str:
+    """`value` as a Markdown code span it cannot close early (CommonMark §6.1).
+
+    The fence is one backtick longer than the longest run of backticks in the value, and a
+    value that starts or ends with a backtick is padded with a space, which the renderer
+    strips. A value without backticks gets the single backticks the CNCF messages use.
+    """
+    if not value:
+        return "``"  # as `{value}` gave: no span, the two backticks stay as they are
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value[0] == "`" or value[-1] == "`" else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def escape_markdown(value: str) -> str:
+    """`value` with the characters that could start a link, tag, code span or emphasis
+    backslash-escaped; an `_` inside a word (`cloud_native`) is left alone, as it is inert."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), value)
+
+
+def _format(template: str, **values: object) -> str:
+    """`template.format(**values)`, with every text value made inert Markdown: a value in
+    backticks becomes a `code_span`, any other is escaped. The messages are rendered as
+    Markdown on the proposal page, where a mentor handle like
+    `` x` [Approve here](https://evil.example) `y `` must stay text. Values without Markdown
+    characters come out exactly as `str.format` gives them (the CNCF wording).
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        name = match[1] or match[2]
+        value = values[name]
+        if not isinstance(value, str):
+            return str(value)
+        return code_span(value) if match[1] else escape_markdown(value)
+
+    return _TEMPLATE_FIELD.sub(fill, template)
+
+
 # --- the rules ---------------------------------------------------------------------------------
 
 
@@ -265,7 +311,7 @@ def _mentor_errors(raw: str) -> tuple[list[str], list[str]]:
     lines = [line for line in lines if line]
     errors: list[str] = []
     if len(lines) > MAX_MENTORS:
-        errors.append(MENTORS_TOO_MANY.format(n=len(lines)))
+        errors.append(_format(MENTORS_TOO_MANY, n=len(lines)))
     handles: set[str] = set()
     emails: set[str] = set()
     lfids: set[str] = set()
@@ -273,29 +319,29 @@ def _mentor_errors(raw: str) -> tuple[list[str], list[str]]:
         role = "Primary mentor" if index == 0 else f"Mentor {index + 1}"
         parts = [js_trim(part) for part in line.split("|")]
         if len(parts) not in (3, 4):
-            errors.append(MENTOR_FIELD_COUNT.format(role=role, n=len(parts), line=line))
+            errors.append(_format(MENTOR_FIELD_COUNT, role=role, n=len(parts), line=line))
             continue
         name, handle, raw_email = parts[:3]
         lfid = parts[3] if len(parts) == 4 else ""
         email = unwrap_email(raw_email)
         if not name:
-            errors.append(MENTOR_NAME_EMPTY.format(role=role))
+            errors.append(_format(MENTOR_NAME_EMPTY, role=role))
         if not _HANDLE.fullmatch(handle):
-            errors.append(MENTOR_HANDLE_INVALID.format(role=role, value=handle))
+            errors.append(_format(MENTOR_HANDLE_INVALID, role=role, value=handle))
         if not _EMAIL.fullmatch(email):
-            errors.append(MENTOR_EMAIL_INVALID.format(role=role, value=email))
+            errors.append(_format(MENTOR_EMAIL_INVALID, role=role, value=email))
         if handle.lower() in handles:
-            errors.append(MENTOR_HANDLE_DUPLICATE.format(role=role, value=handle))
+            errors.append(_format(MENTOR_HANDLE_DUPLICATE, role=role, value=handle))
         handles.add(handle.lower())
         if email.lower() in emails:
-            errors.append(MENTOR_EMAIL_DUPLICATE.format(role=role, value=email))
+            errors.append(_format(MENTOR_EMAIL_DUPLICATE, role=role, value=email))
         emails.add(email.lower())
         if not lfid:
-            errors.append(MENTOR_LFID_MISSING.format(role=role))
+            errors.append(_format(MENTOR_LFID_MISSING, role=role))
         elif not _LFID.fullmatch(lfid):
-            errors.append(MENTOR_LFID_INVALID.format(role=role, value=lfid))
+            errors.append(_format(MENTOR_LFID_INVALID, role=role, value=lfid))
         elif lfid.lower() in lfids:
-            errors.append(MENTOR_LFID_DUPLICATE.format(role=role, value=lfid))
+            errors.append(_format(MENTOR_LFID_DUPLICATE, role=role, value=lfid))
         if lfid:
             lfids.add(lfid.lower())
     return errors, lines
@@ -325,12 +371,12 @@ def validate_proposal(
     # 1-2
     project = js_trim(form.project)
     if project:
-        passed.append(PASSED_PROJECT.format(project=project))
+        passed.append(_format(PASSED_PROJECT, project=project))
     else:
         errors.append(PROJECT_EMPTY)
     term = js_trim(form.term)
     if term:
-        passed.append(PASSED_TERM.format(term=term))
+        passed.append(_format(PASSED_TERM, term=term))
     else:
         errors.append(TERM_EMPTY)
 
@@ -343,9 +389,9 @@ def validate_proposal(
         length = utf16_len(name)
         if length > budget:
             full = LFX_TITLE_MAX - budget + length
-            errors.append(PROGRAM_NAME_TOO_LONG.format(len=length, budget=budget, full=full))
+            errors.append(_format(PROGRAM_NAME_TOO_LONG, len=length, budget=budget, full=full))
         else:
-            passed.append(PASSED_PROGRAM_NAME.format(len=length, budget=budget))
+            passed.append(_format(PASSED_PROGRAM_NAME, len=length, budget=budget))
 
     # 5
     description = js_trim(form.description)
@@ -353,14 +399,14 @@ def validate_proposal(
     if not description:
         errors.append(DESCRIPTION_EMPTY)
     elif length > DESCRIPTION_MAX:
-        errors.append(DESCRIPTION_TOO_LONG.format(len=length, over=length - DESCRIPTION_MAX))
+        errors.append(_format(DESCRIPTION_TOO_LONG, len=length, over=length - DESCRIPTION_MAX))
     else:
-        passed.append(PASSED_DESCRIPTION.format(len=length))
+        passed.append(_format(PASSED_DESCRIPTION, len=length))
 
     # 6
     technologies = js_trim(form.technologies)
     if technologies:
-        passed.append(PASSED_TECHNOLOGIES.format(technologies=technologies))
+        passed.append(_format(PASSED_TECHNOLOGIES, technologies=technologies))
     else:
         errors.append(TECHNOLOGIES_EMPTY)
 
@@ -372,7 +418,7 @@ def validate_proposal(
         warnings.append(SKILLS_BOTH)
     else:
         passed.append(
-            PASSED_SKILLS_SAME if form.skills_same else PASSED_SKILLS.format(skills=skills)
+            PASSED_SKILLS_SAME if form.skills_same else _format(PASSED_SKILLS, skills=skills)
         )
 
     # 8-18, 18w
@@ -380,7 +426,7 @@ def validate_proposal(
     errors.extend(mentor_errors)
     if not mentor_errors:
         primary = js_trim(lines[0].split("|")[0])
-        passed.append(PASSED_MENTORS.format(n=len(lines), name=primary))
+        passed.append(_format(PASSED_MENTORS, n=len(lines), name=primary))
         if len(lines) < MIN_PREFERRED_MENTORS:
             warnings.append(ONE_MENTOR)
 
@@ -390,12 +436,12 @@ def validate_proposal(
     if not url:
         errors.append(UPSTREAM_EMPTY)
     elif not _URL.fullmatch(url):
-        errors.append(UPSTREAM_INVALID.format(url=url))
+        errors.append(_format(UPSTREAM_INVALID, url=url))
     elif "," in url:
         errors.append(UPSTREAM_MULTIPLE)
     else:
         url_ok = True
-        passed.append(PASSED_UPSTREAM.format(url=url))
+        passed.append(_format(PASSED_UPSTREAM, url=url))
 
     # 22, 22a-c
     _check_custom(form, result)
@@ -406,7 +452,7 @@ def validate_proposal(
         if not challenge:
             errors.append(CHALLENGE_URL_EMPTY)
         elif not _URL.fullmatch(challenge):
-            errors.append(CHALLENGE_URL_INVALID.format(url=challenge))
+            errors.append(_format(CHALLENGE_URL_INVALID, url=challenge))
         else:
             passed.append(PASSED_CHALLENGE)
     elif challenge:
@@ -421,7 +467,7 @@ def validate_proposal(
     # 28w, 25w, 26w: only with a project and a term to look for
     if project and term:
         if scan_error is not None:
-            warnings.append(SCAN_FAILED.format(project=project, term=term, error=scan_error))
+            warnings.append(_format(SCAN_FAILED, project=project, term=term, error=scan_error))
         else:
             _check_quota(project, term, others, quota, quota_error, result)
             if url_ok:
@@ -431,8 +477,8 @@ def validate_proposal(
                 ]
                 if same:
                     warnings.append(
-                        DUPLICATE_UPSTREAM.format(
-                            project=project, term=term, numbers=_numbers(same)
+                        _format(
+                            DUPLICATE_UPSTREAM, project=project, term=term, numbers=_numbers(same)
                         )
                     )
 
@@ -454,16 +500,18 @@ def _check_custom(form: IssueForm, result: ValidationResult) -> None:
     if not name:
         problems.append(CUSTOM_NAME_EMPTY)
     elif name_len > CUSTOM_NAME_MAX:
-        problems.append(CUSTOM_NAME_TOO_LONG.format(len=name_len, over=name_len - CUSTOM_NAME_MAX))
+        problems.append(
+            _format(CUSTOM_NAME_TOO_LONG, len=name_len, over=name_len - CUSTOM_NAME_MAX)
+        )
     if not description:
         problems.append(CUSTOM_DESCRIPTION_EMPTY)
     elif description_len > CUSTOM_DESCRIPTION_MAX:
         over = description_len - CUSTOM_DESCRIPTION_MAX
-        problems.append(CUSTOM_DESCRIPTION_TOO_LONG.format(len=description_len, over=over))
+        problems.append(_format(CUSTOM_DESCRIPTION_TOO_LONG, len=description_len, over=over))
     if problems:
         result.errors.extend(problems)
     else:
-        result.passed.append(PASSED_CUSTOM.format(n=name_len, d=description_len))
+        result.passed.append(_format(PASSED_CUSTOM, n=name_len, d=description_len))
 
 
 def _check_quota(
@@ -475,16 +523,21 @@ def _check_quota(
     result: ValidationResult,
 ) -> None:
     if quota_error is not None:
-        result.warnings.append(QUOTA_FAILED.format(error=quota_error))
+        result.warnings.append(_format(QUOTA_FAILED, error=quota_error))
         return
     count = len(others) + 1
     if count > quota:
         result.warnings.append(
-            OVER_QUOTA.format(
-                project=project, term=term, count=count, quota=quota, numbers=_numbers(others)
+            _format(
+                OVER_QUOTA,
+                project=project,
+                term=term,
+                count=count,
+                quota=quota,
+                numbers=_numbers(others),
             )
         )
     else:
         result.passed.append(
-            PASSED_QUOTA.format(count=count, quota=quota, project=project, term=term)
+            _format(PASSED_QUOTA, count=count, quota=quota, project=project, term=term)
         )
