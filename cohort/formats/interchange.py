@@ -321,6 +321,7 @@ def _project(project: Project) -> JsonObject:
         "upstream_issues": list(project.upstream_issues),
         "lfx_url": project.lfx_url,
         "prerequisites": prerequisites_to_dict(project.prerequisites),
+        "form": None if project.form is None else dict(project.form),
         "raw": project.raw,
     }
 
@@ -394,6 +395,7 @@ _PROJECT_KEYS = (
     "upstream_issues",
     "lfx_url",
     "prerequisites",
+    "form",
     "raw",
 )
 _MENTOR_KEYS = ("name", "github", "email", "lfid", "role", "flags", "contact")
@@ -452,6 +454,14 @@ def _read_prerequisites(r: JsonReader, value: object, path: JsonPath, what: str)
     )
 
 
+def _read_form(r: JsonReader, value: object, path: JsonPath, what: str) -> dict[str, str]:
+    obj = r.mapping(value, path, f"{what}: 'form'")
+    form: dict[str, str] = {}
+    for label in obj:
+        form[label] = r.text(obj, label, path, f"{what} form")
+    return form
+
+
 def _read_mentor(r: JsonReader, value: object, path: JsonPath, what: str) -> Mentor:
     obj = r.mapping(value, path, what)
     r.only(obj, _MENTOR_KEYS, path, what)
@@ -494,6 +504,7 @@ def _read_project(r: JsonReader, value: object, path: JsonPath, what: str) -> Pr
         for i, m in enumerate(r.array(obj, "mentors", path, what, []))
     ]
     pre_value = obj.get("prerequisites")
+    form_value = obj.get("form")
     return Project(
         title=title,
         lfx_title=r.text(obj, "lfx_title", path, what, ""),
@@ -515,6 +526,7 @@ def _read_project(r: JsonReader, value: object, path: JsonPath, what: str) -> Pr
         prerequisites=None
         if pre_value is None
         else _read_prerequisites(r, pre_value, (*path, "prerequisites"), what),
+        form=None if form_value is None else _read_form(r, form_value, (*path, "form"), what),
     )
 
 

@@ -12,13 +12,20 @@ checkboxes. `parse_issue_form()` reads such a body the way the CNCF `parse.js` d
 * a checkbox option counts as checked when its box holds `x` or `X`.
 
 CRLF line ends are read as LF. `issue_form_body()` writes a body in GitHub's layout, so that
-`parse_issue_form(issue_form_body(form)) == form` for every parsed or built form.
+`parse_issue_form(issue_form_body(form)) == form` for every parsed or built form whose values
+hold no line starting with `### ` and none that is exactly `_No response_`. A body cannot say
+more than that, which is why Cohort stores a proposal's sections as they are
+(`Project.form_fields`) and never parses a body it wrote (docs/decisions/0006).
+
+`MAX_LENGTHS` is Cohort's one table of size limits per section: the pages, the API and an
+imported body are all held to it (`length_problems`). These are hard caps that keep rows sane,
+not the LFX limits, which validation reports (`cohort.proposals.rules`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -85,6 +92,28 @@ FILE_UPLOAD_OPTION: Final = (
     "Yes \u2014 completion of this task requires the mentee to submit a file."
 )
 NO_RESPONSE: Final = "_No response_"
+
+# The most characters (after `clean_value`) a section may hold, whatever door it came in by.
+MAX_LENGTHS: Final[dict[str, int]] = {
+    LABEL_PROJECT: 200,
+    LABEL_TERM: 100,
+    LABEL_PROGRAM_NAME: 300,
+    LABEL_DESCRIPTION: 20_000,
+    LABEL_TECHNOLOGIES: 1000,
+    LABEL_SKILLS_SAME: 500,
+    LABEL_SKILLS: 1000,
+    LABEL_MENTORS: 4000,
+    LABEL_UPSTREAM: 500,
+    LABEL_PREREQUISITES: 2000,
+    LABEL_CODING_CHALLENGE_URL: 500,
+    LABEL_CUSTOM: 500,
+    LABEL_CUSTOM_NAME: 200,
+    LABEL_CUSTOM_DESCRIPTION: 5000,
+    LABEL_CUSTOM_FILE_UPLOAD: 500,
+}
+OTHER_SECTION_MAX: Final = 5000  # a section that is not in the template (an older form's)
+LABEL_MAX: Final = 200  # a section heading
+SECTIONS_MAX: Final = 40  # sections in one form: the template's 15 and a few older ones
 
 _LFX_URL_BLOCK = re.compile(r"<!-- lfx-url:start -->.*?<!-- lfx-url:end -->", re.DOTALL)
 _HEADING = re.compile(r"^### +", re.MULTILINE)
@@ -158,7 +187,8 @@ class IssueForm:
         """A form with all 15 sections, checkboxes written as GitHub writes them.
 
         `prerequisites` are the checked Application Prerequisites; a text that is not one of
-        the five standard options is added as an extra option (as in older templates).
+        the five standard options is added as an extra option (as in older templates). Values
+        are kept as `clean_value` gives them (a `_No response_` typed in a field stays).
         """
         checked = list(prerequisites)
         options = list(PREREQUISITE_OPTIONS) + [o for o in checked if o not in PREREQUISITE_OPTIONS]
@@ -179,7 +209,7 @@ class IssueForm:
             LABEL_CUSTOM_DESCRIPTION: custom_description,
             LABEL_CUSTOM_FILE_UPLOAD: _box(FILE_UPLOAD_OPTION, custom_file_upload),
         }
-        return cls({label: _clean(value) for label, value in values.items()})
+        return cls({label: clean_value(value) for label, value in values.items()})
 
     def get(self, label: str) -> str:
         return self.sections.get(label, "")
@@ -259,9 +289,61 @@ class IssueForm:
         return bool(_checked(self.get(LABEL_CUSTOM_FILE_UPLOAD)))
 
 
+def clean_value(value: str) -> str:
+    """A section's value as Cohort stores it: CRLF read as LF, trimmed as JavaScript trims.
+
+    Nothing else changes: a heading line or a `_No response_` inside a value stays as written.
+    """
+    return js_trim(value.replace("\r\n", "\n"))
+
+
 def _clean(value: str) -> str:
-    value = js_trim(value.replace("\r\n", "\n"))
+    """A value read from a body: as `clean_value`, and GitHub's `_No response_` reads as ""."""
+    value = clean_value(value)
     return "" if value == NO_RESPONSE else value
+
+
+def max_length(label: str) -> int:
+    """The most characters a section's (cleaned) value may hold."""
+    return MAX_LENGTHS.get(label, OTHER_SECTION_MAX)
+
+
+def length_problem(label: str, value: str) -> str | None:
+    """Why `value` is too long for the section `label` (after `clean_value`), or None."""
+    limit = max_length(label)
+    length = len(clean_value(value))
+    if length <= limit:
+        return None
+    return f"“{label}” is too long: {length:,} characters; the limit is {limit:,}."
+
+
+def length_problems(form: IssueForm) -> list[str]:
+    """Every way `form` breaks the size limits (`MAX_LENGTHS`, `LABEL_MAX`, `SECTIONS_MAX`)."""
+    problems: list[str] = []
+    if len(form.sections) > SECTIONS_MAX:
+        problems.append(
+            f"The form has too many sections: {len(form.sections):,}; the limit is {SECTIONS_MAX}."
+        )
+    for label, value in form.sections.items():
+        if len(label) > LABEL_MAX:
+            problems.append(
+                f"A section heading is too long: {len(label):,} characters; "
+                f"the limit is {LABEL_MAX}."
+            )
+        problem = length_problem(label, value)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def form_from_fields(fields: Mapping[str, str], *, source: str = "") -> IssueForm:
+    """A form from stored sections (label → value), the template's in form order first.
+
+    The values are taken as they are: nothing is parsed, so any text survives.
+    """
+    known = [label for label in FORM_LABELS if label in fields]
+    others = [label for label in fields if label not in known]
+    return IssueForm({label: fields[label] for label in [*known, *others]}, source=source)
 
 
 def parse_issue_form(text: str, *, source: str = "") -> IssueForm:

@@ -76,6 +76,9 @@ class Project:
     number: int | None = None  # CNCF issue number / Cohort proposal number
     issue_url: str = ""
     prerequisites: Prerequisites | None = None
+    # A Cohort proposal's issue-form sections (label → value) as stored; None when the source
+    # does not carry them (term pages, CNCF exports), "" values included as they are.
+    form: dict[str, str] | None = None
     line: int = 0  # 1-based line of the entry in its source, 0 when unknown
 
 

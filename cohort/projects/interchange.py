@@ -110,5 +110,6 @@ def _project(project: m.Project) -> Project:
         number=project.number,
         issue_url=project.issue_url,
         prerequisites=prerequisites_from_json(project.prerequisites),
+        form=dict(project.form_fields) if project.form_fields else None,
         line=project.source_line,
     )

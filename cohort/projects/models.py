@@ -142,7 +142,13 @@ class Project(TimeStampedModel):
     lfx_url = models.URLField(max_length=300, blank=True)
     issue_url = models.URLField(max_length=300, blank=True)
     prerequisites = models.JSONField(null=True, blank=True)
-    raw = models.TextField(blank=True)  # the entry's original text; a proposal's issue-form body
+    # The entry's original text as it was received (a term-page entry, an LFX program, the
+    # issue body a proposal was pasted or imported from), kept for provenance; never parsed
+    # again. A proposal made from fields (the form, the API's JSON) has none.
+    raw = models.TextField(blank=True)
+    # A proposal's issue-form sections, label → value (`cohort.formats.issueform`): what it
+    # is edited, validated and exported from. {} for a project that is not a proposal.
+    form_fields = models.JSONField(default=dict, blank=True)
     proposer = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
     )

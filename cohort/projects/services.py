@@ -16,6 +16,7 @@ from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person, User
 from cohort.formats import model as fm
 from cohort.formats.interchange import prerequisites_to_dict
+from cohort.formats.issueform import IssueForm, length_problems
 from cohort.projects import models as m
 from cohort.terms.models import Milestone, Program, Term, validate_time_zone
 
@@ -180,6 +181,7 @@ _PROJECT_FIELDS = (
     "issue_url",
     "prerequisites",
     "raw",
+    "form_fields",
     "source_line",
     "search_text",
 )
@@ -293,7 +295,7 @@ def _project_values(item: fm.Project, org: m.Organization, position: int) -> dic
     search = [item.title, item.lfx_title, org.name, item.subgroup, item.skills, item.technologies]
     search += [item.description, item.expected_outcome]
     search += [f"{mentor.name} {mentor.github}" for mentor in item.mentors]
-    return {
+    values: dict[str, Any] = {
         "organization_id": org.pk,
         "number": item.number,
         "position": position,
@@ -312,6 +314,12 @@ def _project_values(item: fm.Project, org: m.Organization, position: int) -> dic
         "source_line": item.line,
         "search_text": "\n".join(s for s in search if s).casefold(),
     }
+    if item.form is not None:  # a source without a proposal's fields leaves the stored ones
+        problems = length_problems(IssueForm(item.form))
+        if problems:
+            raise DomainError(f"Project {item.title!r}: {problems[0]}")
+        values["form_fields"] = dict(item.form)
+    return values
 
 
 def _check_lengths(model: type[Any], values: dict[str, Any]) -> None:

@@ -6,7 +6,10 @@ both give 404, never 403 (`cohort.proposals.access`). The services say when an a
 not possible now: `DomainError` is 400 and `ConflictError` 409 (config/api.py).
 
 A proposal is edited as JSON with the issue form's fields (§1); the API writes them into
-the issue-form body the services store, mentors as `Name | @handle | email | LFID` lines.
+the issue-form sections the services store, mentors as `Name | @handle | email | LFID` lines.
+A PATCH rewrites only the sections it names. Each text field has the size limit of its
+section (`issueform.MAX_LENGTHS`, shown as `maxLength` in the OpenAPI schema), counted after
+trimming; the service refuses a longer one with 400, as it does for the pages and imports.
 """
 
 from __future__ import annotations
@@ -57,9 +60,14 @@ class MentorIn(Schema):
     lfid: str = Field("", description="Linux Foundation ID")
 
 
+def _limited(label: str, default: Any) -> Any:
+    """A text field documented with its section's size limit (the service enforces it)."""
+    return Field(default, json_schema_extra={"maxLength": issueform.max_length(label)})
+
+
 class CustomPrerequisiteIn(Schema):
-    name: str = ""
-    description: str = ""
+    name: str = _limited(issueform.LABEL_CUSTOM_NAME, "")
+    description: str = _limited(issueform.LABEL_CUSTOM_DESCRIPTION, "")
     file_upload: bool = False
 
 
@@ -69,19 +77,22 @@ class PrerequisitesIn(Schema):
     school_enrollment: bool = False
     participation_permission: bool = False
     coding_challenge: bool = False
-    coding_challenge_url: str = ""
+    coding_challenge_url: str = _limited(issueform.LABEL_CODING_CHALLENGE_URL, "")
     custom: CustomPrerequisiteIn | None = None
 
 
 class ProposalIn(Schema):
-    project: str = Field(description="The CNCF project (organization) name")
-    program_name: str
-    description: str = ""
-    technologies: str = ""
+    project: str = Field(
+        description="The CNCF project (organization) name",
+        json_schema_extra={"maxLength": issueform.max_length(issueform.LABEL_PROJECT)},
+    )
+    program_name: str = _limited(issueform.LABEL_PROGRAM_NAME, ...)
+    description: str = _limited(issueform.LABEL_DESCRIPTION, "")
+    technologies: str = _limited(issueform.LABEL_TECHNOLOGIES, "")
     skills_same: bool = False
-    skills: str = ""
+    skills: str = _limited(issueform.LABEL_SKILLS, "")
     mentors: list[MentorIn] = Field(default_factory=list)
-    upstream_issue_url: str = ""
+    upstream_issue_url: str = _limited(issueform.LABEL_UPSTREAM, "")
     prerequisites: PrerequisitesIn = Field(default_factory=PrerequisitesIn)
 
 
@@ -93,21 +104,21 @@ class PrerequisitesPatch(Schema):
     school_enrollment: bool | None = None
     participation_permission: bool | None = None
     coding_challenge: bool | None = None
-    coding_challenge_url: str | None = None
+    coding_challenge_url: str | None = _limited(issueform.LABEL_CODING_CHALLENGE_URL, None)
     custom: CustomPrerequisiteIn | None = None
 
 
 class ProposalPatch(Schema):
     """Only the fields given change; `mentors`, when given, replaces the whole list."""
 
-    project: str | None = None
-    program_name: str | None = None
-    description: str | None = None
-    technologies: str | None = None
+    project: str | None = _limited(issueform.LABEL_PROJECT, None)
+    program_name: str | None = _limited(issueform.LABEL_PROGRAM_NAME, None)
+    description: str | None = _limited(issueform.LABEL_DESCRIPTION, None)
+    technologies: str | None = _limited(issueform.LABEL_TECHNOLOGIES, None)
     skills_same: bool | None = None
-    skills: str | None = None
+    skills: str | None = _limited(issueform.LABEL_SKILLS, None)
     mentors: list[MentorIn] | None = None
-    upstream_issue_url: str | None = None
+    upstream_issue_url: str | None = _limited(issueform.LABEL_UPSTREAM, None)
     prerequisites: PrerequisitesPatch | None = None
 
 
@@ -245,7 +256,7 @@ def create_from_issue_body(
     """A draft proposal from a GitHub issue-form body, as the CNCF template writes it."""
     term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
     form = parse_issue_form(payload.body, source="API")
-    project = create_proposal(term, form, actor=request_user(request))
+    project = create_proposal(term, form, actor=request_user(request), raw=payload.body)
     return Status(201, _out(_fresh(project.pk)))
 
 

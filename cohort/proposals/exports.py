@@ -76,6 +76,7 @@ def snapshot_project(project: m.Project) -> dict[str, Any]:
         "lfx_url": project.lfx_url,
         "prerequisites": project.prerequisites,
         "subgroup": project.subgroup,
+        "form": dict(project.form_fields),
         "raw": project.raw,
     }
 
@@ -116,8 +117,16 @@ def from_snapshot(snapshot: dict[str, Any]) -> tuple[Organization, Project]:
         number=snapshot.get("number"),
         issue_url=snapshot.get("issue_url", ""),
         prerequisites=prerequisites_from_json(snapshot.get("prerequisites")),
+        form=_form(snapshot.get("form")),
     )
     return organization, project
+
+
+def _form(value: object) -> dict[str, str] | None:
+    """A snapshot's form sections (snapshots taken before they were stored have none)."""
+    if not isinstance(value, dict) or not value:
+        return None
+    return {str(label): str(text) for label, text in value.items()}
 
 
 def export_view(term: Term) -> TermData:

@@ -3,7 +3,10 @@
 The CNCF rules (a 3000-character description, a 20-character custom prerequisite name, the
 mentor line format, URL shapes...) are NOT checked here: a proposal may be saved while it
 breaks them, and the page shows the validator's exact messages (`services.review`). The
-`max_length`s below are generous hard caps that keep rows sane, not the LFX limits.
+text fields are held to Cohort's own size limits, one per section
+(`cohort.formats.issueform.MAX_LENGTHS`), counted as the service counts them, so the page, the
+API and an imported issue body refuse the same thing. Those are hard caps that keep rows sane,
+not the LFX limits.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from cohort.formats import issueform
 from cohort.formats.issueform import (
     CUSTOM_OPTION,
     FILE_UPLOAD_OPTION,
@@ -20,6 +24,7 @@ from cohort.formats.issueform import (
     SKILLS_SAME_OPTION,
     IssueForm,
     js_trim,
+    length_problem,
     parse_issue_form,
     utf16_len,
 )
@@ -35,6 +40,30 @@ def _counted(max_chars: int, output: str) -> dict[str, str]:
     return {"data-count-max": str(max_chars), "data-count-output": output}
 
 
+class SectionField(forms.CharField):
+    """Text for one issue-form section, no longer than `issueform.MAX_LENGTHS` allows it.
+
+    The length is counted as the service counts it (CRLF as one line break, trimmed), so a
+    browser's CRLF line ends do not make the page stricter than the API.
+    """
+
+    def __init__(self, *, section: str, **kwargs: Any) -> None:
+        self.section = section
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if not widget.is_hidden:
+            attrs["maxlength"] = str(issueform.max_length(self.section))
+        return attrs
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = length_problem(self.section, str(value))
+        if problem:
+            raise forms.ValidationError(problem, code="max_length")
+
+
 class ProposalForm(forms.Form):
     """Every field of the CNCF issue form (cncf-process.md §1) but the term, which is fixed."""
 
@@ -44,10 +73,10 @@ class ProposalForm(forms.Form):
         label="CNCF Project",
         widget=forms.Select(attrs={"data-role": "project"}),
     )
-    program_name = forms.CharField(
+    program_name = SectionField(
+        section=issueform.LABEL_PROGRAM_NAME,
         label="Program Name",
         required=False,
-        max_length=300,
         help_text=(
             "The descriptive part only. The full LFX name is "
             "“CNCF - <Project>: <Program Name> (<Term>)” and must be at most 100 characters."
@@ -59,37 +88,37 @@ class ProposalForm(forms.Form):
             }
         ),
     )
-    description = forms.CharField(
+    description = SectionField(
+        section=issueform.LABEL_DESCRIPTION,
         label="Program Description",
         required=False,
-        max_length=20_000,
         help_text=(
             f"Up to {DESCRIPTION_MAX} characters. This is what applicants will see on LFX. "
             "Markdown; suggested sections: “## Description” and “## Expected outcomes”."
         ),
         widget=forms.Textarea(attrs={"rows": 12, **_counted(DESCRIPTION_MAX, "description-left")}),
     )
-    technologies = forms.CharField(
+    technologies = SectionField(
+        section=issueform.LABEL_TECHNOLOGIES,
         label="Technologies",
         required=False,
-        max_length=1000,
         help_text="Comma-separated languages, frameworks and platforms, e.g. "
         "“Go, Kubernetes, Prometheus, gRPC”.",
     )
     skills_same = forms.BooleanField(
         label=SKILLS_SAME_OPTION, required=False, help_text="Skills same as Technologies?"
     )
-    skills = forms.CharField(
+    skills = SectionField(
+        section=issueform.LABEL_SKILLS,
         label="Required/Desirable Skills",
         required=False,
-        max_length=1000,
         help_text="Comma-separated. Fill it in only if the skills differ from the "
         "technologies (and leave the box above unchecked).",
     )
-    mentors = forms.CharField(
+    mentors = SectionField(
+        section=issueform.LABEL_MENTORS,
         label="Mentors",
         required=False,
-        max_length=4000,
         help_text=(
             "One mentor per line: “Full Name | @github-handle | email | LFID”. The first line "
             "is the primary mentor, the others are co-mentors. The email must be the one tied "
@@ -100,10 +129,10 @@ class ProposalForm(forms.Form):
             attrs={"rows": 4, "placeholder": "Jane Doe | @janedoe | jane@example.org | janedoe"}
         ),
     )
-    upstream_issue_url = forms.CharField(
+    upstream_issue_url = SectionField(
+        section=issueform.LABEL_UPSTREAM,
         label="Upstream Issue URL",
         required=False,
-        max_length=500,
         help_text="Exactly one URL: a tracking issue in the project's own repository. For "
         "several issues, link an umbrella issue.",
         widget=forms.URLInput,
@@ -115,27 +144,27 @@ class ProposalForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Every checked item is required of applicants (LFX's standard toggles).",
     )
-    coding_challenge_url = forms.CharField(
+    coding_challenge_url = SectionField(
+        section=issueform.LABEL_CODING_CHALLENGE_URL,
         label="Coding Challenge URL",
         required=False,
-        max_length=500,
         help_text="Required when “Coding Challenge” is checked; blank otherwise.",
         widget=forms.URLInput,
     )
     custom_checked = forms.BooleanField(
         label=CUSTOM_OPTION, required=False, help_text="Custom Prerequisites"
     )
-    custom_name = forms.CharField(
+    custom_name = SectionField(
+        section=issueform.LABEL_CUSTOM_NAME,
         label="Custom Prerequisite Name",
         required=False,
-        max_length=200,
         help_text=f"At most {CUSTOM_NAME_MAX} characters on LFX.",
         widget=forms.TextInput(attrs=_counted(CUSTOM_NAME_MAX, "custom-name-left")),
     )
-    custom_description = forms.CharField(
+    custom_description = SectionField(
+        section=issueform.LABEL_CUSTOM_DESCRIPTION,
         label="Custom Prerequisite Description",
         required=False,
-        max_length=5000,
         help_text=f"At most {CUSTOM_DESCRIPTION_MAX} characters on LFX.",
         widget=forms.Textarea(
             attrs={"rows": 4, **_counted(CUSTOM_DESCRIPTION_MAX, "custom-description-left")}
@@ -253,6 +282,7 @@ class IssueBodyForm(forms.Form):
                 "it has no “### CNCF Project” section with a project in it."
             )
         data["issue_form"] = parsed
+        data["text"] = text  # as received, kept with the proposal for provenance
         return data
 
 

@@ -1,9 +1,12 @@
 """The proposal workflow (cncf-process.md §1–§3): every write goes through these functions.
 
-A proposal is a `Project` whose `raw` text is its issue-form body, exactly as submitted, so
-validation and the material-edit check read what the proposer wrote. The catalog fields are
-derived from that body. Approvals and confirmations are immutable `ProposalEvent`s, and the
-gates are derived from them (`cohort.proposals.gates`), never stored.
+A proposal is a `Project` whose issue-form sections are stored as they are, label → value
+(`Project.form_fields`), so validation and the material-edit check read exactly what the
+proposer wrote, whatever the text holds (docs/decisions/0006). The catalog fields are derived
+from them. A body the proposal was pasted or imported from is kept in `raw` for provenance and
+never parsed again. Every write is held to one table of size limits
+(`cohort.formats.issueform.MAX_LENGTHS`). Approvals and confirmations are immutable
+`ProposalEvent`s, and the gates are derived from them (`cohort.proposals.gates`), never stored.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person
 from cohort.core.workflow import transition
 from cohort.formats import issueform
-from cohort.formats.issueform import IssueForm, issue_form_body, parse_issue_form
+from cohort.formats.issueform import (
+    IssueForm,
+    form_from_fields,
+    length_problems,
+)
 from cohort.formats.lfx import term_dropdown_label
 from cohort.notifications.tasks import enqueue_proposal_notification
 from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
@@ -59,7 +66,8 @@ class Review:
 
 
 def proposal_form(project: Project) -> IssueForm:
-    return parse_issue_form(project.raw, source=f"proposal #{project.number}")
+    """The proposal's issue form, from its stored sections (never from a body)."""
+    return form_from_fields(project.form_fields, source=f"proposal #{project.number}")
 
 
 def validate(project: Project) -> ValidationResult:
@@ -118,13 +126,15 @@ def check_proposal_window(term: Term, at: datetime, *, drafting: bool = False) -
 
 @transaction.atomic
 def create_proposal(
-    term: Term, form: IssueForm, *, actor: Any, now: datetime | None = None
+    term: Term, form: IssueForm, *, actor: Any, now: datetime | None = None, raw: str = ""
 ) -> Project:
-    """A draft proposal from an issue-form body, with the term's next stable number.
+    """A draft proposal from an issue form, with the term's next stable number.
 
     The number takes the place of the CNCF's GitHub issue number: it never changes and is
-    never reused within the term. The term row is locked while the number is chosen.
+    never reused within the term. The term row is locked while the number is chosen. `raw`:
+    the issue body the form was read from, if any, kept as received.
     """
+    _check_lengths(form)
     Term.objects.select_for_update().get(pk=term.pk)
     check_proposal_window(term, now or timezone.now(), drafting=True)
     organization = _organization(term, form.project)
@@ -136,6 +146,7 @@ def create_proposal(
         status=Project.Status.DRAFT,
         proposer=actor if getattr(actor, "pk", None) else None,
         position=Project.objects.filter(term=term).count(),
+        raw=raw,
     )
     _apply_form(project, form, term)
     taken = set(Project.objects.filter(term=term).values_list("slug", flat=True))
@@ -148,11 +159,13 @@ def create_proposal(
 
 @transaction.atomic
 def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
-    """Save a new body; returns whether the change was material (§3.5).
+    """Save the form's sections; returns whether the change was material (§3.5).
 
-    A material change to a submitted or published proposal is recorded as an event, which
-    clears the maintainer and admin approvals given before it. Mentor confirmations stay.
+    The stored sections are compared with the new ones: a material change to a submitted or
+    published proposal is recorded as an event, which clears the maintainer and admin
+    approvals given before it. Mentor confirmations stay. `raw` is left as received.
     """
+    _check_lengths(form)
     project = _locked(project)
     if project.status not in EDITABLE:
         raise DomainError(f"A {project.get_status_display().lower()} proposal cannot be edited.")
@@ -357,6 +370,13 @@ def record_lfx_url(project: Project, url: str, *, actor: Any) -> Project:
 # --- helpers -------------------------------------------------------------------------------
 
 
+def _check_lengths(form: IssueForm) -> None:
+    """Refuse a section longer than Cohort stores (`issueform.MAX_LENGTHS`), whatever the door."""
+    problems = length_problems(form)
+    if problems:
+        raise DomainError(" ".join(problems))
+
+
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
@@ -396,10 +416,10 @@ def _mentor_lines(form: IssueForm) -> list[list[str]]:
 
 
 def _apply_form(project: Project, form: IssueForm, term: Term) -> None:
-    """Set the catalog fields from the form; the body itself becomes `raw`."""
+    """Store the form's sections (the term's label when it names none) and derive the catalog
+    fields from them."""
     label = term_dropdown_label(term.year, term.number)
-    canonical = IssueForm({**form.sections, issueform.LABEL_TERM: form.term or label})
-    project.raw = issue_form_body(canonical)
+    project.form_fields = {**form.sections, issueform.LABEL_TERM: form.term or label}
     project.title = form.program_name
     project.lfx_title = lfx_title(project.organization.name, form.program_name, label)
     project.description = form.description

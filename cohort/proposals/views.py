@@ -257,7 +257,9 @@ def proposal_import(request: HttpRequest, term_pk: int) -> HttpResponse:
         parsed: IssueForm = paste_form.cleaned_data["issue_form"]
         issue_form = IssueForm({**parsed.sections, LABEL_TERM: _term_label(term)})
         try:
-            project = services.create_proposal(term, issue_form, actor=request.user)
+            project = services.create_proposal(
+                term, issue_form, actor=request.user, raw=paste_form.cleaned_data["text"]
+            )
         except DomainError as error:
             paste_form.add_error(None, str(error))
         else:

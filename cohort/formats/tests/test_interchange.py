@@ -150,3 +150,36 @@ def test_errors(text: str, line: int, message: str) -> None:
 def test_half_a_label_is_refused() -> None:
     with pytest.raises(FormatError, match="both a year and a number"):
         term_to_json(TermData(title="T", year=2024))
+
+
+def test_a_proposals_form_sections_round_trip_as_they_are() -> None:
+    term = rich_term()
+    form = {
+        "CNCF Project": "Jaeger",
+        "Program Description": "Plan\n\n### CNCF Project\n\nKubernetes\n\n_No response_",
+        "Technologies": "",
+        "An older section": "ü 🚀",
+    }
+    term.projects()[0].form = form
+    text = term_to_json(term)
+    written = json.loads(text)["organizations"][0]["projects"]
+    assert written[0]["form"] == form
+    assert list(written[0])[-2:] == ["form", "raw"]
+    assert written[1]["form"] is None  # not a proposal: the source carries no sections
+    back = term_from_json(text).projects()
+    assert back[0].form == form
+    assert back[1].form is None
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ('"x"', "organization 1 ('O') project 1 ('P'): 'form' must be an object, not a string"),
+        ('{"Term": 3}', "organization 1 ('O') project 1 ('P') form: 'Term' must be a string"),
+    ],
+)
+def test_a_form_that_is_not_sections_of_text_is_refused(form: str, message: str) -> None:
+    text = '{"version": 1, "term": {"title": "T"}, "organizations": [{"name": "O",'
+    text += f' "projects": [{{"title": "P", "form": {form}}}]}}]}}'
+    with pytest.raises(FormatError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        term_from_json(text)

@@ -8,10 +8,14 @@ from cohort.formats.issueform import (
     FORM_LABELS,
     LABEL_CUSTOM_FILE_UPLOAD,
     LABEL_PREREQUISITES,
+    MAX_LENGTHS,
     IssueForm,
     checkbox_options,
+    form_from_fields,
     issue_form_body,
     js_trim,
+    length_problem,
+    length_problems,
     parse_issue_form,
     utf16_len,
 )
@@ -228,3 +232,46 @@ def test_js_trim_and_utf16_length():
     assert js_trim("\ufeff x \u00a0") == "x"
     assert js_trim("\x1cx") == "\x1cx"  # not JavaScript whitespace
     assert utf16_len("ok 🚀") == 5
+
+
+def test_stored_fields_make_a_form_in_form_order_without_parsing():
+    fields = {
+        "An older section": "kept",
+        LABEL_PREREQUISITES: "- [X] Resume",
+        "CNCF Project": "Jaeger",
+        "Program Description": "Plan\n\n### CNCF Project\n\nKubernetes\n\n_No response_",
+    }
+    form = form_from_fields(fields)
+    assert list(form.sections) == [
+        "CNCF Project",
+        "Program Description",
+        LABEL_PREREQUISITES,
+        "An older section",
+    ]
+    assert form.project == "Jaeger"
+    assert form.description == fields["Program Description"]
+    assert form.prerequisites == {"Resume"}
+
+
+def test_a_built_form_keeps_a_typed_no_response_and_heading_lines():
+    form = IssueForm.build(description="_No response_", technologies="\r\n### Goals\r\n x ")
+    assert form.description == "_No response_"
+    assert form.technologies == "### Goals\n x"
+
+
+def test_size_limits_are_one_table_counted_after_cleaning():
+    assert set(MAX_LENGTHS) == set(FORM_LABELS)
+    assert length_problem("Program Description", " " + "x" * 20_000 + "\r\n") is None
+    assert length_problem("Program Description", "x" * 20_001) == (
+        "“Program Description” is too long: 20,001 characters; the limit is 20,000."
+    )
+    assert length_problem("An older section", "x" * 5001) == (
+        "“An older section” is too long: 5,001 characters; the limit is 5,000."
+    )
+    many = IssueForm({f"S{i}": "" for i in range(41)} | {"H" * 201: "", "Mentors": "m" * 4001})
+    assert length_problems(many) == [
+        "The form has too many sections: 43; the limit is 40.",
+        "A section heading is too long: 201 characters; the limit is 200.",
+        "“Mentors” is too long: 4,001 characters; the limit is 4,000.",
+    ]
+    assert length_problems(IssueForm.build(description="x" * 20_000)) == []

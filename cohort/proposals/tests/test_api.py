@@ -95,8 +95,8 @@ def test_a_proposal_walks_from_json_to_the_public_catalog(world, as_):
     assert created["lfx_title"] == "CNCF - Jaeger: Jaeger v2 Helm Chart (2026 Term 3)"
     assert created["validation"]["errors"] == []
     assert created["column"] == gates.INBOX
-    # The JSON becomes exactly the body the web form (and GitHub) would write.
-    assert Project.objects.get(pk=pk).raw == draft(world).raw
+    # The JSON becomes exactly the sections the web form (and GitHub) would write.
+    assert Project.objects.get(pk=pk).form_fields == draft(world).form_fields
 
     with time_machine.travel(BEFORE, tick=False):
         assert ok(carol("POST", f"/proposals/{pk}/submit"))["column"] == gates.AWAITING
@@ -154,7 +154,7 @@ def test_a_material_patch_clears_approvals_and_keeps_confirmations(world, as_):
     s.confirm_mentorship(project, actor=world.users["bob"])
     s.approve_proposal_as_admin(project, actor=world.users["admin"])
     carol = as_("carol")
-    before = Project.objects.get(pk=project.pk).raw
+    before = Project.objects.get(pk=project.pk).form_fields
 
     reflowed = {"description": "## Description\n\nShip a Helm chart   for Jaeger v2.  "}
     same = ok(carol("PATCH", f"/proposals/{project.pk}", reflowed))
@@ -172,13 +172,12 @@ def test_a_material_patch_clears_approvals_and_keeps_confirmations(world, as_):
     }
     assert changed["column"] == gates.AWAITING
     # Only the sections the PATCH names are rewritten.
-    after = Project.objects.get(pk=project.pk).raw
-    assert (
-        after.replace("Jaeger Helm", "Jaeger v2 Helm Chart").replace(
-            "Ship a Helm chart   for Jaeger v2.", "Ship a Helm chart for Jaeger v2."
-        )
-        == before
-    )
+    after = Project.objects.get(pk=project.pk).form_fields
+    assert after == {
+        **before,
+        "Program Name": "Jaeger Helm",
+        "Program Description": "## Description\n\nShip a Helm chart   for Jaeger v2.",
+    }
 
 
 def test_a_patch_changes_mentors_and_prerequisites(world, as_):
@@ -446,3 +445,90 @@ def test_the_openapi_schema_documents_the_proposal_api(client):
     assert schemes["TokenAuth"]["scheme"] == "bearer"
     assert "ProposalIn" in schema["components"]["schemas"]
     assert "security" not in schema["paths"]["/api/v1/terms"]["get"]  # the catalog stays public
+
+
+# --- issue 10: fields are stored as fields, with one set of size limits ------------------------
+
+GOALS = "## Description\n\nShip a Helm chart.\n\n### Goals\n\n- a chart\n- its docs"
+
+
+def test_proposer_can_patch_one_field_without_cutting_a_heading_in_another(world, as_):
+    carol = as_("carol")
+    created = ok(
+        carol("POST", f"/terms/{world.term.pk}/proposals", {**PROPOSAL, "description": GOALS}),
+        201,
+    )
+    pk = created["id"]
+
+    ok(carol("PATCH", f"/proposals/{pk}", {"technologies": "Go, Helm"}))
+    ok(carol("PATCH", f"/proposals/{pk}", {"skills_same": False, "skills": "Go"}))
+
+    project = Project.objects.get(pk=pk)
+    assert project.description == GOALS
+    assert s.proposal_form(project).description == GOALS
+    assert "Goals" not in project.form_fields  # no section was made of the heading
+    assert project.technologies == "Go, Helm"
+
+
+def test_proposer_cannot_move_a_proposal_by_writing_a_form_heading_in_a_field(world, as_):
+    project = submitted(world)
+    carol = as_("carol")
+    smuggled = "Go\n\n### CNCF Project\n\nKubernetes"
+    ok(carol("PATCH", f"/proposals/{project.pk}", {"technologies": smuggled}))
+    s.approve_proposal(project, actor=world.users["maintainer"])
+
+    # An unrelated, whitespace-only edit: not material, and nothing else may change.
+    reflowed = {"description": "## Description\n\nShip a Helm chart   for Jaeger v2."}
+    patched = ok(carol("PATCH", f"/proposals/{project.pk}", reflowed))
+
+    assert patched["material"] is False
+    assert patched["organization"] == "Jaeger"
+    assert patched["gates"]["maintainer_approved"] is True
+    project.refresh_from_db()
+    assert project.organization == world.jaeger
+    assert project.technologies == smuggled
+    assert s.proposal_form(project).project == "Jaeger"
+
+
+def test_proposer_cannot_store_a_description_over_the_size_limit_through_the_api(world, as_):
+    carol = as_("carol")
+    huge = "x" * 1_000_000
+    response = carol("POST", f"/terms/{world.term.pk}/proposals", {**PROPOSAL, "description": huge})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "“Program Description” is too long: 1,000,000 characters; the limit is 20,000."
+    )
+    assert Project.objects.count() == 0
+
+    project = draft(world)
+    response = carol("PATCH", f"/proposals/{project.pk}", {"technologies": "t" * 1001})
+    assert response.status_code == 400
+    assert (
+        "“Technologies” is too long: 1,001 characters; the limit is 1,000."
+        in (response.json()["detail"])
+    )
+    body = issue_form_body(make_form(description=huge))
+    response = carol(
+        "POST", f"/terms/{world.term.pk}/proposals/from-issue-body", {"body": body[:65536]}
+    )
+    assert response.status_code == 400
+    assert "“Program Description” is too long" in response.json()["detail"]
+    assert Project.objects.count() == 1
+
+
+def test_proposer_can_store_a_description_at_the_size_limit_counted_after_trimming(world, as_):
+    carol = as_("carol")
+    text = "line\r\n" * 3999 + "abcde \n"  # 20,000 characters once CRLF reads as LF, trimmed
+    created = ok(
+        carol("POST", f"/terms/{world.term.pk}/proposals", {**PROPOSAL, "description": text}),
+        201,
+    )
+    assert len(Project.objects.get(pk=created["id"]).description) == 20_000
+
+
+def test_the_openapi_schema_documents_the_size_limits(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schemas["ProposalIn"]["properties"]["description"]["maxLength"] == 20_000
+    assert schemas["ProposalIn"]["properties"]["program_name"]["maxLength"] == 300
+    assert schemas["ProposalPatch"]["properties"]["technologies"]["maxLength"] == 1000
+    assert schemas["CustomPrerequisiteIn"]["properties"]["name"]["maxLength"] == 200

@@ -318,7 +318,8 @@ def test_proposer_can_create_a_proposal_from_a_pasted_issue_body(client: Client,
     assert response["Location"] == reverse("proposals:detail", args=[project.pk])
     assert project.title == "Jaeger v2 Helm Chart"
     assert project.lfx_title == "CNCF - Jaeger: Jaeger v2 Helm Chart (2026 Term 3)"
-    assert "### Term\n\n2026 Term 3 (Sep-Nov)" in project.raw
+    assert project.form_fields["Term"] == "2026 Term 3 (Sep-Nov)"
+    assert project.raw == body  # the body as pasted, kept for provenance
     assert [m.github for m in project.mentorships.all()] == ["alice", "bob"]
 
 
@@ -555,3 +556,82 @@ def test_admins_find_the_board_from_their_proposal_list(client: Client, world: W
         board = reverse("proposals:board", args=[world.term.pk])
         assert board in _html(_as(client, world, "admin").get(reverse("proposals:list")))
         assert board not in _html(_as(client, world, "maintainer").get(reverse("proposals:list")))
+
+
+# --- issue 10: fields are stored as fields, with one set of size limits ------------------------
+
+GOALS = "## Description\n\nShip a Helm chart.\n\n### Goals\n\n- a chart\n- its docs"
+SMUGGLED = "Go\n\n### CNCF Project\n\nKubernetes"
+
+
+def _posted(form: Any, **changes: Any) -> dict[str, Any]:
+    """What a browser posts for `form` as the page shows it, with `changes`."""
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = value
+    data.update(changes)
+    return data
+
+
+def test_proposer_can_edit_on_the_page_and_keep_a_heading_inside_a_field(
+    client: Client, world: World
+):
+    project = services.create_proposal(
+        world.term,
+        make_form(description=GOALS, technologies=SMUGGLED),
+        actor=world.users["carol"],
+    )
+    services.submit_proposal(project, actor=world.users["carol"])
+    services.approve_proposal(project, actor=world.users["maintainer"])
+    edit = reverse("proposals:edit", args=[project.pk])
+
+    page = _as(client, world, "carol").get(edit)
+    form = page.context["form"]
+    assert form["description"].value() == GOALS  # pre-filled in full
+    assert form["technologies"].value() == SMUGGLED
+    assert form["project"].value() == world.jaeger.pk
+    assert "### Goals\n\n- a chart\n- its docs</textarea>" in _html(page)
+
+    # Save the page as shown, with only whitespace changed: nothing material happens.
+    response = client.post(edit, _posted(form, program_name="Jaeger v2  Helm Chart"), follow=True)
+
+    assert _messages(response) == ["Saved."]
+    project.refresh_from_db()
+    assert project.description == GOALS
+    assert project.technologies == SMUGGLED
+    assert project.organization == world.jaeger
+    assert services.review(project).gates.maintainer_approved
+
+
+def test_proposer_cannot_save_a_field_over_the_size_limit_on_the_page(
+    client: Client, world: World, proposal: Project
+):
+    edit = reverse("proposals:edit", args=[proposal.pk])
+    response = _as(client, world, "carol").post(edit, _form_data(world, description="x" * 20_001))
+    assert response.status_code == 200
+    assert "“Program Description” is too long: 20,001 characters; the limit is 20,000." in (
+        _html(response)
+    )
+    proposal.refresh_from_db()
+    assert proposal.description == "## Description\n\nShip a Helm chart for Jaeger v2."
+    # Counted as the service counts it: a browser's CRLF line ends are one character each.
+    text = "line\r\n" * 3999 + "abcde"
+    response = client.post(edit, _form_data(world, description=text), follow=True)
+    assert _messages(response) == ["Saved."]
+    proposal.refresh_from_db()
+    assert len(proposal.description) == 20_000
+    assert 'maxlength="20000"' in _html(client.get(edit))
+
+
+def test_proposer_cannot_paste_an_issue_body_over_the_size_limit(client: Client, world: World):
+    body = issue_form_body(make_form(technologies="t" * 1001))
+    response = _as(client, world, "carol").post(
+        reverse("proposals:import", args=[world.term.pk]), {"body": body}
+    )
+    assert response.status_code == 200
+    assert "“Technologies” is too long: 1,001 characters; the limit is 1,000." in _html(response)
+    assert Project.objects.count() == 0

@@ -39,10 +39,11 @@ DEFAULT_PROGRAM = "CNCF LFX Mentorship"
 class Body:
     """One issue body read from a file, ready to become a proposal."""
 
-    def __init__(self, name: str, ordinal: int, form: IssueForm) -> None:
+    def __init__(self, name: str, ordinal: int, form: IssueForm, text: str = "") -> None:
         self.name = name  # the file
         self.ordinal = ordinal  # 1-based position of the body in its file
         self.form = form
+        self.text = text  # the body as read, kept with the proposal for provenance
 
 
 class Command(BaseCommand):
@@ -104,7 +105,9 @@ class Command(BaseCommand):
                 task = progress.add_task("Importing", total=len(bodies))
                 for body in bodies:
                     try:
-                        project = create_proposal(term, body.form, actor=actor, now=now)
+                        project = create_proposal(
+                            term, body.form, actor=actor, now=now, raw=body.text
+                        )
                         if options["submit"]:
                             project = submit_proposal(project, actor=actor, now=now)
                     except DomainError as exc:
@@ -156,5 +159,5 @@ def read_bodies(name: str) -> list[Body]:
                 line=line,
                 source=name,
             )
-        bodies.append(Body(name, ordinal, form))
+        bodies.append(Body(name, ordinal, form, text_body))
     return bodies
