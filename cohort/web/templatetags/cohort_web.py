@@ -14,10 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from cohort.core.markdown import render_markdown, render_markdown_inline
+from cohort.formats.limits import is_web_url
 from cohort.formats.model import FLAG_HANDLE_INVALID, FLAG_HANDLE_MISSING
 from cohort.projects.models import Mentorship
 from cohort.terms.models import Milestone, Term
@@ -172,8 +173,20 @@ def markdown_inline(text: str) -> SafeString:
 
 @register.filter
 def http_url(url: str) -> str:
-    """`url` if it is http(s), else "": imported URLs were not validated on the way in."""
-    return url if url.lower().startswith(("https://", "http://")) else ""
+    """`url` if it is an http(s) URL with a host, else "". Every `href` of a stored URL goes
+    through this (or `url_link`): rows stored before imports checked URLs may hold anything."""
+    return url if isinstance(url, str) and is_web_url(url) else ""
+
+
+@register.filter
+def url_link(url: str, text: str | None = None) -> str:
+    """A stored URL as `<a href=… rel="nofollow noopener">text</a>` when it is http(s)
+    (`http_url`), else its text, escaped: a `javascript:` URL is shown, never linked.
+    `text` defaults to the URL itself."""
+    label = url if text is None else text
+    if not http_url(url):
+        return conditional_escape(label or "")
+    return format_html('<a href="{}" rel="nofollow noopener">{}</a>', url, label)
 
 
 @register.filter
