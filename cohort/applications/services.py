@@ -125,16 +125,40 @@ def upload_resume(
     profile: MenteeProfile, file: UploadedFile[bytes], *, actor: Any
 ) -> MenteeProfile:
     """Store `file` as the profile's résumé, under a random name. The previous file stays
-    stored while applications that handed it in still point at it."""
+    stored while applications that handed it in still point at it, and is deleted once none
+    does (`_release_file`)."""
     _read_pdf(file)
     profile = MenteeProfile.objects.select_for_update().get(pk=profile.pk)
+    replaced = profile.resume.name or ""
     profile.resume.save("resume.pdf", file, save=False)
     profile.resume_name = uploads.display_name(file.name or "")
     profile.resume_size = file.size or 0
     profile.resume_uploaded_at = timezone.now()
     profile.save()
+    _release_file(replaced)
     AuditEvent.record(actor, "applications.profile.resume_uploaded", profile)
     return profile
+
+
+def _release_file(name: str) -> None:
+    """Once this transaction commits, delete the stored file `name` unless a profile's
+    résumé or a handed-in task still points at it.
+
+    Only the mentee's own requests can point a row at their files, and each of them holds
+    the mentee's profile row lock while it does (`upload_resume`, `apply_to_project`,
+    `hand_in_task`), so no new reference can appear between the check and the delete.
+    """
+    if not name:
+        return
+
+    def delete() -> None:
+        if MenteeProfile.objects.filter(resume=name).exists():
+            return
+        if Task.objects.filter(file=name).exists():
+            return
+        MenteeProfile.resume.field.storage.delete(name)
+
+    transaction.on_commit(delete)
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -265,6 +289,13 @@ def hand_in_task(
 ) -> Task:
     """Hand in (or replace) one task's answer, before the deadline, while the mentors have not
     decided yet. Completing the last task submits the application."""
+    # The profile row first, as `apply_to_project` locks them (one order: no deadlock); it
+    # also keeps a résumé replaced meanwhile from being deleted under this task.
+    profile = (
+        MenteeProfile.objects.select_for_update().filter(user=application.mentee_id).first()
+        if use_profile_resume
+        else None
+    )
     application = (
         Application.objects.select_for_update()
         .select_related("term__program", "project")
@@ -280,7 +311,6 @@ def hand_in_task(
     if task is None:
         raise DomainError(f"This project does not ask for a task named {kind!r}.")
     if use_profile_resume:
-        profile = MenteeProfile.objects.filter(user=application.mentee_id).first()
         if kind != "resume" or profile is None or not profile.resume:
             raise DomainError("Upload a résumé to your profile first.")
         _complete(task, file_name=profile.resume_name, file_path=profile.resume.name, actor=actor)
@@ -306,7 +336,9 @@ def _answer(
         if answer not in (Answer.FILE, Answer.LINK_OR_FILE):
             raise DomainError(f"{task.title} takes {_takes(answer)}, not a file.")
         _read_pdf(file)
+        replaced = task.file.name or ""
         task.file.save("task.pdf", file, save=False)
+        _release_file(replaced)
         _complete(task, file_name=uploads.display_name(file.name or ""), actor=actor)
         return
     if url:
@@ -349,10 +381,13 @@ def _complete(
     file_path: str | None = None,
 ) -> None:
     task.text, task.url = text, url
+    replaced = task.file.name or ""
     if file_path is not None:
         task.file.name = file_path
     elif not file_name:
         task.file.name = ""
+    if replaced != task.file.name:
+        _release_file(replaced)
     task.file_name = file_name
     task.completed_at = timezone.now()
     task.save()
