@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 413 for a body over its limit, on its Content-Length, before anything reads it.
+    "cohort.core.request_limits.refuse_large_bodies",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,9 +169,13 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Request bodies (cohort.core.request_limits refuses larger ones with 413 before reading them;
+# set the proxy's limit to MAX_UPLOAD_REQUEST_BYTES too, docs/security.md). An upload is one
+# PDF of at most 5 MiB plus its form; any other body (forms, JSON) at most 2.5 MiB.
+MAX_UPLOAD_REQUEST_BYTES = env_int("MAX_UPLOAD_REQUEST_BYTES", 6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # Uploads larger than this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security: production defaults, relaxed only by DEBUG.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = not DEBUG and not TESTING
