@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from cohort.formats.detect import read_term_file
 from cohort.formats.limits import MAX_NUMBER, is_web_url
 from cohort.formats.model import FormatError
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 PAGE = (
     "# {title}\n\n## Accepted projects\n\n### Jaeger\n\n#### Helm chart\n\n"
@@ -93,9 +96,7 @@ def test_cohort_json_term_label_zone_and_duplicate_numbers() -> None:
 
 
 def test_cncf_export_values_out_of_range_are_errors_on_their_line() -> None:
-    from cohort.projects.tests.conftest import CORPUS
-
-    text = (CORPUS / "lfx" / "lfx-export.json").read_text(encoding="utf-8")
+    text = (FIXTURES / "lfx" / "lfx-export.json").read_text(encoding="utf-8")
     bad = text.replace('"issue_number": 2009', '"issue_number": -2009')
     assert "'issue_number': number -2009 is not" in read(bad, "x.json").message
     bad = text.replace('"lfx_url": ""', '"lfx_url": "javascript:alert(1)"')
