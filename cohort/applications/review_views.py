@@ -342,6 +342,7 @@ def _render_ranking(
         "entries": entries,
         "form": form,
         "any_recused": any(row.recused for row in rows),
+        "any_own": any(row.own for row in rows),
     }
     return render(request, "applications/review/ranking.html", context, status=status)
 

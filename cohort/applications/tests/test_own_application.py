@@ -138,6 +138,10 @@ def test_mentor_cannot_rank_a_shortlist_holding_their_own_application(
         services.rank_shortlist(world.antrea, [turned_mentor.pk], actor=world.user("mentee1"))
     turned_mentor.refresh_from_db()
     assert turned_mentor.mentor_rank is None
+    client = Client()
+    client.force_login(world.user("mentee1"))
+    page = client.get(f"/review/projects/{world.antrea.pk}/ranking/").content.decode()
+    assert "Your own application is on this shortlist, so you cannot rank it" in page
 
 
 def test_mentor_cannot_read_the_reviews_of_their_own_application(
