@@ -32,13 +32,12 @@ from cohort.proposals.services import (
     approve_proposal_as_admin,
     confirm_mentorship,
     create_proposal,
-    proposal_form,
+    patch_proposal,
     publish_proposals,
     record_lfx_url,
     reject_proposal,
     review,
     submit_proposal,
-    update_proposal,
     withdraw_proposal,
 )
 from cohort.terms.models import Term
@@ -265,7 +264,7 @@ def patch(request: HttpRequest, pk: int, payload: ProposalPatch) -> dict[str, An
     """Change some fields; `material` says whether the change cleared approvals (§3.5)."""
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_EDIT)
-    material = update_proposal(project, _patched(proposal_form(project), payload), actor=user)
+    material = patch_proposal(project, lambda current: _patched(current, payload), actor=user)
     return {**_out(_fresh(pk)), "material": material}
 
 

@@ -12,6 +12,7 @@ never parsed again. Every write is held to one table of size limits
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -180,6 +181,20 @@ def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
         enqueue_proposal_notification(edit)
     AuditEvent.record(actor, "proposals.proposal.edited", project, data={"material": material})
     return material
+
+
+@transaction.atomic
+def patch_proposal(
+    project: Project, change: Callable[[IssueForm], IssueForm], *, actor: Any
+) -> bool:
+    """Apply `change` to the proposal's form as it is stored once its row is locked, and
+    save the result (`update_proposal`); returns whether the change was material.
+
+    A partial edit (the API's PATCH) must merge into what is stored now, not into what was
+    read before the lock: two PATCHes of different fields at once both stay.
+    """
+    locked = _locked(project)
+    return update_proposal(locked, change(proposal_form(locked)), actor=actor)
 
 
 @transaction.atomic

@@ -59,3 +59,45 @@ def test_simultaneous_proposals_get_distinct_numbers_and_see_each_other(world):
     last = Project.objects.get(term=world.term, number=THREADS)
     warnings = s.review(last).validation.warnings
     assert any(f"has {THREADS} proposals" in w for w in warnings), warnings
+
+
+def test_two_patches_of_different_fields_at_once_both_stay(world):
+    """A PATCH merges into the proposal as stored once its row is locked, never into what it
+    read before: while the row is held, two PATCHes read it, then each edits one field in
+    turn, and neither edit is lost (issue 10 finding 1)."""
+    import time
+
+    from django.db import transaction
+    from django.test import Client
+
+    from cohort.core.tokens import create_api_token
+
+    project = s.create_proposal(world.term, make_form(), actor=world.users["carol"])
+    token = create_api_token(world.users["carol"], name="tests")[1]
+    results: list[int] = []
+
+    def patch(body: dict[str, str]) -> None:
+        try:
+            response = Client().patch(
+                f"/api/v1/proposals/{project.pk}",
+                body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            results.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    edits = [{"technologies": "Rust, Go"}, {"description": "A new description."}]
+    threads = [threading.Thread(target=patch, args=(edit,)) for edit in edits]
+    with transaction.atomic():
+        Project.objects.select_for_update().get(pk=project.pk)  # hold the row
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)  # both PATCHes have read the proposal and wait for the row
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [200, 200]
+    form = s.proposal_form(Project.objects.get(pk=project.pk))
+    assert form.technologies == "Rust, Go"
+    assert form.description == "A new description."
