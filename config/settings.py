@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # 413 for a body over its limit, on its Content-Length, before anything reads it.
     "cohort.core.request_limits.refuse_large_bodies",
+    # 400 for NUL and other control characters, before anything reads the request's text.
+    "cohort.core.middleware.refuse_control_characters",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

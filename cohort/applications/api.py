@@ -38,6 +38,7 @@ from cohort.core.api_auth import api_auth, request_user
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.ratelimit import hit
+from cohort.core.schemas import Id, IdList
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
 from cohort.terms.models import Term
@@ -77,7 +78,7 @@ class AnswerIn(Schema):
 
 
 class ApplyIn(Schema):
-    project: int = Field(description="The id of the published project to apply to")
+    project: Id = Field(description="The id of the published project to apply to")
     answers: dict[str, AnswerIn] = Field(
         default_factory=dict,
         description=(
@@ -114,11 +115,11 @@ class ConflictIn(Schema):
 
 
 class RankingIn(Schema):
-    order: list[int] = Field(description="Every shortlisted application's id, best first")
+    order: IdList = Field(description="Every shortlisted application's id, best first")
 
 
 class DeclineIn(Schema):
-    applications: list[int] = Field(description="The ids of this project's applications")
+    applications: IdList = Field(description="The ids of this project's applications")
     message: str = Field(description="Shown to each applicant in their application's history")
 
 
@@ -340,7 +341,7 @@ def download_resume(request: HttpRequest) -> FileResponse:
 @router.get("/applications", response={200: list[ApplicationOut], **ERRORS})
 def list_applications(
     request: HttpRequest,
-    term: QueryEx[int | None, P(description="Only this term's applications (its id)")] = None,
+    term: QueryEx[Id | None, P(description="Only this term's applications (its id)")] = None,
 ) -> list[dict[str, Any]]:
     """Your own applications, newest term first."""
     applications = access.applications_of(request_user(request))
@@ -372,7 +373,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
 
 
 @router.get("/applications/{pk}", response={200: ApplicationOut, **ERRORS})
-def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_application(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """One application: yours, or an applicant to a project you mentor (with their profile
     and the reviews), or any in your program if you are a program admin."""
     user = request_user(request)
@@ -381,7 +382,7 @@ def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get("/applications/{pk}/timeline", response={200: list[EventOut], **ERRORS})
-def timeline(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def timeline(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     """The application's history, oldest first: each status change and each task handed in."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_VIEW)
@@ -391,7 +392,7 @@ def timeline(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 @router.post("/applications/{pk}/tasks/{kind}", response={200: ApplicationOut, **ERRORS})
-def hand_in_task(request: HttpRequest, pk: int, kind: str, payload: TaskAnswerIn) -> dict[str, Any]:
+def hand_in_task(request: HttpRequest, pk: Id, kind: str, payload: TaskAnswerIn) -> dict[str, Any]:
     """Hand in (or replace) a task's text or link, or your profile's résumé."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
@@ -408,7 +409,7 @@ def hand_in_task(request: HttpRequest, pk: int, kind: str, payload: TaskAnswerIn
 
 @router.post("/applications/{pk}/tasks/{kind}/file", response={200: ApplicationOut, **ERRORS})
 def upload_task_file(
-    request: HttpRequest, pk: int, kind: str, file: File[UploadedFile]
+    request: HttpRequest, pk: Id, kind: str, file: File[UploadedFile]
 ) -> dict[str, Any]:
     """Hand in a task's PDF of at most 5 MB (multipart form, field `file`)."""
     hit("upload", request)
@@ -419,7 +420,7 @@ def upload_task_file(
 
 
 @router.get("/applications/{pk}/tasks/{kind}/file", response={401: ErrorOut, 404: ErrorOut})
-def download_task_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def download_task_file(request: HttpRequest, pk: Id, kind: str) -> FileResponse:
     """A task's file as an attachment (application/pdf)."""
     application = access.access_application(request_user(request), pk, Perm.APPLICATION_VIEW)
     task = Task.objects.filter(application=application, kind=kind).first()
@@ -430,7 +431,7 @@ def download_task_file(request: HttpRequest, pk: int, kind: str) -> FileResponse
 
 @router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **ERRORS})
 def withdraw(
-    request: HttpRequest, pk: int, payload: Body[WithdrawIn | None] = None
+    request: HttpRequest, pk: Id, payload: Body[WithdrawIn | None] = None
 ) -> dict[str, Any]:
     """Withdraw your application, at any time. You may re-apply until the deadline."""
     user = request_user(request)
@@ -445,7 +446,7 @@ def withdraw(
 @router.get("/projects/{pk}/queue", response={200: list[QueueRowOut], **ERRORS})
 def queue(
     request: HttpRequest,
-    pk: int,
+    pk: Id,
     state: QueryEx[QueueFilter, P(description=STATE_HELP)] = QueueFilter.ALL,
 ) -> list[dict[str, Any]]:
     """The project's applicants, in the mentors' ranking, then by submission time."""
@@ -457,7 +458,7 @@ def queue(
 @router.get("/projects/{pk}/queue.csv", response={401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def queue_csv(
     request: HttpRequest,
-    pk: int,
+    pk: Id,
     state: QueryEx[QueueFilter, P(description=STATE_HELP)] = QueueFilter.ALL,
 ) -> HttpResponse:
     """The queue as CSV (text/csv), with your own notes only."""
@@ -472,7 +473,7 @@ def queue_csv(
 
 
 @router.put("/applications/{pk}/review", response={200: MyReviewOut, **ERRORS})
-def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, pk: Id, payload: ReviewIn) -> dict[str, Any]:
     """Set your score and notes on an applicant."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
@@ -483,7 +484,7 @@ def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
 
 
 @router.post("/applications/{pk}/conflict", response={200: MyReviewOut, **ERRORS})
-def conflict(request: HttpRequest, pk: int, payload: ConflictIn) -> dict[str, Any]:
+def conflict(request: HttpRequest, pk: Id, payload: ConflictIn) -> dict[str, Any]:
     """Declare a conflict of interest: you are recused from this applicant."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
@@ -493,7 +494,7 @@ def conflict(request: HttpRequest, pk: int, payload: ConflictIn) -> dict[str, An
 
 
 @router.post("/applications/{pk}/shortlist", response={200: ApplicationOut, **ERRORS})
-def shortlist(request: HttpRequest, pk: int) -> dict[str, Any]:
+def shortlist(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Put a submitted application on the shortlist."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
@@ -502,7 +503,7 @@ def shortlist(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.delete("/applications/{pk}/shortlist", response={200: ApplicationOut, **ERRORS})
-def unshortlist(request: HttpRequest, pk: int) -> dict[str, Any]:
+def unshortlist(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Take an application off the shortlist (its rank is cleared)."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
@@ -511,7 +512,7 @@ def unshortlist(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.put("/projects/{pk}/ranking", response={200: list[RankOut], **ERRORS})
-def ranking(request: HttpRequest, pk: int, payload: RankingIn) -> list[dict[str, Any]]:
+def ranking(request: HttpRequest, pk: Id, payload: RankingIn) -> list[dict[str, Any]]:
     """Rank the whole shortlist, best first."""
     user = request_user(request)
     project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
@@ -520,7 +521,7 @@ def ranking(request: HttpRequest, pk: int, payload: RankingIn) -> list[dict[str,
 
 
 @router.post("/projects/{pk}/decline", response={200: DeclinedOut, **ERRORS})
-def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
+def decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> dict[str, Any]:
     """Decline several of the project's applications with one message: all or none."""
     user = request_user(request)
     project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
@@ -541,7 +542,7 @@ def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]
 
 
 @router.get("/terms/{pk}/application-counts", response={200: list[CountsOut], **ERRORS})
-def application_counts(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def application_counts(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     """How many applied to each project you may count (program admins: every project;
     maintainers: their organizations'; mentors: theirs), by state. Never who."""
     user = request_user(request)

@@ -22,6 +22,7 @@ from ninja import Body, Field, Router, Schema, Status
 
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.permissions import Perm
+from cohort.core.schemas import Id
 from cohort.formats import issueform
 from cohort.formats.issueform import IssueForm, checkbox_options, parse_issue_form
 from cohort.projects.models import Project
@@ -196,7 +197,7 @@ ERRORS: Final[dict[int, type[Schema]]] = {
 
 
 @router.get("/proposals", response=list[ProposalOut])
-def list_proposals(request: HttpRequest, term: int | None = None) -> list[dict[str, Any]]:
+def list_proposals(request: HttpRequest, term: Id | None = None) -> list[dict[str, Any]]:
     """The proposals you may see, newest term first; `term` limits them to one term."""
     user = request_user(request)
     terms = Term.objects.select_related("program")
@@ -210,13 +211,13 @@ def list_proposals(request: HttpRequest, term: int | None = None) -> list[dict[s
 
 
 @router.get("/proposals/{pk}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
-def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_proposal(request: HttpRequest, pk: Id) -> dict[str, Any]:
     access_proposal(request_user(request), pk, Perm.PROPOSAL_VIEW)
     return _out(_fresh(pk))
 
 
 @router.get("/terms/{term_id}/board", response={200: BoardOut, 401: ErrorOut, 404: ErrorOut})
-def term_board(request: HttpRequest, term_id: int) -> dict[str, Any]:
+def term_board(request: HttpRequest, term_id: Id) -> dict[str, Any]:
     """The term's proposals by board column (program admins)."""
     term = access_term_board(request_user(request), term_id)
     columns: dict[str, list[int | None]] = {name: [] for name in gates.BOARD_COLUMNS}
@@ -239,7 +240,7 @@ def term_board(request: HttpRequest, term_id: int) -> dict[str, Any]:
 
 
 @router.post("/terms/{term_id}/proposals", response={201: ProposalOut, **ERRORS})
-def create(request: HttpRequest, term_id: int, payload: ProposalIn) -> Status[dict[str, Any]]:
+def create(request: HttpRequest, term_id: Id, payload: ProposalIn) -> Status[dict[str, Any]]:
     """A draft proposal from the form's fields as JSON."""
     term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
     values = _form_values(IssueForm())
@@ -250,7 +251,7 @@ def create(request: HttpRequest, term_id: int, payload: ProposalIn) -> Status[di
 
 @router.post("/terms/{term_id}/proposals/from-issue-body", response={201: ProposalOut, **ERRORS})
 def create_from_issue_body(
-    request: HttpRequest, term_id: int, payload: IssueBodyIn
+    request: HttpRequest, term_id: Id, payload: IssueBodyIn
 ) -> Status[dict[str, Any]]:
     """A draft proposal from a GitHub issue-form body, as the CNCF template writes it."""
     term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
@@ -260,7 +261,7 @@ def create_from_issue_body(
 
 
 @router.patch("/proposals/{pk}", response={200: ProposalPatchOut, **ERRORS})
-def patch(request: HttpRequest, pk: int, payload: ProposalPatch) -> dict[str, Any]:
+def patch(request: HttpRequest, pk: Id, payload: ProposalPatch) -> dict[str, Any]:
     """Change some fields; `material` says whether the change cleared approvals (§3.5)."""
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_EDIT)
@@ -269,14 +270,14 @@ def patch(request: HttpRequest, pk: int, payload: ProposalPatch) -> dict[str, An
 
 
 @router.post("/proposals/{pk}/submit", response={200: ProposalOut, **ERRORS})
-def submit(request: HttpRequest, pk: int) -> dict[str, Any]:
+def submit(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = request_user(request)
     submit_proposal(access_proposal(user, pk, Perm.PROPOSAL_SUBMIT), actor=user)
     return _out(_fresh(pk))
 
 
 @router.post("/proposals/{pk}/approve", response={200: ProposalOut, **ERRORS})
-def approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+def approve(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """The organization's maintainer approval."""
     user = request_user(request)
     approve_proposal(access_proposal(user, pk, Perm.PROPOSAL_APPROVE), actor=user)
@@ -285,7 +286,7 @@ def approve(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.post("/proposals/{pk}/confirm", response={200: ProposalOut, **ERRORS})
 def confirm(
-    request: HttpRequest, pk: int, payload: Body[ConfirmIn | None] = None
+    request: HttpRequest, pk: Id, payload: Body[ConfirmIn | None] = None
 ) -> dict[str, Any]:
     """A listed mentor confirms their slot (a program admin may name the mentor)."""
     user = request_user(request)
@@ -295,7 +296,7 @@ def confirm(
 
 
 @router.post("/proposals/{pk}/admin-approve", response={200: ProposalOut, **ERRORS})
-def admin_approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+def admin_approve(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """The program admin's final approval."""
     user = request_user(request)
     approve_proposal_as_admin(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), actor=user)
@@ -303,7 +304,7 @@ def admin_approve(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/proposals/{pk}/withdraw", response={200: ProposalOut, **ERRORS})
-def withdraw(request: HttpRequest, pk: int, payload: Body[NoteIn | None] = None) -> dict[str, Any]:
+def withdraw(request: HttpRequest, pk: Id, payload: Body[NoteIn | None] = None) -> dict[str, Any]:
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_WITHDRAW)
     withdraw_proposal(project, actor=user, note=payload.note if payload else "")
@@ -311,14 +312,14 @@ def withdraw(request: HttpRequest, pk: int, payload: Body[NoteIn | None] = None)
 
 
 @router.post("/proposals/{pk}/reject", response={200: ProposalOut, **ERRORS})
-def reject(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
+def reject(request: HttpRequest, pk: Id, payload: NoteIn) -> dict[str, Any]:
     user = request_user(request)
     reject_proposal(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), actor=user, note=payload.note)
     return _out(_fresh(pk))
 
 
 @router.post("/proposals/{pk}/lfx-url", response={200: ProposalOut, **ERRORS})
-def lfx_url(request: HttpRequest, pk: int, payload: LfxUrlIn) -> dict[str, Any]:
+def lfx_url(request: HttpRequest, pk: Id, payload: LfxUrlIn) -> dict[str, Any]:
     """Record the program's LFX Mentorship URL once it is published."""
     user = request_user(request)
     record_lfx_url(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), payload.url, actor=user)
@@ -326,7 +327,7 @@ def lfx_url(request: HttpRequest, pk: int, payload: LfxUrlIn) -> dict[str, Any]:
 
 
 @router.post("/terms/{term_id}/publish", response={200: PublishedOut, **ERRORS})
-def publish(request: HttpRequest, term_id: int) -> dict[str, Any]:
+def publish(request: HttpRequest, term_id: Id) -> dict[str, Any]:
     """Publish every submitted proposal holding the admin approval (program admins)."""
     user = request_user(request)
     published = publish_proposals(access_term_board(user, term_id), actor=user)

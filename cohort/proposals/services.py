@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person
+from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.formats import issueform
 from cohort.formats.issueform import (
@@ -135,6 +136,7 @@ def create_proposal(
     never reused within the term. The term row is locked while the number is chosen. `raw`:
     the issue body the form was read from, if any, kept as received.
     """
+    _check_text(form)
     _check_lengths(form)
     Term.objects.select_for_update().get(pk=term.pk)
     check_proposal_window(term, now or timezone.now(), drafting=True)
@@ -166,6 +168,7 @@ def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
     published proposal is recorded as an event, which clears the maintainer and admin
     approvals given before it. Mentor confirmations stay. `raw` is left as received.
     """
+    _check_text(form)
     _check_lengths(form)
     project = _locked(project)
     if project.status not in EDITABLE:
@@ -390,6 +393,14 @@ def _check_lengths(form: IssueForm) -> None:
     problems = length_problems(form)
     if problems:
         raise DomainError(" ".join(problems))
+
+
+def _check_text(form: IssueForm) -> None:
+    """Refuse control characters in any section (`cohort.core.text`), whatever the door: the
+    pages and the API are already checked by the middleware; the CLI and imports are not."""
+    for label, value in form.sections.items():
+        check_text(label, field="A section heading")
+        check_text(value, field=label)
 
 
 def _user(actor: Any) -> Any:

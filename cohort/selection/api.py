@@ -26,6 +26,7 @@ from cohort.applications.api import ERRORS
 from cohort.applications.models import Application
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.permissions import Perm
+from cohort.core.schemas import Id, IdList
 from cohort.selection import services
 from cohort.selection.access import admin_round, announced_offer
 from cohort.selection.models import Offer, Override, Round
@@ -74,7 +75,7 @@ class RoundOut(Schema):
 
 
 class OverrideIn(Schema):
-    application: int = Field(description="The application whose pair is forced or forbidden")
+    application: Id = Field(description="The application whose pair is forced or forbidden")
     kind: str = Field(description="force or forbid")
     reason: str = Field(description="Why; kept in the audit log")
 
@@ -88,7 +89,7 @@ class SlotsIn(Schema):
 
 
 class RankingIn(Schema):
-    order: list[int] = Field(description="Every one of your complete applications, best first")
+    order: IdList = Field(description="Every one of your complete applications, best first")
 
 
 class DeclineIn(Schema):
@@ -130,14 +131,14 @@ def _round(round_: Round) -> dict[str, Any]:
 
 
 @router.get("/terms/{pk}/selection", response={200: list[RoundOut], **ERRORS})
-def term_rounds(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def term_rounds(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     """Every selection round of the term, newest first (program admins)."""
     term = access_term(request_user(request), pk)
     return [_round(r) for r in Round.objects.filter(term=term).order_by("-number")]
 
 
 @router.post("/terms/{pk}/selection/run", response={200: RoundOut, **ERRORS})
-def run(request: HttpRequest, pk: int) -> dict[str, Any]:
+def run(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Compute the draft round from the rankings as they are now."""
     user = request_user(request)
     term = access_term(user, pk)
@@ -145,7 +146,7 @@ def run(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/selection/rounds/{pk}/overrides", response={200: RoundOut, **ERRORS})
-def add_override(request: HttpRequest, pk: int, payload: OverrideIn) -> dict[str, Any]:
+def add_override(request: HttpRequest, pk: Id, payload: OverrideIn) -> dict[str, Any]:
     user = request_user(request)
     round_ = admin_round(request_user(request), pk)
     application = Application.objects.filter(pk=payload.application, term=round_.term).first()
@@ -156,7 +157,7 @@ def add_override(request: HttpRequest, pk: int, payload: OverrideIn) -> dict[str
 
 
 @router.delete("/selection/overrides/{pk}", response={200: RoundOut, **ERRORS})
-def remove_override(request: HttpRequest, pk: int) -> dict[str, Any]:
+def remove_override(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = request_user(request)
     override = Override.objects.select_related("round").filter(pk=pk).first()
     if override is None:
@@ -167,7 +168,7 @@ def remove_override(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/selection/rounds/{pk}/confirm", response={200: RoundOut, **ERRORS})
-def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> dict[str, Any]:
+def confirm(request: HttpRequest, pk: Id, payload: ConfirmIn) -> dict[str, Any]:
     """Make the offers (409 if the rankings changed since the round was computed)."""
     user = request_user(request)
     round_ = admin_round(request_user(request), pk)
@@ -176,14 +177,14 @@ def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> dict[str, Any]
 
 
 @router.put("/projects/{pk}/slots", response={200: SlotsIn, **ERRORS})
-def slots(request: HttpRequest, pk: int, payload: SlotsIn) -> dict[str, Any]:
+def slots(request: HttpRequest, pk: Id, payload: SlotsIn) -> dict[str, Any]:
     user = request_user(request)
     project = access_project(user, pk, Perm.APPLICATION_REVIEW)
     return {"slots": services.set_slots(project, payload.slots, actor=user).slots}
 
 
 @router.put("/me/terms/{pk}/ranking", response={200: RankingIn, **ERRORS})
-def my_ranking(request: HttpRequest, pk: int, payload: RankingIn) -> dict[str, Any]:
+def my_ranking(request: HttpRequest, pk: Id, payload: RankingIn) -> dict[str, Any]:
     """Rank your complete applications in the term, best first."""
     user = request_user(request)
     term = Term.objects.filter(pk=pk).first()
@@ -202,7 +203,7 @@ def my_offers(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/me/offers/{pk}/accept", response={200: OfferOut, **ERRORS})
-def accept(request: HttpRequest, pk: int) -> dict[str, Any]:
+def accept(request: HttpRequest, pk: Id) -> dict[str, Any]:
     offer = services.accept_offer(
         announced_offer(request_user(request), pk), actor=request_user(request)
     )
@@ -210,7 +211,7 @@ def accept(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/me/offers/{pk}/decline", response={200: OfferOut, **ERRORS})
-def decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
+def decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> dict[str, Any]:
     """Decline: you leave this term's selection, and the place goes to the next in line."""
     offer = services.decline_offer(
         announced_offer(request_user(request), pk),

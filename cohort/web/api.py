@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from cohort.core.schemas import Id
 from cohort.projects.models import Project
 from cohort.terms.models import Term
 
@@ -73,13 +74,13 @@ def list_terms(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.get("/terms/{term_id}", response=TermDetailOut)
-def get_term(request: HttpRequest, term_id: int) -> dict[str, object]:
+def get_term(request: HttpRequest, term_id: Id) -> dict[str, object]:
     term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
     return {**_term_out(term), "milestones": list(term.milestones.all())}
 
 
 @router.get("/terms/{term_id}/projects", response=list[ProjectOut])
-def list_projects(request: HttpRequest, term_id: int) -> list[dict[str, object]]:
+def list_projects(request: HttpRequest, term_id: Id) -> list[dict[str, object]]:
     term = get_object_or_404(Term, pk=term_id)
     projects = Project.objects.filter(term=term).visible().for_catalog()
     return [
