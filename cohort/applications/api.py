@@ -29,7 +29,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Field, File, P, QueryEx, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from cohort.applications import access, eligibility, queries, services
+from cohort.applications import access, eligibility, limits, queries, services
 from cohort.applications.downloads import pdf_attachment
 from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
 from cohort.applications.prerequisites import Answer, spec_for
@@ -52,12 +52,18 @@ router = Router(tags=["applications"], auth=api_auth)
 class ProfileIn(Schema):
     """The whole profile; fields left out are cleared."""
 
-    name: str = Field(description="The name mentors see", max_length=200)
-    country: str = Field(description='Where you live, ISO 3166-1 alpha-2 ("DE")')
-    time_zone: str = Field(description='Your IANA time zone ("Europe/Berlin")')
-    github: str = Field("", description="Your GitHub handle, with or without @")
-    links: str = Field("", description="Portfolio, LinkedIn, blog…: one URL per line")
-    skills: str = Field("", description="What you know and use")
+    name: str = Field(description="The name mentors see", max_length=limits.NAME)
+    country: str = Field(description='Where you live, ISO 3166-1 alpha-2 ("DE")', max_length=2)
+    time_zone: str = Field(
+        description='Your IANA time zone ("Europe/Berlin")', max_length=limits.TIME_ZONE
+    )
+    github: str = Field(
+        "", description="Your GitHub handle, with or without @", max_length=limits.GITHUB + 1
+    )
+    links: str = Field(
+        "", description="Portfolio, LinkedIn, blog…: one URL per line", max_length=limits.LINKS
+    )
+    skills: str = Field("", description="What you know and use", max_length=limits.SKILLS)
     is_adult: bool | None = Field(
         None, description="I will be 18 or older when the term starts (null: not answered)"
     )
@@ -73,8 +79,14 @@ class ProfileIn(Schema):
 
 
 class AnswerIn(Schema):
-    text: str = Field("", description="A text answer (the cover letter, a custom task)")
-    url: str = Field("", description="A link answer (the coding challenge)")
+    text: str = Field(
+        "",
+        description="A text answer (the cover letter, a custom task)",
+        max_length=limits.TASK_TEXT,
+    )
+    url: str = Field(
+        "", description="A link answer (the coding challenge)", max_length=limits.TASK_URL
+    )
 
 
 class ApplyIn(Schema):
@@ -90,15 +102,19 @@ class ApplyIn(Schema):
 
 
 class TaskAnswerIn(Schema):
-    text: str = Field("", description="For a task that takes text")
-    url: str = Field("", description="For a task that takes a link")
+    text: str = Field("", description="For a task that takes text", max_length=limits.TASK_TEXT)
+    url: str = Field("", description="For a task that takes a link", max_length=limits.TASK_URL)
     use_profile_resume: bool = Field(
         False, description="For the résumé task: hand in the résumé stored in your profile"
     )
 
 
 class WithdrawIn(Schema):
-    reason: str = Field("", description="Optional; kept in the application's history")
+    reason: str = Field(
+        "",
+        description="Optional; kept in the application's history",
+        max_length=limits.WITHDRAW_REASON,
+    )
 
 
 class ReviewIn(Schema):
@@ -107,11 +123,15 @@ class ReviewIn(Schema):
         None,
         description="Your private notes (only you and program admins see them); "
         "null leaves them as they are",
+        max_length=limits.NOTES,
     )
 
 
 class ConflictIn(Schema):
-    reason: str = Field(description="Why you are recused; only program admins see it")
+    reason: str = Field(
+        description="Why you are recused; only program admins see it",
+        max_length=limits.CONFLICT_REASON,
+    )
 
 
 class RankingIn(Schema):
@@ -120,7 +140,10 @@ class RankingIn(Schema):
 
 class DeclineIn(Schema):
     applications: IdList = Field(description="The ids of this project's applications")
-    message: str = Field(description="Shown to each applicant in their application's history")
+    message: str = Field(
+        description="Shown to each applicant in their application's history",
+        max_length=limits.DECLINE_MESSAGE,
+    )
 
 
 # --- schemas: output -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from cohort.applications import eligibility
+from cohort.applications import eligibility, limits
 from cohort.applications.countries import COUNTRIES
 from cohort.applications.models import MenteeProfile
 from cohort.applications.prerequisites import MAX_TEXT
@@ -40,24 +40,24 @@ class ProfileForm(forms.Form):
     """The mentee profile: the four attestations first, then who the mentee is, then the
     résumé. The attestation fields are named after `eligibility.FIELDS` and added below."""
 
-    name = forms.CharField(label="Full name", max_length=200)
+    name = forms.CharField(label="Full name", max_length=limits.NAME)
     github = forms.CharField(
         label="GitHub handle",
         required=False,
-        max_length=40,
+        max_length=limits.GITHUB + 1,  # a leading "@" is dropped
         help_text="Without the @, e.g. octocat.",
     )
     links = forms.CharField(
         label="Links",
         required=False,
-        max_length=3000,
+        max_length=limits.LINKS,
         help_text=f"One web address per line (portfolio, LinkedIn, blog); at most {MAX_LINKS}.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     skills = forms.CharField(
         label="Skills",
         required=False,
-        max_length=2000,
+        max_length=limits.SKILLS,
         help_text="Languages, tools and areas you know, comma-separated.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -68,7 +68,7 @@ class ProfileForm(forms.Form):
     )
     time_zone = forms.CharField(
         label="Time zone",
-        max_length=64,
+        max_length=limits.TIME_ZONE,
         validators=[validate_time_zone],
         help_text="An IANA name such as Europe/Berlin, Asia/Kolkata or America/Sao_Paulo.",
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
@@ -166,7 +166,7 @@ class TaskForm(forms.Form):
     url = forms.CharField(
         label="Link",
         required=False,
-        max_length=500,
+        max_length=limits.TASK_URL,
         help_text="A web address (https://…): a pull request, a repository, a gist.",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
@@ -182,7 +182,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Reason (optional)",
         required=False,
-        max_length=2000,
+        max_length=limits.WITHDRAW_REASON,
         help_text="It is kept in the application's history.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -24,6 +24,7 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 
+from cohort.applications import limits
 from cohort.applications.countries import COUNTRIES
 from cohort.applications.eligibility import FIELDS as ATTESTATION_FIELDS
 from cohort.applications.prerequisites import TITLES, Kind
@@ -47,12 +48,12 @@ class MenteeProfile(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_profile"
     )
-    name = models.CharField(max_length=200)
-    github = models.CharField(max_length=39, blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    github = models.CharField(max_length=limits.GITHUB, blank=True)
     links = models.TextField(blank=True)  # one URL per line: portfolio, LinkedIn, blog
     skills = models.TextField(blank=True)
     country = models.CharField(max_length=2, choices=COUNTRIES)  # ISO 3166-1 alpha-2
-    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    time_zone = models.CharField(max_length=limits.TIME_ZONE, validators=[validate_time_zone])
     # The eligibility attestations (cohort.applications.eligibility); None = not answered.
     # blank=True: a profile may be saved before every question is answered (applying is not).
     is_adult = models.BooleanField(null=True, blank=True)
@@ -239,7 +240,7 @@ class Task(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=300)  # the custom task's own name, or the kind's
     text = models.TextField(blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=limits.TASK_URL, blank=True)
     file = models.FileField(
         storage=private_storage, upload_to=random_pdf_name, blank=True, max_length=200
     )

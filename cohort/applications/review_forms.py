@@ -12,8 +12,8 @@ from typing import Any, cast
 
 from django import forms
 
-NOTES_MAX = 20_000
-MESSAGE_MAX = 5_000
+from cohort.applications import limits
+
 SCORE_CHOICES = [("", "No score"), *((str(n), str(n)) for n in range(1, 6))]
 
 
@@ -32,7 +32,7 @@ class ReviewForm(forms.Form):
     notes = forms.CharField(
         label="Your private notes",
         required=False,
-        max_length=NOTES_MAX,
+        max_length=limits.NOTES,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Only you and the program admins see these notes.",
     )
@@ -41,7 +41,7 @@ class ReviewForm(forms.Form):
 class ConflictForm(forms.Form):
     reason = forms.CharField(
         label="Why you have a conflict of interest",
-        max_length=2_000,
+        max_length=limits.CONFLICT_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=(
             "For example a family member, a close friend or your own student. Only program "
@@ -58,7 +58,7 @@ class ShortlistForm(forms.Form):
 class DeclineForm(forms.Form):
     message = forms.CharField(
         label="Message to the applicant",
-        max_length=MESSAGE_MAX,
+        max_length=limits.DECLINE_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The applicant sees it in their application's history.",
     )
@@ -75,7 +75,7 @@ class BulkDeclineForm(forms.Form):
     )
     message = forms.CharField(
         label="Message to the declined applicants",
-        max_length=MESSAGE_MAX,
+        max_length=limits.DECLINE_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Each applicant sees it in their application's history.",
     )

@@ -23,7 +23,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cohort.applications import eligibility, uploads
+from cohort.applications import eligibility, limits, uploads
 from cohort.applications.access import bars_from_applying, is_own, is_recused
 from cohort.applications.models import (
     Application,
@@ -32,9 +32,10 @@ from cohort.applications.models import (
     Review,
     Task,
 )
-from cohort.applications.prerequisites import MAX_TEXT, Answer, TaskSpec, spec_for, task_specs
+from cohort.applications.prerequisites import Answer, TaskSpec, spec_for, task_specs
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent
+from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.projects.models import Project
 from cohort.terms.models import Term, Window
@@ -83,17 +84,31 @@ class ProfileData:
     no_coc_violation: bool | None = None
 
 
+# Each text field of the profile: its label in messages and its limit (`limits`).
+PROFILE_TEXT = {
+    "name": ("Name", limits.NAME),
+    "github": ("GitHub handle", limits.GITHUB),
+    "links": ("Links", limits.LINKS),
+    "skills": ("Skills", limits.SKILLS),
+    "country": ("Country", 2),
+    "time_zone": ("Time zone", limits.TIME_ZONE),
+}
+
+
 @transaction.atomic
 def save_profile(user: Any, data: ProfileData) -> MenteeProfile:
     """Create or update `user`'s mentee profile. Attesting "no" is kept, and blocks applying."""
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in vars(data).items()}
+    values["github"] = values["github"].removeprefix("@")
+    for field, (label, limit) in PROFILE_TEXT.items():
+        check_text(values[field], field=label, max_length=limit)
     profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
     created = profile is None
     if profile is None:
         profile = MenteeProfile(user=user)
     before = profile.attestations
-    for field, value in vars(data).items():
-        setattr(profile, field, value.strip() if isinstance(value, str) else value)
-    profile.github = profile.github.removeprefix("@")
+    for field, value in values.items():
+        setattr(profile, field, value)
     if profile.attestations != before:
         profile.attested_at = timezone.now()
     try:
@@ -344,6 +359,7 @@ def _answer(
     if url:
         if answer not in (Answer.LINK, Answer.LINK_OR_FILE):
             raise DomainError(f"{task.title} takes {_takes(answer)}, not a link.")
+        check_text(url, field=task.title, max_length=limits.TASK_URL)
         try:
             URLValidator(schemes=["https", "http"])(url)
         except ValidationError as error:
@@ -353,10 +369,7 @@ def _answer(
     if text:
         if answer is not Answer.TEXT:
             raise DomainError(f"{task.title} takes {_takes(answer)}, not text.")
-        if len(text) > MAX_TEXT:
-            raise DomainError(
-                f"{task.title} is {len(text):,} characters long; the limit is {MAX_TEXT:,}."
-            )
+        check_text(text, field=task.title, max_length=limits.TASK_TEXT)
         _complete(task, text=text, actor=actor)
         return
     raise DomainError(f"{task.title}: give {_takes(answer)}.")
@@ -445,6 +458,7 @@ def change_status(
 def withdraw_application(application: Application, *, actor: Any, reason: str = "") -> Application:
     """Withdraw, at any time, even after the deadline. It frees a slot; re-applying to the same
     project is possible until the deadline."""
+    reason = check_text(reason.strip(), field="Reason", max_length=limits.WITHDRAW_REASON)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status == Status.WITHDRAWN:
         raise DomainError("This application is already withdrawn.")
@@ -460,7 +474,7 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
         application,
         Status.WITHDRAWN,
         actor=actor,
-        reason=reason.strip(),
+        reason=reason,
         also={"active_slot": None, "mentor_rank": None},
     )
     return application
@@ -495,12 +509,14 @@ def review_application(
     _not_recused(application, reviewer)
     if score is not None and not 1 <= score <= 5:
         raise DomainError("A score is a whole number from 1 to 5.")
+    if notes is not None:
+        notes = check_text(notes.strip(), field="Notes", max_length=limits.NOTES)
     review, _ = Review.objects.select_for_update().get_or_create(
         application=application, reviewer=reviewer
     )
     review.score = score
     if notes is not None:
-        review.notes = notes.strip()
+        review.notes = notes
     review.save()
     AuditEvent.record(
         reviewer, "applications.review.saved", application, data={"scored": score is not None}
@@ -513,7 +529,7 @@ def declare_conflict(application: Application, *, reviewer: Any, reason: str) ->
     """Declare a conflict of interest: the reviewer is recused from this applicant, and their
     score on them is cleared. Only a program admin can lift it (`lift_conflict`)."""
     _not_own(application, reviewer)
-    reason = reason.strip()
+    reason = check_text(reason.strip(), field="Reason", max_length=limits.CONFLICT_REASON)
     if not reason:
         raise DomainError(
             "Say briefly why (a family member, a close friend, your own student…); only "
@@ -607,7 +623,7 @@ def decline_applications(
 ) -> list[Application]:
     """Decline several applications at once with one message to each applicant. All or
     nothing: if one cannot be declined (recused, already decided), none is."""
-    message = message.strip()
+    message = check_text(message.strip(), field="Message", max_length=limits.DECLINE_MESSAGE)
     if not message:
         raise DomainError(
             "Write a short message to the applicants: they see it in their application's history."

@@ -15,6 +15,7 @@ PURE_MODULES = [
     COHORT / "applications" / "eligibility.py",
     COHORT / "applications" / "uploads.py",
     COHORT / "applications" / "countries.py",
+    COHORT / "applications" / "limits.py",
     COHORT / "selection" / "matching.py",
     COHORT / "selection" / "plan.py",
 ]
