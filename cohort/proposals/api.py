@@ -285,9 +285,7 @@ def approve(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 
 @router.post("/proposals/{pk}/confirm", response={200: ProposalOut, **ERRORS})
-def confirm(
-    request: HttpRequest, pk: Id, payload: Body[ConfirmIn | None] = None
-) -> dict[str, Any]:
+def confirm(request: HttpRequest, pk: Id, payload: Body[ConfirmIn | None] = None) -> dict[str, Any]:
     """A listed mentor confirms their slot (a program admin may name the mentor)."""
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_CONFIRM)
