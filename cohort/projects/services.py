@@ -17,6 +17,7 @@ from cohort.core.models import AuditEvent, Person, User
 from cohort.formats import model as fm
 from cohort.formats.interchange import prerequisites_to_dict
 from cohort.formats.issueform import IssueForm, length_problems
+from cohort.formats.mentors import HANDLE_RE
 from cohort.projects import models as m
 from cohort.terms.models import Milestone, Program, Term, validate_time_zone
 
@@ -455,4 +456,8 @@ class _PersonIndex:
 
 
 def _has_valid_handle(mentor: fm.Mentor) -> bool:
-    return bool(mentor.github) and not VALID_HANDLE_FLAGS & set(mentor.flags)
+    """A handle that can be a GitHub account: not flagged, and of GitHub's form (a Cohort JSON
+    file may carry any handle with no flags, so the flags alone are not trusted)."""
+    if not mentor.github or VALID_HANDLE_FLAGS & set(mentor.flags):
+        return False
+    return HANDLE_RE.fullmatch(mentor.github) is not None

@@ -336,3 +336,21 @@ def test_validate_proposal_never_tracebacks_on_mutated_issue_bodies(tmp_path):
         if code in (0, 1):
             assert set(json.loads(out.getvalue())) == {"errors", "warnings", "passed"}
     assert len(bodies) > 150
+
+
+def test_a_json_mentor_handle_that_cannot_be_a_github_account_makes_no_person(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Cohort JSON carries each mentor's flags; a handle GitHub could not have (60 characters,
+    no flag) is kept on the mentorship as written, and no Person is made of it. PostgreSQL
+    refused it (Person.github is 39 characters) where SQLite stored it."""
+    data = term_to_json(parse_term_page(REFERENCE.read_text(encoding="utf-8")))
+    loaded = json.loads(data)
+    mentor = loaded["organizations"][0]["projects"][0]["mentors"][0]
+    mentor["github"], mentor["flags"] = "x" * 60, []
+    path = tmp_path / "term.json"
+    path.write_text(json.dumps(loaded), encoding="utf-8")
+    code, err = import_files(capsys, path)
+    assert code == 0, err
+    assert Mentorship.objects.filter(github="x" * 60).count() == 1
+    assert not Person.objects.filter(github__startswith="xxxxxxxx").exists()
