@@ -14,9 +14,7 @@ from django import forms
 
 from cohort.applications.review_forms import RankingForm
 from cohort.projects.models import MAX_SLOTS
-from cohort.selection.models import Override
-
-REASON_MAX = 2_000
+from cohort.selection.models import REASON_MAX, Override
 
 
 class SlotsForm(forms.Form):

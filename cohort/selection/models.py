@@ -18,7 +18,7 @@ offered can always be explained from what the mentors and mentees ranked at the 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +30,11 @@ from cohort.projects.models import Project
 from cohort.terms.models import Term
 
 LIVE = ("pending", "accepted")
+
+
+# The most an override's reason or a mentee's reason for declining may hold (characters):
+# the services refuse more, and the forms read the same number.
+REASON_MAX: Final = 2_000
 
 
 class Round(TimeStampedModel):

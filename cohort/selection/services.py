@@ -27,9 +27,10 @@ from cohort.applications.models import Application
 from cohort.applications.services import applications_window, change_status
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent
+from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.projects.models import MAX_SLOTS, Project
-from cohort.selection.models import Offer, Override, Round
+from cohort.selection.models import REASON_MAX, Offer, Override, Round
 from cohort.selection.plan import Inputs, Pair, PlanError, Proposal, propose, refill
 from cohort.terms.models import Term, Window
 
@@ -235,7 +236,7 @@ def add_override(
     _lock_term(round_.term)
     round_ = Round.objects.get(pk=round_.pk)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    reason = reason.strip()
+    reason = check_text(reason.strip(), field="Reason", max_length=REASON_MAX)
     if round_.status != Round.Status.DRAFT:
         raise DomainError("Overrides can only change while the round is a draft.")
     if kind not in Override.Kind.values:
@@ -470,9 +471,10 @@ def decline_offer(
     """Decline: the mentee leaves this term's selection, and the place goes to the next in
     line."""
     now = now or timezone.now()
+    reason = check_text(reason.strip(), field="Why you decline", max_length=REASON_MAX)
     _lock_term(offer.term)
     offer = _answerable(offer, actor, now)
-    _release(offer, Offer.Status.DECLINED, actor=actor, note=reason.strip())
+    _release(offer, Offer.Status.DECLINED, actor=actor, note=reason)
     refill_term(
         offer.round,
         freed=offer.project_id,
