@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,24 +12,9 @@ from cohort.core.markdown import render_markdown_inline
 from cohort.formats.issueform import IssueForm
 from cohort.proposals import rules
 from cohort.proposals.rules import validate_proposal
+from cohort.proposals.tests.test_rules import form
 
 EVIL = "x` [Approve here](https://evil.example) `y"
-
-
-def form(**fields: Any) -> IssueForm:
-    values: dict[str, Any] = {
-        "project": "Jaeger",
-        "term": "2026 Term 3 (Sep-Nov)",
-        "program_name": "Add Prometheus Metrics",
-        "description": "Instrument the collector.",
-        "technologies": "Go",
-        "skills_same": True,
-        "mentors": "Jane Doe | @janedoe | jane@example.com | janedoe\n"
-        "John Roe | @jroe | john@example.org | jroe",
-        "upstream_issue_url": "https://github.com/jaegertracing/jaeger/issues/1234",
-    }
-    values.update(fields)
-    return IssueForm.build(**values)
 
 
 def rendered(f: IssueForm) -> str:
