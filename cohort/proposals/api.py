@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Body, Field, Router, Schema, Status
 
 from cohort.core.api_auth import api_auth, request_user
@@ -25,9 +26,8 @@ from cohort.core.permissions import Perm
 from cohort.core.schemas import Id
 from cohort.formats import issueform
 from cohort.formats.issueform import IssueForm, checkbox_options, parse_issue_form
-from cohort.projects.models import Project
-from cohort.proposals import gates
-from cohort.proposals.access import access_proposal, access_term_board, proposals_visible_to
+from cohort.proposals import queries
+from cohort.proposals.access import access_proposal, access_term_board
 from cohort.proposals.services import (
     approve_proposal,
     approve_proposal_as_admin,
@@ -37,7 +37,6 @@ from cohort.proposals.services import (
     publish_proposals,
     record_lfx_url,
     reject_proposal,
-    review,
     submit_proposal,
     withdraw_proposal,
 )
@@ -199,39 +198,30 @@ ERRORS: Final[dict[int, type[Schema]]] = {
 @router.get("/proposals", response=list[ProposalOut])
 def list_proposals(request: HttpRequest, term: Id | None = None) -> list[dict[str, Any]]:
     """The proposals you may see, newest term first; `term` limits them to one term."""
-    user = request_user(request)
-    terms = Term.objects.select_related("program")
-    if term is not None:
-        terms = terms.filter(pk=term)
-    visible = Project.objects.none()
-    for each in terms:
-        visible = visible | proposals_visible_to(user, each)
-    projects = visible.select_related("term__program", "organization", "proposer__person")
-    return [_out(p) for p in projects.order_by("-term__year", "-term__number", "number", "pk")]
+    groups = queries.proposal_list(request_user(request), now=timezone.now(), term_pk=term)
+    return [_out(row) for group in groups for row in group.rows]
 
 
 @router.get("/proposals/{pk}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
 def get_proposal(request: HttpRequest, pk: Id) -> dict[str, Any]:
     access_proposal(request_user(request), pk, Perm.PROPOSAL_VIEW)
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.get("/terms/{term_id}/board", response={200: BoardOut, 401: ErrorOut, 404: ErrorOut})
 def term_board(request: HttpRequest, term_id: Id) -> dict[str, Any]:
     """The term's proposals by board column (program admins)."""
-    term = access_term_board(request_user(request), term_id)
-    columns: dict[str, list[int | None]] = {name: [] for name in gates.BOARD_COLUMNS}
-    projects = Project.objects.filter(term=term).select_related(
-        "term__program", "organization", "proposer__person"
-    )
-    for project in projects.order_by("number", "pk"):
-        columns.setdefault(review(project).column, []).append(project.number)
+    board = queries.board(access_term_board(request_user(request), term_id))
     return {
-        "term_id": term.pk,
-        "term": term.label,
+        "term_id": board.term.pk,
+        "term": board.term.label,
         "columns": [
-            {"name": name, "count": len(numbers), "proposals": numbers}
-            for name, numbers in columns.items()
+            {
+                "name": column.name,
+                "count": len(column.rows),
+                "proposals": [row.project.number for row in column.rows],
+            }
+            for column in board.columns
         ],
     }
 
@@ -246,7 +236,7 @@ def create(request: HttpRequest, term_id: Id, payload: ProposalIn) -> Status[dic
     values = _form_values(IssueForm())
     _apply_changes(values, payload.model_dump())
     project = create_proposal(term, IssueForm.build(**values), actor=request_user(request))
-    return Status(201, _out(_fresh(project.pk)))
+    return Status(201, _out(queries.proposal_row(project.pk)))
 
 
 @router.post("/terms/{term_id}/proposals/from-issue-body", response={201: ProposalOut, **ERRORS})
@@ -257,7 +247,7 @@ def create_from_issue_body(
     term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
     form = parse_issue_form(payload.body, source="API")
     project = create_proposal(term, form, actor=request_user(request), raw=payload.body)
-    return Status(201, _out(_fresh(project.pk)))
+    return Status(201, _out(queries.proposal_row(project.pk)))
 
 
 @router.patch("/proposals/{pk}", response={200: ProposalPatchOut, **ERRORS})
@@ -266,14 +256,14 @@ def patch(request: HttpRequest, pk: Id, payload: ProposalPatch) -> dict[str, Any
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_EDIT)
     material = patch_proposal(project, lambda current: _patched(current, payload), actor=user)
-    return {**_out(_fresh(pk)), "material": material}
+    return {**_out(queries.proposal_row(pk)), "material": material}
 
 
 @router.post("/proposals/{pk}/submit", response={200: ProposalOut, **ERRORS})
 def submit(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = request_user(request)
     submit_proposal(access_proposal(user, pk, Perm.PROPOSAL_SUBMIT), actor=user)
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/proposals/{pk}/approve", response={200: ProposalOut, **ERRORS})
@@ -281,7 +271,7 @@ def approve(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """The organization's maintainer approval."""
     user = request_user(request)
     approve_proposal(access_proposal(user, pk, Perm.PROPOSAL_APPROVE), actor=user)
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/proposals/{pk}/confirm", response={200: ProposalOut, **ERRORS})
@@ -290,7 +280,7 @@ def confirm(request: HttpRequest, pk: Id, payload: Body[ConfirmIn | None] = None
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_CONFIRM)
     confirm_mentorship(project, actor=user, handle=payload.handle if payload else "")
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/proposals/{pk}/admin-approve", response={200: ProposalOut, **ERRORS})
@@ -298,7 +288,7 @@ def admin_approve(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """The program admin's final approval."""
     user = request_user(request)
     approve_proposal_as_admin(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), actor=user)
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/proposals/{pk}/withdraw", response={200: ProposalOut, **ERRORS})
@@ -306,14 +296,14 @@ def withdraw(request: HttpRequest, pk: Id, payload: Body[NoteIn | None] = None) 
     user = request_user(request)
     project = access_proposal(user, pk, Perm.PROPOSAL_WITHDRAW)
     withdraw_proposal(project, actor=user, note=payload.note if payload else "")
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/proposals/{pk}/reject", response={200: ProposalOut, **ERRORS})
 def reject(request: HttpRequest, pk: Id, payload: NoteIn) -> dict[str, Any]:
     user = request_user(request)
     reject_proposal(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), actor=user, note=payload.note)
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/proposals/{pk}/lfx-url", response={200: ProposalOut, **ERRORS})
@@ -321,7 +311,7 @@ def lfx_url(request: HttpRequest, pk: Id, payload: LfxUrlIn) -> dict[str, Any]:
     """Record the program's LFX Mentorship URL once it is published."""
     user = request_user(request)
     record_lfx_url(access_proposal(user, pk, Perm.PROPOSAL_DECIDE), payload.url, actor=user)
-    return _out(_fresh(pk))
+    return _out(queries.proposal_row(pk))
 
 
 @router.post("/terms/{term_id}/publish", response={200: PublishedOut, **ERRORS})
@@ -447,13 +437,8 @@ def _patched(current: IssueForm, payload: ProposalPatch) -> IssueForm:
 # --- output --------------------------------------------------------------------------------
 
 
-def _fresh(pk: int) -> Project:
-    related = ("term__program", "organization", "proposer__person")
-    return Project.objects.select_related(*related).get(pk=pk)
-
-
-def _out(project: Project) -> dict[str, Any]:
-    state = review(project)
+def _out(row: queries.ProposalRow) -> dict[str, Any]:
+    project, state = row.project, row.review
     return {
         "id": project.pk,
         "number": project.number,

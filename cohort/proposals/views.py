@@ -3,8 +3,8 @@
 Thin function views (spec/style.md B7): access → form → service → render or redirect. GET
 never writes; every write is a POST view that calls one service and redirects, with the
 service's `DomainError` shown as an error message. A missing proposal and one the user may
-not see give the same 404 (`access_proposal`). Status, gates and board column come from
-`services.review()`; nothing here stores them.
+not see give the same 404 (`access_proposal`). Status, gates and board column come from the
+read models of `queries.py`, shared with the API; nothing here stores them.
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ from cohort.core.permissions import Perm
 from cohort.formats.issueform import LABEL_TERM, IssueForm, js_trim
 from cohort.formats.lfx import term_dropdown_label, term_token
 from cohort.projects.models import Organization, Project
-from cohort.proposals import services
+from cohort.proposals import queries, services
 from cohort.proposals.access import (
     access_proposal,
     access_term_board,
     has_perm,
-    proposals_visible_to,
 )
 from cohort.proposals.forms import (
     ConfirmForm,
@@ -43,7 +42,7 @@ from cohort.proposals.forms import (
 )
 from cohort.proposals.gates import BOARD_COLUMNS
 from cohort.proposals.models import ProposalEvent
-from cohort.proposals.permissions import github_handle, is_program_admin
+from cohort.proposals.permissions import github_handle
 from cohort.proposals.rules import (
     CUSTOM_DESCRIPTION_MAX,
     CUSTOM_NAME_MAX,
@@ -172,7 +171,7 @@ class Actions:
         )
 
 
-def _actions(user: Any, project: Project, state: services.Review) -> Actions:
+def _actions(user: Any, project: Project, state: queries.Review) -> Actions:
     is_open = project.status in (Project.Status.SUBMITTED, Project.Status.PUBLISHED)
     gates = state.gates
     decide = has_perm(user, project, Perm.PROPOSAL_DECIDE)
@@ -200,32 +199,10 @@ def _actions(user: Any, project: Project, state: services.Review) -> Actions:
 # --- pages ---------------------------------------------------------------------------------
 
 
-@dataclass
-class TermGroup:
-    term: Term
-    accepts_proposals: bool
-    rows: list[tuple[Project, str]]  # (proposal, board column)
-    is_admin: bool = False  # may open the term's board
-
-
 @require_safe
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    groups = []
-    for term in Term.objects.select_related("program").prefetch_related("milestones"):
-        accepts = services.accepts_proposals(term, now)
-        projects = list(
-            proposals_visible_to(request.user, term)
-            .select_related("organization", "term__program")
-            .order_by("number", "pk")
-        )
-        if not projects and not accepts:
-            continue
-        # review() runs a few queries per proposal (N+1-ish); fine for one person's list.
-        rows = [(p, services.review(p).column) for p in projects]
-        admin = is_program_admin(request.user, term.program)
-        groups.append(TermGroup(term, accepts, rows, admin))
+    groups = queries.proposal_list(request.user, now=timezone.now())
     return render(request, "proposals/proposal_list.html", {"groups": groups})
 
 
@@ -299,8 +276,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = access_proposal(request.user, pk, Perm.PROPOSAL_VIEW)
-    state = services.review(project)
+    access_proposal(request.user, pk, Perm.PROPOSAL_VIEW)
+    row = queries.proposal_row(pk)
+    project, state = row.project, row.review
     zone = project.term.zone
     events = [
         EventRow(
@@ -429,19 +407,6 @@ def proposal_record_lfx_url(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the admin board -----------------------------------------------------------------------
 
 
-@dataclass
-class Card:
-    project: Project
-    review: services.Review
-
-
-@dataclass
-class Column:
-    name: str
-    cards: list[Card]
-    shown: bool
-
-
 @require_safe
 @login_required
 def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
@@ -450,31 +415,18 @@ def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
     column_filter = request.GET.get("column", "")
     if column_filter not in BOARD_COLUMNS:
         column_filter = ""
-    projects = list(
-        Project.objects.filter(term=term)
-        .select_related("organization", "term__program", "proposer__person")
-        .order_by("number", "pk")
-    )
-    organizations = list({p.organization_id: p.organization for p in projects}.values())
-    shown = [p for p in projects if not org_slug or p.organization.slug == org_slug]
-    # review() costs a few queries per card (events, mentors, the quota scan): N+1-ish, fine
-    # for a term's few hundred proposals; batch the gate inputs if boards grow larger.
-    by_column: dict[str, list[Card]] = {name: [] for name in BOARD_COLUMNS}
-    for project in shown:
-        state = services.review(project)
-        by_column[state.column].append(Card(project, state))
-    columns = [
-        Column(name, cards, not column_filter or name == column_filter)
-        for name, cards in by_column.items()
-    ]
+    board = queries.board(term, organization=org_slug)
     context = {
         "term": term,
-        "columns": columns,
-        "organizations": sorted(organizations, key=lambda o: o.name.casefold()),
+        "columns": [
+            {"name": c.name, "rows": c.rows, "shown": not column_filter or c.name == column_filter}
+            for c in board.columns
+        ],
+        "organizations": board.organizations,
         "selected_org": org_slug,
         "selected_column": column_filter,
-        "total": len(projects),
-        "shown_count": len(shown),
+        "total": board.total,
+        "shown_count": sum(len(c.rows) for c in board.columns),
     }
     return render(request, "proposals/proposal_board.html", context)
 
