@@ -35,6 +35,7 @@ from cohort.projects import models as m
 from cohort.projects.interchange import prerequisites_from_json, term_data
 from cohort.proposals import gates
 from cohort.proposals.models import ProposalEvent
+from cohort.proposals.review import review
 from cohort.terms.models import Term
 
 SNAPSHOT_VERSION = 1
@@ -159,8 +160,6 @@ def export_view(term: Term) -> TermData:
 
 def _frozen_records(term: Term) -> dict[int, tuple[Organization, Project]]:
     """Number → frozen record, for the proposals that must not export their current data."""
-    from cohort.proposals.services import review  # services may import this module
-
     candidates = (
         m.Project.objects.filter(term=term, number__gt=0)
         .filter(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,26 +25,19 @@ from cohort.core.models import AuditEvent, Person
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.formats import issueform
-from cohort.formats.issueform import (
-    IssueForm,
-    form_from_fields,
-    length_problems,
-)
+from cohort.formats.issueform import IssueForm, length_problems
 from cohort.formats.lfx import term_dropdown_label
 from cohort.notifications.tasks import enqueue_proposal_notification
 from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
-from cohort.projects.proposal_context import open_proposals_for
 from cohort.projects.services import unique_slug
 from cohort.proposals import gates, permissions
 from cohort.proposals.exports import snapshot_project
 from cohort.proposals.models import ProposalEvent
-from cohort.proposals.rules import (
-    ValidationResult,
-    lfx_title,
-    quota_for,
-    unwrap_email,
-    validate_proposal,
-)
+from cohort.proposals.review import Review as Review
+from cohort.proposals.review import proposal_form as proposal_form
+from cohort.proposals.review import review as review
+from cohort.proposals.review import validate as validate
+from cohort.proposals.rules import lfx_title, unwrap_email
 from cohort.terms.models import Term, Window
 
 LFX_URL = re.compile(
@@ -55,47 +47,7 @@ LFX_URL = re.compile(
 EDITABLE = (Project.Status.DRAFT, Project.Status.SUBMITTED, Project.Status.PUBLISHED)
 
 
-@dataclass(frozen=True)
-class Review:
-    """Everything the board and the proposal page show about a proposal's state."""
-
-    validation: ValidationResult
-    gates: gates.Gates
-    column: str
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-def proposal_form(project: Project) -> IssueForm:
-    """The proposal's issue form, from its stored sections (never from a body)."""
-    return form_from_fields(project.form_fields, source=f"proposal #{project.number}")
-
-
-def validate(project: Project) -> ValidationResult:
-    form = proposal_form(project)
-    term = project.term
-    others = open_proposals_for(
-        term.program.name, term.label, form.project, exclude_number=project.number
-    )
-    quota = quota_for(form.project, slug=project.organization.cncf_slug)
-    return validate_proposal(form, others=others, quota=quota)
-
-
-def review(project: Project) -> Review:
-    validation = validate(project)
-    events = [e.as_gate_event() for e in project.events.order_by("id")]
-    proposer = project.proposer
-    derived = gates.derive_gates(
-        events,
-        roster=[m.github for m in project.mentorships.order_by("position") if m.github],
-        validation_passed=validation.ok,
-        proposer_handle=permissions.github_handle(proposer),
-        proposer_is_maintainer=proposer is not None
-        and permissions.proposer_is_maintainer(proposer, project.organization),
-    )
-    is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
-    return Review(validation, derived, gates.board_column(derived, events, is_open=is_open))
+# --- reading (in cohort.proposals.review; re-exported for the pages and the API) ----------
 
 
 PROPOSALS_KEY = "proposals_open"

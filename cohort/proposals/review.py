@@ -1,0 +1,57 @@
+"""A proposal's review state, read from its stored form and its events (cncf-process.md §3).
+
+`review(project)` is what the board, the proposal page, the export and the notifications
+show: the validation result, the gates derived from the events, the board column. It only
+reads, so the services (which write), the sticky export and the notification planning all
+import it from here and none of them imports another in a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cohort.formats.issueform import IssueForm, form_from_fields
+from cohort.projects.models import Project
+from cohort.projects.proposal_context import open_proposals_for
+from cohort.proposals import gates, permissions
+from cohort.proposals.rules import ValidationResult, quota_for, validate_proposal
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the board and the proposal page show about a proposal's state."""
+
+    validation: ValidationResult
+    gates: gates.Gates
+    column: str
+
+
+def proposal_form(project: Project) -> IssueForm:
+    """The proposal's issue form, from its stored sections (never from a body)."""
+    return form_from_fields(project.form_fields, source=f"proposal #{project.number}")
+
+
+def validate(project: Project) -> ValidationResult:
+    form = proposal_form(project)
+    term = project.term
+    others = open_proposals_for(
+        term.program.name, term.label, form.project, exclude_number=project.number
+    )
+    quota = quota_for(form.project, slug=project.organization.cncf_slug)
+    return validate_proposal(form, others=others, quota=quota)
+
+
+def review(project: Project) -> Review:
+    validation = validate(project)
+    events = [e.as_gate_event() for e in project.events.order_by("id")]
+    proposer = project.proposer
+    derived = gates.derive_gates(
+        events,
+        roster=[m.github for m in project.mentorships.order_by("position") if m.github],
+        validation_passed=validation.ok,
+        proposer_handle=permissions.github_handle(proposer),
+        proposer_is_maintainer=proposer is not None
+        and permissions.proposer_is_maintainer(proposer, project.organization),
+    )
+    is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
+    return Review(validation, derived, gates.board_column(derived, events, is_open=is_open))
