@@ -17,7 +17,7 @@ views (`cohort.applications.views.resume_download` and `task_file`, and the same
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -93,18 +93,38 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.filter(status__in=Application.COMPLETE)
 
 
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", "In progress"
+    SUBMITTED = "submitted", "Submitted, awaiting review"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    REJECTED = "rejected", "Declined by the mentors"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    # Selection (cohort.selection): an offer is made, then accepted or declined (or it
+    # lapsed). An offer replaced by one the mentee ranked higher goes back to shortlisted.
+    OFFERED = "offered", "Offered a place"
+    ACCEPTED = "accepted", "Offer accepted"
+    OFFER_DECLINED = "offer_declined", "Offer declined"
+
+
+# Every task is in: what mentors review by default.
+COMPLETE: Final = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.OFFER_DECLINED,
+)
+# Ranked by the mentors, so the ranking is kept.
+RANKED: Final = (
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.OFFER_DECLINED,
+)
+
+
 class Application(TimeStampedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "In progress"
-        SUBMITTED = "submitted", "Submitted, awaiting review"
-        SHORTLISTED = "shortlisted", "Shortlisted"
-        REJECTED = "rejected", "Declined by the mentors"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        # Selection (cohort.selection): an offer is made, then accepted or declined (or it
-        # lapsed). An offer replaced by one the mentee ranked higher goes back to shortlisted.
-        OFFERED = "offered", "Offered a place"
-        ACCEPTED = "accepted", "Offer accepted"
-        OFFER_DECLINED = "offer_declined", "Offer declined"
+    Status = ApplicationStatus
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.DRAFT: frozenset({Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN}),
@@ -118,21 +138,8 @@ class Application(TimeStampedModel):
         Status.ACCEPTED: frozenset(),
         Status.OFFER_DECLINED: frozenset(),
     }
-    # Every task is in: what mentors review by default.
-    COMPLETE: ClassVar[tuple[str, ...]] = (
-        Status.SUBMITTED,
-        Status.SHORTLISTED,
-        Status.OFFERED,
-        Status.ACCEPTED,
-        Status.OFFER_DECLINED,
-    )
-    # Ranked by the mentors, so the ranking is kept.
-    RANKED: ClassVar[tuple[str, ...]] = (
-        Status.SHORTLISTED,
-        Status.OFFERED,
-        Status.ACCEPTED,
-        Status.OFFER_DECLINED,
-    )
+    COMPLETE: ClassVar[tuple[str, ...]] = COMPLETE
+    RANKED: ClassVar[tuple[str, ...]] = RANKED
 
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
@@ -162,24 +169,16 @@ class Application(TimeStampedModel):
                 condition=Q(active_slot__isnull=False),
             ),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=[
-                        "draft",
-                        "submitted",
-                        "shortlisted",
-                        "rejected",
-                        "withdrawn",
-                        "offered",
-                        "accepted",
-                        "offer_declined",
-                    ]
-                ),
+                condition=Q(status__in=ApplicationStatus.values),
                 name="application_status_valid",
             ),
             models.CheckConstraint(
                 # `isnull=False` is needed: a CHECK passes when it is NULL, and `NULL >= 1` is.
-                condition=Q(status="withdrawn", active_slot__isnull=True)
-                | (~Q(status="withdrawn") & Q(active_slot__isnull=False, active_slot__gte=1)),
+                condition=Q(status=ApplicationStatus.WITHDRAWN.value, active_slot__isnull=True)
+                | (
+                    ~Q(status=ApplicationStatus.WITHDRAWN.value)
+                    & Q(active_slot__isnull=False, active_slot__gte=1)
+                ),
                 name="application_slot_iff_active",
             ),
             models.UniqueConstraint(
@@ -189,13 +188,11 @@ class Application(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(mentor_rank__isnull=True)
-                | Q(status__in=["shortlisted", "offered", "accepted", "offer_declined"]),
+                | Q(status__in=[status.value for status in RANKED]),
                 name="application_rank_only_shortlisted",
             ),
             models.CheckConstraint(
-                condition=~Q(
-                    status__in=["submitted", "shortlisted", "offered", "accepted", "offer_declined"]
-                )
+                condition=~Q(status__in=[status.value for status in COMPLETE])
                 | Q(submitted_at__isnull=False),
                 name="application_submitted_has_time",
             ),

@@ -17,12 +17,15 @@ from cohort.core.models import Person, TimeStampedModel
 from cohort.terms.models import Program, Term
 
 
+class OrganizationKind(models.TextChoices):
+    PROJECT = "project", "Project"
+    GROUP = "group", "Group (not a project)"
+
+
 class Organization(TimeStampedModel):
     """A CNCF project such as Antrea, or a group that is not a project (a TAG)."""
 
-    class Kind(models.TextChoices):
-        PROJECT = "project", "Project"
-        GROUP = "group", "Group (not a project)"
+    Kind = OrganizationKind
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="organizations")
     name = models.CharField(max_length=200)
@@ -39,7 +42,7 @@ class Organization(TimeStampedModel):
             models.UniqueConstraint(fields=["program", "slug"], name="organization_slug_unique"),
             models.UniqueConstraint("program", Lower("name"), name="organization_name_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["project", "group"]), name="organization_kind_valid"
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
             ),
         ]
 
@@ -64,12 +67,15 @@ class OrganizationAlias(models.Model):
         return f"{self.name} → {self.organization.name}"
 
 
+class MaintainerKind(models.TextChoices):
+    MAINTAINER = "maintainer", "Maintainer"
+    DELEGATE = "delegate", "Delegate approver"
+
+
 class OrganizationMaintainer(TimeStampedModel):
     """A user who approves an organization's proposals: a maintainer or a named delegate."""
 
-    class Kind(models.TextChoices):
-        MAINTAINER = "maintainer", "Maintainer"
-        DELEGATE = "delegate", "Delegate approver"
+    Kind = MaintainerKind
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="maintainers"
@@ -81,7 +87,7 @@ class OrganizationMaintainer(TimeStampedModel):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["organization", "user"], name="maintainer_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["maintainer", "delegate"]), name="maintainer_kind_valid"
+                condition=Q(kind__in=MaintainerKind.values), name="maintainer_kind_valid"
             ),
         ]
 
@@ -105,14 +111,17 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 MAX_SLOTS = 20  # mentees per project; CNCF projects take 1, rarely 2 or 3
 
 
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    PROPOSED = "proposed", "Proposed idea"  # imported from a project-ideas page
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REJECTED = "rejected", "Rejected"
+
+
 class Project(TimeStampedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        PROPOSED = "proposed", "Proposed idea"  # imported from a project-ideas page
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        REJECTED = "rejected", "Rejected"
+    Status = ProjectStatus
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
@@ -167,16 +176,7 @@ class Project(TimeStampedModel):
                 fields=["term", "number"], name="project_number_unique", condition=Q(number__gt=0)
             ),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=[
-                        "draft",
-                        "submitted",
-                        "proposed",
-                        "published",
-                        "withdrawn",
-                        "rejected",
-                    ]
-                ),
+                condition=Q(status__in=ProjectStatus.values),
                 name="project_status_valid",
             ),
             models.CheckConstraint(
@@ -194,12 +194,15 @@ class Project(TimeStampedModel):
         return status in self.TRANSITIONS[self.status]
 
 
+class MentorRole(models.TextChoices):
+    PRIMARY = "primary", "Primary mentor"
+    CO_MENTOR = "co-mentor", "Co-mentor"
+
+
 class Mentorship(models.Model):
     """A mentor on a project, as the term page or proposal wrote them."""
 
-    class Role(models.TextChoices):
-        PRIMARY = "primary", "Primary mentor"
-        CO_MENTOR = "co-mentor", "Co-mentor"
+    Role = MentorRole
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentorships")
     person = models.ForeignKey(
@@ -219,7 +222,7 @@ class Mentorship(models.Model):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["project", "position"], name="mentorship_position"),
             models.CheckConstraint(
-                condition=Q(role__in=["primary", "co-mentor"]), name="mentorship_role_valid"
+                condition=Q(role__in=MentorRole.values), name="mentorship_role_valid"
             ),
         ]
 

@@ -29,19 +29,19 @@ from cohort.core.models import TimeStampedModel
 from cohort.projects.models import Project
 from cohort.terms.models import Term
 
-LIVE = ("pending", "accepted")
-
-
 # The most an override's reason or a mentee's reason for declining may hold (characters):
 # the services refuse more, and the forms read the same number.
 REASON_MAX: Final = 2_000
 
 
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", "Draft: not yet confirmed"
+    CONFIRMED = "confirmed", "Confirmed: offers made"
+    DISCARDED = "discarded", "Discarded"
+
+
 class Round(TimeStampedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft: not yet confirmed"
-        CONFIRMED = "confirmed", "Confirmed: offers made"
-        DISCARDED = "discarded", "Discarded"
+    Status = RoundStatus
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.DRAFT: frozenset({Status.CONFIRMED, Status.DISCARDED}),
@@ -75,10 +75,12 @@ class Round(TimeStampedModel):
                 fields=["term"], condition=Q(status="confirmed"), name="round_one_confirmed"
             ),
             models.UniqueConstraint(
-                fields=["term"], condition=Q(status="draft"), name="round_one_draft"
+                fields=["term"],
+                condition=Q(status=RoundStatus.DRAFT.value),
+                name="round_one_draft",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "confirmed", "discarded"]),
+                condition=Q(status__in=RoundStatus.values),
                 name="round_status_valid",
             ),
             models.CheckConstraint(
@@ -94,13 +96,16 @@ class Round(TimeStampedModel):
         return status in self.TRANSITIONS[self.status]
 
 
+class OverrideKind(models.TextChoices):
+    FORCE = "force", "Force this placement"
+    FORBID = "forbid", "Forbid this placement"
+
+
 class Override(models.Model):
     """An admin's decision on one pair, applied before the engine runs: force places the
     mentee on the project; forbid keeps the pair apart. Audited when added or removed."""
 
-    class Kind(models.TextChoices):
-        FORCE = "force", "Force this placement"
-        FORBID = "forbid", "Forbid this placement"
+    Kind = OverrideKind
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="overrides")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
@@ -118,7 +123,7 @@ class Override(models.Model):
                 fields=["round", "application"], name="override_once_per_application"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["force", "forbid"]), name="override_kind_valid"
+                condition=Q(kind__in=OverrideKind.values), name="override_kind_valid"
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
         ]
@@ -132,13 +137,19 @@ class OfferQuerySet(models.QuerySet["Offer"]):
         return self.filter(status__in=LIVE)
 
 
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", "Offered, awaiting the mentee's answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined by the mentee"
+    LAPSED = "lapsed", "Lapsed: no answer by the deadline"
+    SUPERSEDED = "superseded", "Replaced by an offer the mentee ranked higher"
+
+
+LIVE = (OfferStatus.PENDING.value, OfferStatus.ACCEPTED.value)
+
+
 class Offer(TimeStampedModel):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Offered, awaiting the mentee's answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined by the mentee"
-        LAPSED = "lapsed", "Lapsed: no answer by the deadline"
-        SUPERSEDED = "superseded", "Replaced by an offer the mentee ranked higher"
+    Status = OfferStatus
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.PENDING: frozenset(
@@ -192,7 +203,7 @@ class Offer(TimeStampedModel):
                 name="offer_seat_iff_live",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "accepted", "declined", "lapsed", "superseded"]),
+                condition=Q(status__in=OfferStatus.values),
                 name="offer_status_valid",
             ),
             models.CheckConstraint(

@@ -58,11 +58,14 @@ class Program(TimeStampedModel):
         return reverse("web:program", args=[self.slug])
 
 
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", "Program admin"
+
+
 class ProgramMembership(TimeStampedModel):
     """A role in a whole program. Organization maintainers and mentors are scoped lower."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", "Program admin"
+    Role = MembershipRole
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="memberships")
@@ -71,7 +74,9 @@ class ProgramMembership(TimeStampedModel):
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["program", "user", "role"], name="membership_unique"),
-            models.CheckConstraint(condition=Q(role__in=["admin"]), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
