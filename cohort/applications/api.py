@@ -20,7 +20,7 @@ Datetimes are ISO 8601 in UTC ("2024-08-01T12:00:00Z").
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from django.db.models import Prefetch, QuerySet
@@ -31,7 +31,7 @@ from ninja.files import UploadedFile
 
 from cohort.applications import access, eligibility, limits, queries, services
 from cohort.applications.downloads import pdf_attachment
-from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
+from cohort.applications.models import Application, MenteeProfile, Review, Task
 from cohort.applications.prerequisites import Answer, spec_for
 from cohort.applications.queries import QueueFilter
 from cohort.core.api_auth import api_auth, request_user
@@ -39,6 +39,7 @@ from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.ratelimit import hit
 from cohort.core.schemas import Id, IdList
+from cohort.core.time import utc
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
 from cohort.terms.models import Term
@@ -405,13 +406,12 @@ def get_application(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 
 @router.get("/applications/{pk}/timeline", response={200: list[EventOut], **ERRORS})
-def timeline(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
+def timeline(request: HttpRequest, pk: Id) -> list[queries.EventRow]:
     """The application's history, oldest first: each status change and each task handed in."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_VIEW)
     reviewer = access.has_application_perm(user, application, Perm.APPLICATION_REVIEW)
-    events = ApplicationEvent.objects.filter(application=application).select_related("actor")
-    return [_event_out(e, with_actor=reviewer) for e in events.order_by("at", "id")]
+    return queries.history(application, zone="UTC", with_actor=reviewer)
 
 
 @router.post("/applications/{pk}/tasks/{kind}", response={200: ApplicationOut, **ERRORS})
@@ -548,16 +548,9 @@ def decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> dict[str, Any]:
     """Decline several of the project's applications with one message: all or none."""
     user = request_user(request)
     project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
-    wanted = set(payload.applications)
-    found = list(Application.objects.filter(project=project, pk__in=wanted))
-    strangers = sorted(wanted - {a.pk for a in found})
-    if strangers:
-        raise DomainError(
-            "Not applications to this project: "
-            + ", ".join(str(n) for n in strangers)
-            + ". Reload the queue and choose again."
-        )
-    declined = services.decline_applications(found, actor=user, message=payload.message)
+    declined = services.decline_applications(
+        payload.applications, actor=user, message=payload.message, project=project
+    )
     return {"declined": [a.pk for a in declined]}
 
 
@@ -604,10 +597,6 @@ def _my_profile(request: HttpRequest) -> MenteeProfile:
     return profile
 
 
-def _utc(when: datetime | None) -> datetime | None:
-    return when.astimezone(UTC) if when is not None else None
-
-
 def _profile_out(profile: MenteeProfile) -> dict[str, Any]:
     attestations = profile.attestations
     return {
@@ -619,12 +608,12 @@ def _profile_out(profile: MenteeProfile) -> dict[str, Any]:
         "country": profile.country,
         "time_zone": profile.time_zone,
         **attestations,
-        "attested_at": _utc(profile.attested_at),
+        "attested_at": utc(profile.attested_at),
         "resume": (
             {
                 "name": profile.resume_name,
                 "size": profile.resume_size,
-                "uploaded_at": _utc(profile.resume_uploaded_at),
+                "uploaded_at": utc(profile.resume_uploaded_at),
             }
             if profile.resume
             else None
@@ -662,7 +651,7 @@ def _application_out(application: Application) -> dict[str, Any]:
                 "takes": str(spec.answer if spec is not None else Answer.TEXT),
                 "help": spec.help if spec is not None else "",
                 "done": task.is_done,
-                "completed_at": _utc(task.completed_at),
+                "completed_at": utc(task.completed_at),
                 "text": task.text,
                 "url": task.url,
                 "file_name": task.file_name if task.file else "",
@@ -677,9 +666,9 @@ def _application_out(application: Application) -> dict[str, Any]:
         "term_label": application.term.label,
         "status": application.status,
         "status_label": application.get_status_display(),
-        "status_changed_at": _utc(application.status_changed_at),
-        "submitted_at": _utc(application.submitted_at),
-        "created_at": _utc(application.created_at),
+        "status_changed_at": utc(application.status_changed_at),
+        "submitted_at": utc(application.submitted_at),
+        "created_at": utc(application.created_at),
         "tasks": tasks,
     }
 
@@ -692,26 +681,11 @@ def _detail(user: Any, application: Application) -> dict[str, Any]:
     admin = is_program_admin(user, application.project.term.program)
     mentee = application.mentee
     profile: MenteeProfile | None = getattr(mentee, "mentee_profile", None)
-    reviews = Review.objects.filter(application=application).select_related("reviewer")
-    shown = []
-    recused = False
-    for r in reviews.order_by("id"):
-        mine = r.reviewer_id == user.pk
-        recused = recused or (mine and r.conflict)
-        private = mine or admin
-        shown.append(
-            {
-                "reviewer": r.reviewer.username,
-                "mine": mine,
-                "score": r.score,
-                "notes": r.notes if private else "",
-                "recused": r.conflict,
-                "conflict_reason": r.conflict_reason if private else "",
-            }
-        )
+    shown = queries.seen_reviews(application, user, admin)
+    recused = any(r.mine and r.recused for r in shown)
     out["applicant"] = {
         "username": mentee.username,
-        "name": profile.name if profile else (mentee.get_full_name() or mentee.username),
+        "name": queries.display_name(mentee, profile),
         "email": mentee.email,
         "github": profile.github if profile else "",
         "country": profile.country if profile else "",
@@ -725,28 +699,15 @@ def _detail(user: Any, application: Application) -> dict[str, Any]:
     return out
 
 
-def _event_out(event: ApplicationEvent, *, with_actor: bool) -> dict[str, Any]:
-    return {
-        "kind": event.kind,
-        "at": _utc(event.at),
-        "status": event.status,
-        "status_label": event.status_label,
-        "task": event.task,
-        "task_label": event.task_label,
-        "reason": event.reason,
-        "actor": (event.actor.username if event.actor else None) if with_actor else None,
-    }
-
-
 def _row_out(row: queries.QueueRow) -> dict[str, Any]:
     a, p = row.application, row.profile
     return {
         "application": a.pk,
         "status": a.status,
         "rank": a.mentor_rank,
-        "submitted_at": _utc(a.submitted_at),
+        "submitted_at": utc(a.submitted_at),
         "applicant": {
-            "name": p.name if p else (a.mentee.get_full_name() or a.mentee.username),
+            "name": queries.display_name(a.mentee, p),
             "github": p.github if p else "",
             "email": a.mentee.email,
             "country": p.country if p else "",

@@ -12,22 +12,122 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cohort.applications.models import (
     Application,
+    ApplicationEvent,
     ApplicationQuerySet,
     MenteeProfile,
     Review,
     Task,
 )
+from cohort.core.time import Instant
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
 
 Status = Application.Status
+
+
+# --- one person, one review, one history entry, as every page and the API show them ---------
+
+
+def display_name(user: Any, profile: MenteeProfile | None = None) -> str:
+    """A mentee's name for mentors and admins: their profile's, else their account's."""
+    if profile is not None and profile.name:
+        return profile.name
+    return str(user.get_full_name() or user.username)
+
+
+def display_names(user_ids: Iterable[int]) -> dict[int, str]:
+    """`display_name` for many users at once, in two queries."""
+    ids = set(user_ids)
+    names = {user.pk: display_name(user) for user in get_user_model().objects.filter(pk__in=ids)}
+    names.update(
+        MenteeProfile.objects.filter(user_id__in=ids)
+        .exclude(name="")
+        .values_list("user_id", "name")
+    )
+    return names
+
+
+@dataclass(frozen=True)
+class SeenReview:
+    """A review as one reader may see it: every mentor of the project sees the score (they
+    decide together); the note and the conflict reason only its author and program admins."""
+
+    reviewer_id: int
+    reviewer: str  # the reviewer's username
+    name: str  # the reviewer's display name
+    mine: bool
+    score: int | None
+    notes: str
+    recused: bool  # the reviewer declared a conflict of interest
+    conflict_reason: str
+
+
+def seen_review(review: Review, reader: Any, admin: bool) -> SeenReview:
+    mine = review.reviewer_id == reader.pk
+    private = mine or admin
+    return SeenReview(
+        reviewer_id=review.reviewer_id,
+        reviewer=review.reviewer.username,
+        name=display_name(review.reviewer),
+        mine=mine,
+        score=review.score,
+        notes=review.notes if private else "",
+        recused=review.conflict,
+        conflict_reason=review.conflict_reason if private else "",
+    )
+
+
+def seen_reviews(application: Application, reader: Any, admin: bool) -> list[SeenReview]:
+    """Every review of `application`, oldest first, as `reader` may see it (one query)."""
+    reviews = Review.objects.filter(application=application).select_related("reviewer")
+    return [seen_review(r, reader, admin) for r in reviews.order_by("id")]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One entry of an application's history, as the mentee's page, the review page and the
+    API show it. `actor` is only given to the project's mentors and the program admins."""
+
+    kind: str  # "status" (a status change) or "task" (a task handed in)
+    at: datetime  # UTC
+    when: Instant  # `at` in the page's zone
+    status: str
+    status_label: str
+    task: str
+    task_label: str
+    reason: str
+    actor: str | None
+
+
+def history(application: Application, *, zone: str, with_actor: bool) -> list[EventRow]:
+    """The application's history, oldest first, in one query."""
+    events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    return [
+        EventRow(
+            kind=e.kind,
+            at=e.at.astimezone(UTC),
+            when=Instant(e.at, zone),
+            status=e.status,
+            status_label=e.status_label,
+            task=e.task,
+            task_label=e.task_label,
+            reason=e.reason,
+            actor=(e.actor.username if e.actor else None) if with_actor else None,
+        )
+        for e in events.order_by("at", "id")
+    ]
+
+
+# --- the review queue ----------------------------------------------------------------------
 
 
 class QueueFilter(StrEnum):
@@ -44,7 +144,7 @@ class QueueRow:
     application: Application
     profile: MenteeProfile | None
     tasks: list[Task]
-    reviews: list[Review] = field(default_factory=list)  # what the reader may see
+    reviews: list[SeenReview] = field(default_factory=list)  # what the reader may see
     mine: Review | None = None
     recused: bool = False
     own: bool = False  # the reader's own application: no reviews shown, no decision
@@ -82,22 +182,13 @@ def queue(project: Project, reader: Any, state: str = QueueFilter.ALL) -> list[Q
                 application=application,
                 profile=getattr(application.mentee, "mentee_profile", None),
                 tasks=list(application.tasks.all()),
-                reviews=[] if own else [_visible(r, reader, admin) for r in reviews],
+                reviews=[] if own else [seen_review(r, reader, admin) for r in reviews],
                 mine=mine,
                 recused=own or bool(mine and mine.conflict),
                 own=own,
             )
         )
     return rows
-
-
-def _visible(review: Review, reader: Any, admin: bool) -> Review:
-    """The review as the reader may see it: another mentor's note is blanked."""
-    if admin or review.reviewer_id == reader.pk:
-        return review
-    review.notes = ""
-    review.conflict_reason = ""
-    return review
 
 
 def _filtered(
@@ -198,7 +289,7 @@ def queue_csv(rows: Iterable[QueueRow]) -> str:
                 a.status,
                 a.mentor_rank or "",
                 a.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ") if a.submitted_at else "",
-                _cell(p.name if p else a.mentee.get_full_name() or a.mentee.username),
+                _cell(display_name(a.mentee, p)),
                 _cell(p.github if p else ""),
                 _cell(a.mentee.email),
                 p.country if p else "",

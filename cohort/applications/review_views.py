@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -25,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cohort.applications import queries, services
+from cohort.applications import pages, queries, services
 from cohort.applications.access import (
     access_application,
     access_project,
@@ -33,7 +32,7 @@ from cohort.applications.access import (
     counted_projects,
     mentored_projects,
 )
-from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review
+from cohort.applications.models import Application, MenteeProfile, Review
 from cohort.applications.queries import Counts, QueueFilter, QueueRow
 from cohort.applications.review_forms import (
     BulkDeclineForm,
@@ -44,53 +43,14 @@ from cohort.applications.review_forms import (
     ShortlistForm,
 )
 from cohort.core.errors import DomainError
+from cohort.core.pages import Refused, run_service
 from cohort.core.permissions import Perm
+from cohort.core.time import instant
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
-from cohort.selection.forms import SlotsForm
-from cohort.selection.views import project_selection
 from cohort.terms.models import ProgramMembership, Term
-from cohort.web.templatetags.cohort_web import format_instant, iso_utc
-
-FILTERS: list[tuple[QueueFilter, str]] = [
-    (QueueFilter.ALL, "All"),
-    (QueueFilter.COMPLETE, "Complete"),
-    (QueueFilter.INCOMPLETE, "In progress"),
-    (QueueFilter.SHORTLISTED, "Shortlisted"),
-    (QueueFilter.UNREVIEWED, "Not yet reviewed by you"),
-    (QueueFilter.DECLINED, "Declined"),
-]
-
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Instant:
-    """One moment for the page: written in UTC, and as ISO for `static/js/localtime.js`."""
-
-    utc: str
-    iso: str
-
-
-def _instant(moment: datetime | None) -> Instant | None:
-    if moment is None:
-        return None
-    return Instant(format_instant(moment.astimezone(UTC), clock24=True), iso_utc(moment))
-
-
-def _state(value: str | None) -> QueueFilter:
-    """The queue filter asked for; an unknown one shows everything."""
-    try:
-        return QueueFilter(value or QueueFilter.ALL)
-    except ValueError:
-        return QueueFilter.ALL
-
-
-def _display_name(user: Any, profile: MenteeProfile | None = None) -> str:
-    if profile is not None and profile.name:
-        return profile.name
-    return str(user.get_full_name() or user.username)
 
 
 @dataclass(frozen=True)
@@ -191,93 +151,37 @@ def term_overview(request: HttpRequest, term_pk: int) -> HttpResponse:
 # --- a project's queue ---------------------------------------------------------------------
 
 
-@dataclass
-class QueueEntry:
-    row: QueueRow
-    name: str
-    submitted: Instant | None
-    can_decline: bool
-
-
-def _queue_entries(rows: list[QueueRow]) -> list[QueueEntry]:
-    return [
-        QueueEntry(
-            row=row,
-            name=_display_name(row.application.mentee, row.profile),
-            submitted=_instant(row.application.submitted_at),
-            can_decline=not row.recused and row.application.can_become(Application.Status.REJECTED),
-        )
-        for row in rows
-    ]
-
-
-def _render_queue(
-    request: HttpRequest,
-    project: Project,
-    state: QueueFilter,
-    decline_form: BulkDeclineForm | None = None,
-    status: int = 200,
-    *,
-    slots_form: SlotsForm | None = None,
-) -> HttpResponse:
-    """The queue page, also re-rendered by cohort.selection.views with the slots form
-    posted back with errors (`slots_form`)."""
-    rows = queries.queue(project, request.user, state)
-    entries = _queue_entries(rows)
-    if decline_form is None:
-        decline_form = BulkDeclineForm(choices=[e.row.application.pk for e in entries])
-    ticked = set(request.POST.getlist("applications")) if decline_form.is_bound else set()
-    (counts,) = queries.counts(Project.objects.filter(pk=project.pk))
-    tab_counts = {
-        QueueFilter.ALL: counts.total,
-        QueueFilter.COMPLETE: counts.complete,
-        QueueFilter.INCOMPLETE: counts.incomplete,
-        QueueFilter.SHORTLISTED: counts.shortlisted,
-        QueueFilter.DECLINED: counts.declined,
-    }
-    context = {
-        "project": project,
-        "term": project.term,
-        "state": state,
-        "state_label": dict(FILTERS)[state],
-        "tabs": [(value, label, tab_counts.get(value)) for value, label in FILTERS],
-        "entries": entries,
-        "counts": counts,
-        "decline_form": decline_form,
-        "ticked": ticked,
-        "any_declinable": any(e.can_decline for e in entries),
-        "selection": project_selection(project, request.user, slots_form),
-    }
-    return render(request, "applications/review/queue.html", context, status=status)
-
-
 @require_safe
 @login_required
 def queue(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
-    return _render_queue(request, project, _state(request.GET.get("state")))
+    return pages.render_queue(request, project, pages.queue_state(request.GET.get("state")))
 
 
 @require_POST
 @login_required
 def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
-    state = _state(request.POST.get("state"))
+    state = pages.queue_state(request.POST.get("state"))
     ids = list(Application.objects.filter(project=project).values_list("pk", flat=True))
     form = BulkDeclineForm(request.POST, choices=ids)
     if not form.is_valid():
         messages.error(request, "Nothing was declined: see the form below.")
-        return _render_queue(request, project, state, form, status=400)
-    chosen = list(
-        Application.objects.filter(project=project, pk__in=form.cleaned_data["applications"])
+        return pages.render_queue(request, project, state, decline_form=form, status=400)
+    declined = run_service(
+        request,
+        lambda: services.decline_applications(
+            form.cleaned_data["applications"],
+            actor=request.user,
+            message=form.cleaned_data["message"],
+            project=project,
+        ),
+        failed="Nothing was declined.",
     )
-    try:
-        declined = services.decline_applications(
-            chosen, actor=request.user, message=form.cleaned_data["message"]
+    if isinstance(declined, Refused):
+        return pages.render_queue(
+            request, project, state, decline_form=form, status=declined.status
         )
-    except DomainError as error:
-        messages.error(request, f"Nothing was declined. {error}")
-        return _render_queue(request, project, state, form, status=error.http_status)
     count = len(declined)
     messages.success(request, f"Declined {count} application{'' if count == 1 else 's'}.")
     return redirect(f"{reverse('applications:queue', args=[project.pk])}?state={state}")
@@ -287,7 +191,7 @@ def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
 @login_required
 def queue_csv(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
-    rows = queries.queue(project, request.user, _state(request.GET.get("state")))
+    rows = queries.queue(project, request.user, pages.queue_state(request.GET.get("state")))
     response = HttpResponse(queries.queue_csv(rows), content_type="text/csv; charset=utf-8")
     filename = f"{project.term.url_key}-{project.slug}-applications.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -329,7 +233,7 @@ def _render_ranking(
     entries = [
         RankEntry(
             row=row,
-            name=_display_name(row.application.mentee, row.profile),
+            name=queries.display_name(row.application.mentee, row.profile),
             field=form[f"rank-{row.application.pk}"]
             if f"rank-{row.application.pk}" in form.fields
             else None,
@@ -371,23 +275,6 @@ def ranking(request: HttpRequest, project_pk: int) -> HttpResponse:
 # --- one applicant -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SeenReview:
-    """Another reviewer's review as this reader may see it."""
-
-    reviewer: str
-    score: int | None
-    recused: bool
-    notes: str  # "" unless the reader is a program admin
-    conflict_reason: str  # likewise
-
-
-@dataclass(frozen=True)
-class EventRow:
-    event: ApplicationEvent
-    when: Instant | None
-
-
 @dataclass
 class ApplicantForms:
     review: ReviewForm | None = None
@@ -404,19 +291,12 @@ def _render_applicant(
     user = request.user
     bound = bound or ApplicantForms()
     is_admin = is_program_admin(user, application.project.term.program)
-    reviews = list(Review.objects.filter(application=application).select_related("reviewer"))
-    mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
-    others = [
-        SeenReview(
-            reviewer=_display_name(r.reviewer),
-            score=r.score,
-            recused=r.conflict,
-            notes=r.notes if is_admin else "",
-            conflict_reason=r.conflict_reason if is_admin else "",
-        )
-        for r in reviews
-        if r.reviewer_id != user.pk
-    ]
+    stored = list(
+        Review.objects.filter(application=application).select_related("reviewer").order_by("id")
+    )
+    mine = next((r for r in stored if r.reviewer_id == user.pk), None)
+    reviews = [queries.seen_review(r, user, is_admin) for r in stored]
+    others = [r for r in reviews if not r.mine]
     profile = MenteeProfile.objects.filter(user=application.mentee).first()
     review_form = bound.review or ReviewForm(
         initial={
@@ -429,16 +309,13 @@ def _render_applicant(
         "project": application.project,
         "term": application.project.term,
         "profile": profile,
-        "name": _display_name(application.mentee, profile),
+        "name": queries.display_name(application.mentee, profile),
         "links": [line.strip() for line in profile.links.splitlines() if line.strip()]
         if profile
         else [],
         "tasks": list(application.tasks.order_by("position")),
-        "events": [
-            EventRow(event, _instant(event.at))
-            for event in application.events.select_related("actor").order_by("at", "id")
-        ],
-        "submitted": _instant(application.submitted_at),
+        "events": queries.history(application, zone="UTC", with_actor=True),
+        "submitted": instant(application.submitted_at),
         "is_admin": is_admin,
         "mine": mine,
         "recused": bool(mine and mine.conflict),
@@ -474,11 +351,9 @@ def _act(
     if not form.is_valid():
         messages.error(request, "Nothing was saved: see the form below.")
         return _render_applicant(request, application, bound, status=400)
-    try:
-        action(form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return _render_applicant(request, application, bound, status=error.http_status)
+    done = run_service(request, lambda: action(form.cleaned_data))
+    if isinstance(done, Refused):
+        return _render_applicant(request, application, bound, status=done.status)
     messages.success(request, success)
     return redirect("applications:applicant", pk=application.pk)
 

@@ -619,16 +619,33 @@ def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: Any) -> l
 
 @transaction.atomic
 def decline_applications(
-    applications: Iterable[Application], *, actor: Any, message: str
+    applications: Iterable[Application | int],
+    *,
+    actor: Any,
+    message: str,
+    project: Project | None = None,
 ) -> list[Application]:
-    """Decline several applications at once with one message to each applicant. All or
-    nothing: if one cannot be declined (recused, already decided), none is."""
+    """Decline several applications (or their ids) at once with one message to each
+    applicant. All or nothing: if one cannot be declined (recused, already decided), none
+    is. With `project`, each must be one of that project's applications: a queue's decline
+    never reaches another project's applicants, whatever ids it is sent."""
+    ids = [a if isinstance(a, int) else a.pk for a in applications]
+    if project is not None:
+        theirs = set(
+            Application.objects.filter(project=project, pk__in=ids).values_list("pk", flat=True)
+        )
+        strangers = sorted(set(ids) - theirs)
+        if strangers:
+            raise DomainError(
+                "Not applications to this project: "
+                + ", ".join(str(n) for n in strangers)
+                + ". Reload the queue and choose again."
+            )
     message = check_text(message.strip(), field="Message", max_length=limits.DECLINE_MESSAGE)
     if not message:
         raise DomainError(
             "Write a short message to the applicants: they see it in their application's history."
         )
-    ids = [a.pk for a in applications]
     rows = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("id"))
     if not rows:
         raise DomainError("Choose at least one application to decline.")

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,78 +26,22 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cohort.applications import eligibility, services
-from cohort.applications.access import access_application, applications_of
+from cohort.applications import pages, queries, services
+from cohort.applications.access import access_application
 from cohort.applications.downloads import pdf_attachment
 from cohort.applications.forms import ProfileForm, TaskForm, WithdrawForm
-from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Task
+from cohort.applications.models import Application, MenteeProfile, Task
 from cohort.applications.prerequisites import TaskSpec
 from cohort.core import ratelimit
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
+from cohort.core.time import Instant, instant
 from cohort.projects.models import Project
-from cohort.selection.views import mentee_selection
-from cohort.terms.models import Term
-from cohort.web.templatetags.cohort_web import Instant
 
 Status = Application.Status
 EDITABLE = (Status.DRAFT, Status.SUBMITTED)  # the mentee may still hand in or replace tasks
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WindowView:
-    """A term's applications window, and where `now` stands in it."""
-
-    term: Term
-    start: Instant | None
-    end: Instant | None
-    is_open: bool
-    not_yet: bool  # dated, and it opens later
-    has_closed: bool
-
-    @property
-    def zone(self) -> str:
-        return self.term.time_zone
-
-
-def _window(term: Term, now: datetime) -> WindowView:
-    window = services.applications_window(term)
-    zone = term.time_zone
-    state = window.state_at(now)
-    return WindowView(
-        term=term,
-        start=Instant(window.start, zone) if window.start else None,
-        end=Instant(window.end, zone) if window.end else None,
-        is_open=state == "open",
-        not_yet=state == "not_yet",
-        has_closed=state == "closed",
-    )
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Whether the user may apply, as their profile says, and why not."""
-
-    profile: MenteeProfile | None
-    refusals: list[str]
-    unanswered: list[str]
-
-    @property
-    def can_apply(self) -> bool:
-        return self.profile is not None and not self.refusals and not self.unanswered
-
-
-def _profile(user: Any) -> MenteeProfile | None:
-    return MenteeProfile.objects.filter(user=user).first()
-
-
-def _standing(profile: MenteeProfile | None) -> Standing:
-    if profile is None:
-        return Standing(None, [], [])
-    answers = profile.attestations
-    return Standing(profile, eligibility.refusals(answers), eligibility.unanswered(answers))
 
 
 def _with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
@@ -126,84 +67,10 @@ def _time_zone_names() -> tuple[str, ...]:
 # --- my applications -----------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    application: Application
-    done: int
-    total: int
-
-    @property
-    def label(self) -> str:
-        if self.application.status == Status.DRAFT:
-            return f"In progress: {self.done} of {self.total} tasks"
-        return str(self.application.get_status_display())
-
-
-@dataclass
-class TermApplications:
-    term: Term
-    window: WindowView
-    rows: list[Row] = field(default_factory=list)
-
-    @property
-    def active(self) -> int:
-        return sum(1 for row in self.rows if row.application.is_active)
-
-    @property
-    def limit(self) -> int:
-        return self.term.program.max_applications
-
-
 @require_safe
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    return _render_my_applications(request)
-
-
-def _render_my_applications(
-    request: HttpRequest,
-    *,
-    selection_forms: Mapping[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The page, also re-rendered by the selection views (cohort.selection.views) with a
-    form posted back with errors (`selection_forms`) and the error's HTTP status."""
-    now = timezone.now()
-    applications = (
-        applications_of(request.user)
-        .select_related("project__organization", "term__program")
-        .prefetch_related("term__milestones")
-        .annotate(
-            n_tasks=Count("tasks"),
-            n_done=Count("tasks", filter=Q(tasks__completed_at__isnull=False)),
-        )
-        .order_by("-term__year", "-term__number", "created_at", "id")
-    )
-    groups: dict[int, TermApplications] = {}
-    for application in applications:
-        term = application.term
-        group = groups.get(term.pk)
-        if group is None:
-            group = groups[term.pk] = TermApplications(term, _window(term, now))
-        group.rows.append(
-            Row(
-                application,
-                done=application.n_done,
-                total=application.n_tasks,
-            )
-        )
-    context = {
-        "groups": list(groups.values()),
-        "standing": _standing(_profile(request.user)),
-        # Per term: the ranking for selection, then the mentee's announced offers.
-        "selection": mentee_selection(
-            request.user,
-            [group.term for group in groups.values()],
-            bound=selection_forms,
-            now=now,
-        ),
-    }
-    return render(request, "applications/mentee/home.html", context, status=status)
+    return pages.render_my_applications(request)
 
 
 # --- the profile ---------------------------------------------------------------------------
@@ -220,7 +87,7 @@ def _render_profile(
     context = {
         "form": form,
         "profile": profile,
-        "standing": _standing(profile),
+        "standing": pages.standing(profile),
         "time_zones": _time_zone_names(),
         "next": _safe_next(request),
     }
@@ -236,7 +103,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     A résumé that is refused (not a PDF, too big) does not lose the rest: the other fields
     are saved, and the page comes back with the résumé's error and everything typed.
     """
-    profile = _profile(request.user)
+    profile = pages.profile_of(request.user)
     if request.method != "POST":
         return _render_profile(
             request, ProfileForm(initial=ProfileForm.initial_from(profile)), profile
@@ -261,7 +128,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 f"{error} The rest of your profile was saved; only the résumé was not.",
             )
             return _render_profile(request, form, profile, status=error.http_status)
-    standing = _standing(profile)
+    standing = pages.standing(profile)
     if standing.refusals:
         messages.warning(request, "Profile saved. As you answered, you cannot apply (see why).")
     else:
@@ -275,7 +142,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def resume_download(request: HttpRequest) -> FileResponse:
     """The user's own résumé; there is no way to name anyone else's."""
-    profile = _profile(request.user)
+    profile = pages.profile_of(request.user)
     if profile is None or not profile.resume:
         raise Http404("No résumé uploaded.")
     return pdf_attachment(profile.resume, profile.resume_name)
@@ -296,7 +163,7 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
         status=Project.Status.PUBLISHED,
     )
     here = reverse("applications:apply", args=[project.pk])
-    profile = _profile(request.user)
+    profile = pages.profile_of(request.user)
     if profile is None:
         messages.info(request, "Create your mentee profile first; then you can apply.")
         return redirect(f"{reverse('applications:profile')}?next={here}")
@@ -326,10 +193,10 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
         "project": project,
         "term": term,
         "specs": services.specs_for(project),
-        "window": _window(term, timezone.now()),
+        "window": pages.window_view(term, timezone.now()),
         "active": Application.objects.active().filter(mentee_id=request.user.pk, term=term).count(),
         "limit": term.program.max_applications,
-        "standing": _standing(profile),
+        "standing": pages.standing(profile),
         "existing": existing,
         "error": str(error) if error else "",
     }
@@ -365,12 +232,6 @@ class TaskRow:
         return bool(self.spec and self.spec.takes_file)
 
 
-@dataclass
-class EventRow:
-    event: ApplicationEvent
-    at: Instant
-
-
 def _render_detail(
     request: HttpRequest,
     application: Application,
@@ -382,7 +243,7 @@ def _render_detail(
 ) -> HttpResponse:
     term = application.term
     zone = term.time_zone
-    window = _window(term, timezone.now())
+    window = pages.window_view(term, timezone.now())
     specs: dict[str, TaskSpec] = {
         str(spec.kind): spec for spec in services.specs_for(application.project)
     }
@@ -392,15 +253,12 @@ def _render_detail(
             spec=specs.get(task.kind),
             form=(forms or {}).get(task.kind)
             or TaskForm(auto_id=_ids(task.kind), initial=_initial(task)),
-            completed=Instant(task.completed_at, zone) if task.completed_at else None,
+            completed=instant(task.completed_at, zone),
         )
         for task in application.tasks.order_by("position", "id")
     ]
-    events = [
-        EventRow(event, Instant(event.at, zone))
-        for event in application.events.order_by("at", "id")
-    ]
-    profile = _profile(request.user)
+    events = queries.history(application, zone=zone, with_actor=False)
+    profile = pages.profile_of(request.user)
     context = {
         "application": application,
         "project": application.project,

@@ -8,8 +8,6 @@ date in the term's calendar and shows as a date in every column, never as 00:00.
 from __future__ import annotations
 
 import re
-import zoneinfo
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django import template
@@ -18,6 +16,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from cohort.core.markdown import render_markdown, render_markdown_inline
+from cohort.core.time import format_day, format_instant, iso_utc
 from cohort.formats.limits import is_web_url
 from cohort.formats.model import FLAG_HANDLE_INVALID, FLAG_HANDLE_MISSING
 from cohort.projects.models import Mentorship
@@ -28,49 +27,6 @@ register = template.Library()
 RANGE_SEPARATOR = " – "
 NO_DATE = "—"
 _GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-
-
-def format_instant(moment: datetime, *, clock24: bool = False) -> str:
-    """`moment` in its own zone: "Tue, Jul 30, 2024, 5:00 PM PDT" or "…, 17:00 PDT"."""
-    if clock24:
-        clock = f"{moment:%H:%M}"
-    else:
-        clock = f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
-    return f"{format_day(moment.date())}, {clock} {moment.tzname()}"
-
-
-@dataclass(frozen=True)
-class Instant:
-    """One moment as the pages show it: in a named zone, in UTC, and (through `<time>` and
-    static/js/localtime.js) in the visitor's own zone."""
-
-    at: datetime
-    zone: str
-
-    @property
-    def local(self) -> str:
-        return format_instant(self.at.astimezone(zoneinfo.ZoneInfo(self.zone)))
-
-    @property
-    def utc(self) -> str:
-        return format_instant(self.at.astimezone(UTC), clock24=True)
-
-    @property
-    def iso(self) -> str:
-        return iso_utc(self.at)
-
-
-def instant(at: datetime | None, zone: str) -> Instant | None:
-    return Instant(at, zone) if at is not None else None
-
-
-def format_day(day: date) -> str:
-    """ "Mon, Sep 9, 2024"."""
-    return f"{day:%a, %b} {day.day}, {day.year}"
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def milestone_moments(milestone: Milestone) -> list[datetime]:
