@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person, User
+from cohort.core.workflow import transition
 from cohort.formats import model as fm
 from cohort.formats.interchange import prerequisites_to_dict
 from cohort.formats.issueform import IssueForm, length_problems
@@ -60,6 +61,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     not_on_page: int = 0  # stored projects the page no longer lists; left as they are
+    status_kept: int = 0  # stored projects whose status the page could not move (withdrawn…)
 
     def summary(self) -> str:
         verb = "created" if self.term_created else "updated"
@@ -69,6 +71,11 @@ class ImportResult:
         )
         if self.not_on_page:
             text += f"; {self.not_on_page} stored projects are not on this page (left as they are)"
+        if self.status_kept:
+            text += (
+                f"; {self.status_kept} kept their status (a withdrawn, rejected or unpublished "
+                "proposal is not published by an import)"
+            )
         return text
 
 
@@ -107,7 +114,7 @@ def import_term(data: fm.TermData, *, program: Program, actor: User | None = Non
     )
     _update_term(term, data)
     result = ImportResult(term=term, term_created=term_created)
-    _sync_projects(term, data, result)
+    _sync_projects(term, data, result, actor=actor)
     AuditEvent.record(
         actor,
         "terms.term.imported",
@@ -188,7 +195,9 @@ _PROJECT_FIELDS = (
 )
 
 
-def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
+def _sync_projects(
+    term: Term, data: fm.TermData, result: ImportResult, *, actor: User | None
+) -> None:
     organizations = _OrganizationIndex(term.program)
     people = _PersonIndex(mentor for item in data.projects() for mentor in item.mentors)
     stored = list(term.projects.all())
@@ -200,6 +209,7 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
         by_title[(p.organization_id, p.title.casefold())].append(p)
     slugs = {p.slug for p in stored}
     matched: set[int] = set()
+    status_moves: list[tuple[m.Project, str]] = []
     to_create: list[tuple[m.Project, fm.Project]] = []
     to_update: list[m.Project] = []
     children_changed: list[tuple[m.Project, fm.Project]] = []
@@ -244,23 +254,39 @@ def _sync_projects(term: Term, data: fm.TermData, result: ImportResult) -> None:
                     if values[field] in (None, ""):
                         values[field] = getattr(project, field)
                 values["source_line"] = project.source_line
+            # A page decides one status change only: a proposed idea (an ideas page) is
+            # published (the term page), through its transition and audited, after the bulk
+            # update. A draft, submitted, withdrawn or rejected project keeps its status:
+            # publishing a proposal needs its approvals (proposals.services), not a file.
+            wanted_status = values.pop("status")
+            if (
+                project.status == m.Project.Status.PROPOSED
+                and wanted_status == m.Project.Status.PUBLISHED
+            ):
+                status_moves.append((project, wanted_status))
+            elif wanted_status != project.status:
+                result.status_kept += 1
             changed = [f for f, v in values.items() if getattr(project, f) != v]
             for field in changed:
                 setattr(project, field, values[field])
             children_differ = stored_children.get(project.pk, ([], [])) != _wanted_children(item)
+            moved = bool(status_moves) and status_moves[-1][0] is project
             if changed:
                 project.updated_at = now  # bulk_update does not apply auto_now
                 to_update.append(project)
             if children_differ:
                 children_changed.append((project, item))
-            if changed or children_differ:
+            if changed or children_differ or moved:
                 result.updated += 1
             else:
                 result.unchanged += 1
 
     m.Project.objects.bulk_create([p for p, _ in to_create])
     if to_update:
-        m.Project.objects.bulk_update(to_update, [*_PROJECT_FIELDS, "updated_at"])
+        fields = [f for f in _PROJECT_FIELDS if f != "status"]
+        m.Project.objects.bulk_update(to_update, [*fields, "updated_at"])
+    for project, status in status_moves:
+        transition(project, to=status, actor=actor, note="import-term")
     refill = to_create + children_changed
     if children_changed:
         ids = [p.pk for p, _ in children_changed]
