@@ -1,14 +1,17 @@
 """The HTTP API at /api/v1 (django-ninja, OpenAPI at /api/v1/docs).
 
-Each app adds its router here. Domain errors become JSON 4xx responses.
+Each app adds its router here. Domain errors and invalid requests become JSON 4xx
+responses, each `{"detail": "<sentence>"}` (`cohort.core.api_errors`).
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from cohort.applications.api import router as applications_router
+from cohort.core.api_errors import sentence
 from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
 from cohort.proposals.api import router as proposals_router
@@ -34,3 +37,19 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, RateLimitError):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A request that does not match the schema: 422, one sentence and each problem."""
+    problems = [
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request, {"detail": sentence(exc.errors), "errors": problems}, status=422
+    )

@@ -35,6 +35,7 @@ from cohort.applications.models import Application, MenteeProfile, Review, Task
 from cohort.applications.prerequisites import Answer, spec_for
 from cohort.applications.queries import QueueFilter
 from cohort.core.api_auth import api_auth, request_user
+from cohort.core.api_errors import download, errors
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.ratelimit import hit
@@ -148,10 +149,6 @@ class DeclineIn(Schema):
 
 
 # --- schemas: output -----------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, and what to do about it")
 
 
 class ResumeOut(Schema):
@@ -313,13 +310,7 @@ STATE_HELP: Final = (
     "unreviewed (complete, and you neither scored nor noted it), declined"
 )
 
-ERRORS: Final[dict[int, type[Schema]]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    429: ErrorOut,
-}
+ERRORS: Final = errors(400, 401, 404, 409, 422, 429)
 
 
 # --- the mentee's profile ------------------------------------------------------------------
@@ -350,7 +341,11 @@ def upload_resume(request: HttpRequest, file: File[UploadedFile]) -> dict[str, A
     return _profile_out(services.upload_resume(profile, file, actor=user))
 
 
-@router.get("/me/profile/resume", response={401: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/me/profile/resume",
+    response=errors(400, 401, 404, 422),
+    openapi_extra=download("application/pdf"),
+)
 def download_resume(request: HttpRequest) -> FileResponse:
     """Your résumé as an attachment (application/pdf)."""
     profile = _my_profile(request)
@@ -442,7 +437,11 @@ def upload_task_file(
     return _application_out(_fresh(pk))
 
 
-@router.get("/applications/{pk}/tasks/{kind}/file", response={401: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/applications/{pk}/tasks/{kind}/file",
+    response=errors(400, 401, 404, 422),
+    openapi_extra=download("application/pdf"),
+)
 def download_task_file(request: HttpRequest, pk: Id, kind: str) -> FileResponse:
     """A task's file as an attachment (application/pdf)."""
     application = access.access_application(request_user(request), pk, Perm.APPLICATION_VIEW)
@@ -478,7 +477,11 @@ def queue(
     return [_row_out(row) for row in queries.queue(project, user, state)]
 
 
-@router.get("/projects/{pk}/queue.csv", response={401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.get(
+    "/projects/{pk}/queue.csv",
+    response=errors(400, 401, 404, 422),
+    openapi_extra=download("text/csv"),
+)
 def queue_csv(
     request: HttpRequest,
     pk: Id,

@@ -3,7 +3,8 @@
 Every operation needs a user (an API token or a logged-in session, `cohort.core.api_auth`);
 without one, 401. A proposal or term that does not exist and one the user may not act on
 both give 404, never 403 (`cohort.proposals.access`). The services say when an action is
-not possible now: `DomainError` is 400 and `ConflictError` 409 (config/api.py).
+not possible now: `DomainError` is 400 and `ConflictError` 409; a request the schema
+refuses is 422 (config/api.py, `cohort.core.api_errors`).
 
 A proposal is edited as JSON with the issue form's fields (§1); the API writes them into
 the issue-form sections the services store, mentors as `Name | @handle | email | LFID` lines.
@@ -22,6 +23,7 @@ from django.utils import timezone
 from ninja import Body, Field, Router, Schema, Status
 
 from cohort.core.api_auth import api_auth, request_user
+from cohort.core.api_errors import errors
 from cohort.core.permissions import Perm
 from cohort.core.schemas import Id
 from cohort.formats import issueform
@@ -46,10 +48,6 @@ router = Router(tags=["proposals"], auth=api_auth)
 
 
 # --- schemas -------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MentorIn(Schema):
@@ -184,31 +182,27 @@ class BoardOut(Schema):
     columns: list[BoardColumnOut]
 
 
-ERRORS: Final[dict[int, type[Schema]]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-}
+# A write can break a rule (400), lose a race (409) or send what the schema refuses (422).
+ERRORS: Final = errors(400, 401, 404, 409, 422)
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
-@router.get("/proposals", response=list[ProposalOut])
+@router.get("/proposals", response={200: list[ProposalOut], **errors(400, 401, 422)})
 def list_proposals(request: HttpRequest, term: Id | None = None) -> list[dict[str, Any]]:
     """The proposals you may see, newest term first; `term` limits them to one term."""
     groups = queries.proposal_list(request_user(request), now=timezone.now(), term_pk=term)
     return [_out(row) for group in groups for row in group.rows]
 
 
-@router.get("/proposals/{pk}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
+@router.get("/proposals/{pk}", response={200: ProposalOut, **errors(400, 401, 404, 422)})
 def get_proposal(request: HttpRequest, pk: Id) -> dict[str, Any]:
     access_proposal(request_user(request), pk, Perm.PROPOSAL_VIEW)
     return _out(queries.proposal_row(pk))
 
 
-@router.get("/terms/{term_id}/board", response={200: BoardOut, 401: ErrorOut, 404: ErrorOut})
+@router.get("/terms/{term_id}/board", response={200: BoardOut, **errors(400, 401, 404, 422)})
 def term_board(request: HttpRequest, term_id: Id) -> dict[str, Any]:
     """The term's proposals by board column (program admins)."""
     board = queries.board(access_term_board(request_user(request), term_id))

@@ -211,10 +211,14 @@ def confirm_mentorship(project: Project, *, actor: Any, handle: str = "") -> Pro
             "To confirm your own participation, confirm without naming a mentor."
         )
     listed = next((h for h in roster if h.casefold() == target.casefold()), None)
-    if not target or listed is None:
-        who = f"@{target}" if target else "You"
+    if listed is None and handle.removeprefix("@"):  # `/confirm @handle` (§3.2)
         raise DomainError(
-            f"{who} is not a listed mentor on this proposal. Current mentors: {mentors}"
+            f"@{target} is not a listed mentor on this proposal. Current mentors: {mentors}"
+        )
+    if listed is None:  # a bare confirm by someone not on the roster
+        raise DomainError(
+            "You are not listed as a mentor on this proposal. Only listed mentors can "
+            f"confirm. Current mentors: {mentors}"
         )
     if listed in state.gates.confirmed:
         return None

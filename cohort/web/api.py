@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from cohort.core.api_errors import errors
 from cohort.core.schemas import Id
 from cohort.projects.models import Project
 from cohort.terms.models import Term
@@ -68,18 +69,18 @@ def _term_out(term: Term) -> dict[str, object]:
     }
 
 
-@router.get("/terms", response=list[TermOut])
+@router.get("/terms", response={200: list[TermOut], **errors(400)})
 def list_terms(request: HttpRequest) -> list[dict[str, object]]:
     return [_term_out(t) for t in Term.objects.select_related("program")]
 
 
-@router.get("/terms/{term_id}", response=TermDetailOut)
+@router.get("/terms/{term_id}", response={200: TermDetailOut, **errors(400, 404, 422)})
 def get_term(request: HttpRequest, term_id: Id) -> dict[str, object]:
     term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
     return {**_term_out(term), "milestones": list(term.milestones.all())}
 
 
-@router.get("/terms/{term_id}/projects", response=list[ProjectOut])
+@router.get("/terms/{term_id}/projects", response={200: list[ProjectOut], **errors(400, 404, 422)})
 def list_projects(request: HttpRequest, term_id: Id) -> list[dict[str, object]]:
     term = get_object_or_404(Term, pk=term_id)
     projects = Project.objects.filter(term=term).visible().for_catalog()

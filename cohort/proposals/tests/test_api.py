@@ -225,9 +225,31 @@ def test_domain_errors_are_400_and_invalid_input_422(world, as_):
     not_lfx = {"url": "https://example.org"}
     assert admin("POST", f"/proposals/{project.pk}/lfx-url", not_lfx).status_code == 400
     no_name = {"project": "Jaeger"}
-    assert admin("POST", f"/terms/{world.term.pk}/proposals", no_name).status_code == 422
+    refused = admin("POST", f"/terms/{world.term.pk}/proposals", no_name)
+    assert refused.status_code == 422
+    # One readable sentence, as every other error, and each problem for programs.
+    assert refused.json() == {
+        "detail": "Field required: program_name (in the body).",
+        "errors": [
+            {"loc": ["body", "payload", "program_name"], "msg": "Field required", "type": "missing"}
+        ],
+    }
     # The note may be left out.
     assert admin("POST", f"/proposals/{project.pk}/reject", {}).status_code == 200
+
+
+def test_admin_cannot_confirm_without_naming_a_mentor_and_is_told_so(world, as_):
+    project = submitted(world)
+    response = as_("admin")("POST", f"/proposals/{project.pk}/confirm")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "You are not listed as a mentor on this proposal. Only listed mentors can confirm. "
+        "Current mentors: @alice, @bob"
+    )
+    named = as_("admin")("POST", f"/proposals/{project.pk}/confirm", {"handle": "@dave"})
+    assert named.json()["detail"] == (
+        "@dave is not a listed mentor on this proposal. Current mentors: @alice, @bob"
+    )
 
 
 def test_submitting_after_the_deadline_is_refused(world, as_):
