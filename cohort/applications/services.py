@@ -33,6 +33,7 @@ from cohort.applications.models import (
     Task,
 )
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for, task_specs
+from cohort.applications.tasks import enqueue_application_notification
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent
 from cohort.core.text import check_text
@@ -445,8 +446,6 @@ def change_status(
     """Move `application` to `to`, record it in its history, and queue its notifications."""
     transition(application, to=to, actor=actor, note=reason, also=also)
     event = _event(application, ApplicationEvent.Kind.STATUS, actor=actor, status=to, reason=reason)
-    from cohort.notifications.tasks import enqueue_application_notification
-
     enqueue_application_notification(event)
     return event
 

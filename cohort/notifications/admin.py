@@ -14,4 +14,4 @@ class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_filter = ("kind",)
     search_fields = ("email", "subject", "object_id")
     date_hierarchy = "created_at"
-    raw_id_fields = ("event", "recipient")
+    raw_id_fields = ("recipient",)

@@ -1,13 +1,11 @@
 """The e-mail outbox: one row per (kind, object, recipient), so a retry never sends twice.
 
-For proposal notifications the "object" is a `ProposalEvent` (object_type
-"proposals.proposalevent", object_id its pk, and `event` points at it): each transition
-notifies each person at most once, however often its task runs. The one exception is the
-program admins' "awaiting your final approval" notice, whose object is the event that opened
-the approval round (the latest submission or material edit), so admins are asked once per
-round even when two approvals complete the gates at nearly the same time.
-
-Other objects (applications, placements…) use the same key with their own object_type.
+The "object" is whatever the e-mail is about, named by `object_type` and `object_id`
+(strings, so this app points at no other app's table): a `ProposalEvent`
+("proposals.proposalevent", its pk), an `ApplicationEvent`, an offer, a round, a day's
+digest ("applications.digest", "2024-08-01"). Each app chooses its keys in its own
+`notifications.py`; e.g. the program admins' "awaiting your final approval" is keyed on the
+proposal event that opened the approval round, so admins are asked once per round.
 """
 
 from __future__ import annotations
@@ -17,18 +15,9 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
-from cohort.proposals.models import ProposalEvent
-
 
 class Notification(models.Model):
     kind = models.CharField(max_length=64)  # the e-mail's template folder: "proposal_submitted"
-    event = models.ForeignKey(
-        ProposalEvent,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="notifications",
-    )
     object_type = models.CharField(max_length=100)  # "proposals.proposalevent"
     object_id = models.CharField(max_length=64)
     recipient = models.ForeignKey(

@@ -1,244 +1,44 @@
-"""Who hears about a proposal event, and the sending of those e-mails (spec/style.md B8).
+"""The outbox: every e-mail the apps send goes through a `Notification` row (B8, DESIGN §5).
 
-Every e-mail goes through an outbox row (`Notification`), unique per (kind, object,
-recipient): planning a notification is `get_or_create`, so running the same event twice
-creates nothing new, and only rows without `sent_at` are sent. A failed send keeps its row
-with the error, and the next run for that event sends it (once).
+A row is unique per (kind, object, recipient), so planning an e-mail is `get_or_create`:
+running the same plan twice creates nothing new, and only rows without `sent_at` are sent.
+A failed send keeps its row with the error. What to tell whom is each app's own
+(`cohort/<app>/notifications.py`); this module only stores, sends and retries, and imports
+nothing but `cohort.core`.
 
-Recipients per event kind (a person gets at most one e-mail per event; users without an
-e-mail address are skipped):
-
-- submitted: the organization's approvers ("needs your approval", unless the maintainer
-  gate already holds), each listed mentor with a login who has not confirmed yet ("needs
-  your confirmation"), and the proposer ("your proposal is submitted").
-- maintainer_approved, mentor_confirmed: when both gates now hold, the program admins
-  ("awaiting your final approval"), once per approval round.
-- admin_approved, withdrawn, rejected, published: the proposer and the mentors.
-- edited (a material edit): when it cleared approvals, the people who gave them ("needs
-  your approval again", cncf-process.md §3.5) and the proposer ("approvals were cleared").
+Retrying: an app that keys rows on something it can plan again registers a replanner for
+that object_type (`register_replanner`, in its `AppConfig.ready()`); `retry_unsent` (run by
+`cohort run-periodic`) hands each replanner the unsent rows of the last `RETRY_DAYS` days.
+Replanning re-renders the e-mail from the object as it is now, so a notice that is no longer
+due stays unsent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from cohort.core.emails import render_email, send_email, site_url
+from cohort.core.emails import render_email, send_email
 from cohort.core.models import User
 from cohort.notifications.models import Notification
-from cohort.projects.models import OrganizationMaintainer, Project
-from cohort.proposals import gates
-from cohort.proposals import services as proposals
-from cohort.proposals.models import ProposalEvent
-from cohort.terms.models import ProgramMembership
 
 logger = logging.getLogger(__name__)
 
-EVENT_OBJECT = "proposals.proposalevent"
+RETRY_DAYS = 7
 
-# The e-mails (each one a folder under templates/emails/).
-SUBMITTED = "proposal_submitted"
-NEEDS_APPROVAL = "proposal_needs_approval"
-NEEDS_CONFIRMATION = "proposal_needs_confirmation"
-READY_FOR_ADMIN = "proposal_ready_for_admin"
-APPROVED = "proposal_approved"
-NEEDS_REAPPROVAL = "proposal_needs_reapproval"
-APPROVALS_CLEARED = "proposal_approvals_cleared"
-WITHDRAWN = "proposal_withdrawn"
-REJECTED = "proposal_rejected"
-PUBLISHED = "proposal_published"
-KINDS = (
-    SUBMITTED,
-    NEEDS_APPROVAL,
-    NEEDS_CONFIRMATION,
-    READY_FOR_ADMIN,
-    APPROVED,
-    NEEDS_REAPPROVAL,
-    APPROVALS_CLEARED,
-    WITHDRAWN,
-    REJECTED,
-    PUBLISHED,
-)
-
-CLOSED = (Project.Status.WITHDRAWN, Project.Status.REJECTED)
-
-Plan = list[tuple[str, ProposalEvent, User]]  # (e-mail, the event it is keyed on, recipient)
-
-
-def notify_proposal_event(event_id: int) -> int:
-    """Send the e-mails `event_id` calls for that were not sent before; returns how many."""
-    event = (
-        ProposalEvent.objects.select_related(
-            "project__term__program", "project__organization", "project__proposer"
-        )
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
-        return 0
-    sent = 0
-    for kind, key, user in plan_proposal_event(event):
-        if not user.email:
-            continue
-        context = _context(event, user)
-        row, _ = _outbox_row(kind, key, user, context)
-        if row.sent_at is None and deliver(row, user, context):
-            sent += 1
-    return sent
-
-
-def plan_proposal_event(event: ProposalEvent) -> Plan:
-    """Who hears about `event`, and which e-mail each gets (one per person, first wins)."""
-    project = event.project
-    plan: Plan = []
-    kind = event.kind
-    if kind == gates.SUBMITTED:
-        state = proposals.review(project)
-        if project.status not in CLOSED:
-            if not state.gates.maintainer_approved:
-                plan += _each(NEEDS_APPROVAL, event, _approvers(project))
-            plan += _each(NEEDS_CONFIRMATION, event, _mentor_users(project, state.gates.awaiting))
-        plan += _each(SUBMITTED, event, _proposer(project))
-    elif kind in (gates.MAINTAINER_APPROVED, gates.MENTOR_CONFIRMED):
-        state = proposals.review(project)
-        if (
-            project.status not in CLOSED
-            and state.gates.both_gates
-            and not state.gates.admin_approved
-        ):
-            plan += _each(READY_FOR_ADMIN, _round_opener(event), _program_admins(project))
-    elif kind == gates.EDITED:
-        approvers = _cleared_approvers(event)
-        if approvers:
-            if project.status not in CLOSED:
-                plan += _each(NEEDS_REAPPROVAL, event, approvers)
-            plan += _each(APPROVALS_CLEARED, event, _proposer(project))
-    else:
-        notice = {
-            gates.ADMIN_APPROVED: APPROVED,
-            gates.WITHDRAWN: WITHDRAWN,
-            gates.REJECTED: REJECTED,
-            gates.PUBLISHED: PUBLISHED,
-        }.get(kind)
-        if notice:
-            plan += _each(notice, event, [*_proposer(project), *_mentor_users(project)])
-    seen: set[int] = set()
-    unique: Plan = []
-    for item in plan:
-        if item[2].pk not in seen:
-            seen.add(item[2].pk)
-            unique.append(item)
-    return unique
-
-
-# --- recipients ----------------------------------------------------------------------------
-
-
-def _each(kind: str, key: ProposalEvent, users: Iterable[User]) -> Plan:
-    return [(kind, key, user) for user in users]
-
-
-def _proposer(project: Project) -> list[User]:
-    return [project.proposer] if project.proposer is not None else []
-
-
-def _approvers(project: Project) -> list[User]:
-    """The organization's maintainers (when they may approve) and its delegates."""
-    rows = OrganizationMaintainer.objects.filter(organization=project.organization)
-    if not project.organization.maintainers_can_approve:
-        rows = rows.filter(kind=OrganizationMaintainer.Kind.DELEGATE)
-    return [row.user for row in rows.select_related("user").order_by("id")]
-
-
-def _mentor_users(project: Project, handles: Iterable[str] | None = None) -> list[User]:
-    """The listed mentors who have a login, optionally only those with one of `handles`."""
-    wanted = None if handles is None else {h.casefold() for h in handles}
-    users = []
-    for mentorship in project.mentorships.select_related("person__user").order_by("position"):
-        person = mentorship.person
-        if person is None or person.user is None:
-            continue
-        if wanted is not None and mentorship.github.casefold() not in wanted:
-            continue
-        users.append(person.user)
-    return users
-
-
-def _program_admins(project: Project) -> list[User]:
-    rows = ProgramMembership.objects.filter(
-        program=project.term.program, role=ProgramMembership.Role.ADMIN
-    )
-    return [row.user for row in rows.select_related("user").order_by("id")]
-
-
-def _round_opener(event: ProposalEvent) -> ProposalEvent:
-    """The submission or material edit that opened the approval round `event` belongs to."""
-    opener = (
-        ProposalEvent.objects.filter(
-            project_id=event.project_id,
-            id__lte=event.pk,
-            kind__in=[gates.SUBMITTED, gates.EDITED],
-        )
-        .order_by("-id")
-        .first()
-    )
-    return opener or event
-
-
-def _cleared_approvers(edit: ProposalEvent) -> list[User]:
-    """Who gave the maintainer or admin approvals that the material edit `edit` cleared."""
-    earlier = ProposalEvent.objects.filter(project_id=edit.project_id, id__lt=edit.pk)
-    previous_edit = earlier.filter(kind=gates.EDITED).order_by("-id").first()
-    if previous_edit is not None:
-        earlier = earlier.filter(id__gt=previous_edit.pk)
-    users: list[User] = []
-    approvals = earlier.filter(
-        kind__in=[gates.MAINTAINER_APPROVED, gates.ADMIN_APPROVED], actor__isnull=False
-    )
-    for approval in approvals.select_related("actor").order_by("id"):
-        if approval.actor is not None and approval.actor not in users:
-            users.append(approval.actor)
-    return users
-
-
-# --- sending -------------------------------------------------------------------------------
-
-
-def _context(event: ProposalEvent, user: User) -> dict[str, Any]:
-    project = event.project
-    term = project.term
-    published = project.status == Project.Status.PUBLISHED
-    return {
-        "name": user.get_full_name() or user.username,
-        "project": project,
-        "lfx_title": project.lfx_title or project.title,
-        "term": term.label,
-        "term_title": term.title,
-        "program": term.program.name,
-        "organization": project.organization.name,
-        "note": event.note,
-        "link": f"{site_url()}{project.get_absolute_url()}" if published else f"{site_url()}/",
-    }
-
-
-def _outbox_row(
-    kind: str, key: ProposalEvent, user: User, context: dict[str, Any]
-) -> tuple[Notification, bool]:
-    return outbox_row(kind, EVENT_OBJECT, key.pk, user, context, event=key)
+# (kind, object_id) of an object_type's unsent rows -> how many e-mails were sent now
+Replanner = Callable[[Sequence[tuple[str, str]]], int]
+_replanners: dict[str, Replanner] = {}
 
 
 def outbox_row(
-    kind: str,
-    object_type: str,
-    object_id: Any,
-    user: User,
-    context: dict[str, Any],
-    *,
-    event: ProposalEvent | None = None,
+    kind: str, object_type: str, object_id: Any, user: User, context: dict[str, Any]
 ) -> tuple[Notification, bool]:
     """The outbox row for (kind, object, user), created if it is new.
 
@@ -250,11 +50,7 @@ def outbox_row(
         object_type=object_type,
         object_id=str(object_id),
         recipient=user,
-        defaults={
-            "event": event,
-            "email": user.email,
-            "subject": render_email(kind, context).subject[:300],
-        },
+        defaults={"email": user.email, "subject": render_email(kind, context).subject[:300]},
     )
 
 
@@ -280,3 +76,44 @@ def deliver(row: Notification, user: User, context: dict[str, Any]) -> bool:
         row.error = ""
         row.save(update_fields=["email", "sent_at", "error"])
         return True
+
+
+# --- retrying ------------------------------------------------------------------------------
+
+
+def register_replanner(object_type: str, replan: Replanner) -> None:
+    """Let `retry_unsent` hand the unsent rows keyed on `object_type` to `replan`."""
+    _replanners[object_type] = replan
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    unsent: int  # outbox rows without sent_at that were looked at
+    sent: int  # of them, sent now
+    left: int  # still unsent: failing again, or no longer due
+
+    def summary(self) -> str:
+        return f"{self.sent} of {self.unsent} unsent e-mails sent now, {self.left} still unsent"
+
+
+def retry_unsent(now: datetime | None = None) -> RetryResult:
+    """Replan the unsent rows of the last `RETRY_DAYS` days whose object_type has a
+    replanner, in the order the replanners were registered (the apps' order)."""
+    since = (now or timezone.now()) - timedelta(days=RETRY_DAYS)
+    rows = list(
+        Notification.objects.filter(
+            object_type__in=list(_replanners), sent_at__isnull=True, created_at__gte=since
+        ).values_list("pk", "kind", "object_type", "object_id")
+    )
+    sent = 0
+    for object_type, replan in list(_replanners.items()):
+        mine = [(kind, object_id) for _pk, kind, type_, object_id in rows if type_ == object_type]
+        if mine:
+            sent += replan(mine)
+    left = Notification.objects.filter(pk__in=[row[0] for row in rows], sent_at__isnull=True)
+    return RetryResult(unsent=len(rows), sent=sent, left=left.count())
+
+
+def retry_job(now: datetime) -> list[str]:
+    """The periodic job: retry the e-mails that failed to send."""
+    return [f"Failed e-mails retried: {retry_unsent(now).summary()}"]

@@ -27,7 +27,6 @@ from cohort.core.workflow import transition
 from cohort.formats import issueform
 from cohort.formats.issueform import IssueForm, length_problems
 from cohort.formats.lfx import term_dropdown_label
-from cohort.notifications.tasks import enqueue_proposal_notification
 from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
 from cohort.projects.services import unique_slug
 from cohort.proposals import gates, permissions
@@ -38,6 +37,7 @@ from cohort.proposals.review import proposal_form as proposal_form
 from cohort.proposals.review import review as review
 from cohort.proposals.review import validate as validate
 from cohort.proposals.rules import lfx_title, unwrap_email
+from cohort.proposals.tasks import enqueue_proposal_notification
 from cohort.terms.models import Term, Window
 
 LFX_URL = re.compile(

@@ -32,6 +32,7 @@ from cohort.core.workflow import transition
 from cohort.projects.models import MAX_SLOTS, Project
 from cohort.selection.models import REASON_MAX, Offer, Override, Round
 from cohort.selection.plan import Inputs, Pair, PlanError, Proposal, propose, refill
+from cohort.selection.tasks import enqueue_offer_notification, enqueue_round_notifications
 from cohort.terms.models import Term, Window
 
 logger = logging.getLogger(__name__)
@@ -393,8 +394,6 @@ def _offer(
         actor, "selection.offer.made", offer, data={"seat": offer.seat}, note=note or ""
     )
     if announced:
-        from cohort.notifications.tasks import enqueue_offer_notification
-
         enqueue_offer_notification(offer)
     return offer
 
@@ -417,8 +416,6 @@ def announce_round(round_: Round, *, now: datetime | None = None) -> bool:
         announced_at=now, deadline=now + timedelta(days=round_.response_days)
     )
     AuditEvent.record(None, "selection.round.announced", round_)
-    from cohort.notifications.tasks import enqueue_round_notifications
-
     enqueue_round_notifications(round_)
     return True
 

@@ -10,9 +10,9 @@ from django.core import mail
 
 from cohort.applications import services as s
 from cohort.applications.models import Application, ApplicationEvent
+from cohort.applications.notifications import notify_application_event, send_review_digests
 from cohort.applications.tests.conftest import WINDOW_OPEN, World, complete_application, pdf
 from cohort.core.models import Person, User
-from cohort.notifications.applications import notify_application_event, send_review_digests
 from cohort.notifications.models import Notification
 from cohort.projects.models import Mentorship
 

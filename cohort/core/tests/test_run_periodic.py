@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from cohort.applications import notifications as application_mail
 from cohort.applications.models import ApplicationEvent
 from cohort.applications.tests.conftest import (  # noqa: F401  (the fixtures)
     World,
@@ -17,13 +18,13 @@ from cohort.applications.tests.conftest import (  # noqa: F401  (the fixtures)
     world,
 )
 from cohort.core.emails import send_email
-from cohort.core.management.commands.run_periodic import CRON_LINE, RETRY_DAYS, Command
+from cohort.core.management.commands.run_periodic import CRON_LINE, Command
 from cohort.core.models import Person, User
-from cohort.notifications import applications as application_mail
-from cohort.notifications import services as proposal_mail
 from cohort.notifications.models import Notification
+from cohort.notifications.services import RETRY_DAYS
 from cohort.projects.models import Organization, OrganizationMaintainer, Project
 from cohort.proposals import gates
+from cohort.proposals import notifications as proposal_mail
 from cohort.proposals import services as proposals
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.tests.conftest import DEADLINE, make_form

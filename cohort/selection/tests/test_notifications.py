@@ -1,5 +1,5 @@
 """Selection e-mail: each offer and each kind notice is mailed once, on the notification date
-or later, whatever runs twice or crashes halfway (cohort.notifications.selection)."""
+or later, whatever runs twice or crashes halfway (cohort.selection.notifications)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 
 from cohort.core.emails import send_email
 from cohort.core.models import User
-from cohort.notifications import selection as selection_mail
 from cohort.notifications import services as outbox
 from cohort.notifications.models import Notification
+from cohort.selection import notifications as selection_mail
 from cohort.selection import services as s
 from cohort.selection.models import Offer, Round
 from cohort.selection.tests.conftest import BEFORE_NOTIFY, NOTIFY_AT, Selection
@@ -174,7 +174,7 @@ def test_a_run_that_crashed_halfway_is_finished_by_the_next_without_repeats(
             raise Crash
         return real(row, user, context)
 
-    monkeypatch.setattr("cohort.notifications.selection.deliver", crash_on_the_second)
+    monkeypatch.setattr("cohort.selection.notifications.deliver", crash_on_the_second)
     in_window.move_to(NOTIFY_AT)
     with pytest.raises(Crash):
         run_periodic()
@@ -182,7 +182,7 @@ def test_a_run_that_crashed_halfway_is_finished_by_the_next_without_repeats(
     confirmed.refresh_from_db()
     assert confirmed.announced_at == NOTIFY_AT
 
-    monkeypatch.setattr("cohort.notifications.selection.deliver", real)
+    monkeypatch.setattr("cohort.selection.notifications.deliver", real)
     in_window.move_to(NOTIFY_AT + timedelta(minutes=5))
     run_periodic()
     run_periodic()

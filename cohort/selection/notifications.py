@@ -3,8 +3,9 @@
 They go out when a round is announced (cohort.selection.services.announce_round, run by
 `cohort run-periodic` on the timeline's `selection_notify` date), and an offer made later
 from the waitlist goes out when it is made. Each e-mail has an outbox row unique per (kind,
-object, recipient): the offer for an offer, the notice for the round. So a second run, or a
-run after a crash halfway, sends only what was not sent.
+object, recipient) in core's outbox (`cohort.notifications`): the offer for an offer, the
+notice for the round. So a second run, or a run after a crash halfway, sends only what was
+not sent.
 """
 
 from __future__ import annotations

@@ -4,14 +4,18 @@
   declined (with the mentors' message). The outbox key is the `ApplicationEvent`, so each
   change is mailed at most once however often its task runs.
 - Each mentor gets one digest per day (UTC) listing the complete applications that arrived
-  that day on the projects they mentor. `send_review_digests` (run by `cohort run-periodic`)
-  sends the digests of the days that have ended, up to a week back, each at most once: its
-  outbox key is the day.
+  that day on the projects they mentor. `send_review_digests` (run by `cohort run-periodic`
+  as the job this app registers, `review_digests_job`) sends the digests of the days that
+  have ended, up to a week back, each at most once: its outbox key is the day.
+
+Each e-mail goes through core's outbox (`cohort.notifications`); `replan_unsent` re-runs the
+events whose e-mail failed, for `cohort run-periodic`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -58,7 +62,7 @@ def notify_application_event(event_id: int) -> int:
     if kind == SUBMITTED and event.reason:  # back from the shortlist: nothing new to say
         return 0
     if kind == SHORTLISTED and event.reason:  # an offer replaced by a better one: the new
-        return 0  # offer's e-mail says so (cohort.notifications.selection)
+        return 0  # offer's e-mail says so (cohort.selection.notifications)
     mentee = event.application.mentee
     if not mentee.email:
         return 0
@@ -88,6 +92,18 @@ def send_review_digests(now: datetime | None = None) -> int:
             if row.sent_at is None and deliver(row, user, context):
                 sent += 1
     return sent
+
+
+def review_digests_job(now: datetime) -> list[str]:
+    """The periodic job: the digests of the days that have ended."""
+    return [f"Review digests sent: {send_review_digests(now)}"]
+
+
+def replan_unsent(rows: Sequence[tuple[str, str]]) -> int:
+    """Send again the unsent outbox rows `rows` ((kind, object_id) keyed on application
+    events) by re-running their events; returns how many e-mails were sent now."""
+    events = sorted({int(object_id) for _kind, object_id in rows if object_id.isdigit()})
+    return sum(notify_application_event(event_id) for event_id in events)
 
 
 def _digests_for(day: date) -> dict[User, list[Application]]:

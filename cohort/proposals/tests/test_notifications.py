@@ -11,17 +11,28 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 
 from cohort.core.emails import send_email
-from cohort.notifications import services as n
 from cohort.notifications.models import Notification
-from cohort.notifications.tasks import notify_proposal_event_task
 from cohort.proposals import gates
+from cohort.proposals import notifications as n
 from cohort.proposals import services as s
 from cohort.proposals.models import ProposalEvent
-from cohort.proposals.tests.conftest import DEADLINE, make_form
+from cohort.proposals.tasks import notify_proposal_event_task
+from cohort.proposals.tests.conftest import DEADLINE, World, make_form
 
 pytestmark = pytest.mark.django_db
 
 BEFORE = DEADLINE - timedelta(days=3)
+
+
+@pytest.fixture
+def people(world: World) -> World:
+    """The proposals world, with an e-mail address for every user (name@example.org)."""
+    for name, user in world.users.items():
+        user.email = f"{name}@example.org"
+        user.save(update_fields=["email"])
+    return world
+
+
 TITLE = "CNCF - Jaeger: Jaeger v2 Helm Chart (2026 Term 3)"
 
 
@@ -276,10 +287,10 @@ def test_the_database_allows_one_row_per_kind_object_and_recipient(
 ):
     project = submit(people, django_capture_on_commit_callbacks)
     row = Notification.objects.get(recipient=people.users["carol"])
-    assert (row.kind, row.object_type, row.event_id) == (
+    assert (row.kind, row.object_type, row.object_id) == (
         n.SUBMITTED,
         "proposals.proposalevent",
-        last_event(project, gates.SUBMITTED).pk,
+        str(last_event(project, gates.SUBMITTED).pk),
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(
