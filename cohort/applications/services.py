@@ -103,7 +103,7 @@ def save_profile(user: Any, data: ProfileData) -> MenteeProfile:
     values["github"] = values["github"].removeprefix("@")
     for field, (label, limit) in PROFILE_TEXT.items():
         check_text(values[field], field=label, max_length=limit)
-    profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
+    profile = MenteeProfile.objects.select_for_update(no_key=True).filter(user=user).first()
     created = profile is None
     if profile is None:
         profile = MenteeProfile(user=user)
@@ -144,7 +144,7 @@ def upload_resume(
     stored while applications that handed it in still point at it, and is deleted once none
     does (`_release_file`)."""
     _read_pdf(file)
-    profile = MenteeProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = MenteeProfile.objects.select_for_update(no_key=True).get(pk=profile.pk)
     replaced = profile.resume.name or ""
     profile.resume.save("resume.pdf", file, save=False)
     profile.resume_name = uploads.display_name(file.name or "")
@@ -200,7 +200,7 @@ def apply_to_project(
     """
     at = now or timezone.now()
     term = project.term
-    profile = MenteeProfile.objects.select_for_update().filter(user=user).first()
+    profile = MenteeProfile.objects.select_for_update(no_key=True).filter(user=user).first()
     if profile is None:
         raise DomainError("Create your mentee profile before you apply.")
     refusals = eligibility.refusals(profile.attestations)
@@ -215,7 +215,11 @@ def apply_to_project(
         raise DomainError(barred)
     check_window(term, at)
 
-    existing = Application.objects.select_for_update().filter(mentee=user, project=project).first()
+    existing = (
+        Application.objects.select_for_update(no_key=True)
+        .filter(mentee=user, project=project)
+        .first()
+    )
     if existing is not None and existing.is_active:
         raise ConflictError(
             "You have already applied to this project; there is no need to apply again."
@@ -225,7 +229,7 @@ def apply_to_project(
         application = existing
         try:
             with transaction.atomic():
-                change_status(application, Status.DRAFT, actor=user, also={"active_slot": slot})
+                _change_status(application, Status.DRAFT, actor=user, also={"active_slot": slot})
         except IntegrityError as error:  # a concurrent request took the slot
             raise _raced() from error
     else:
@@ -308,12 +312,14 @@ def hand_in_task(
     # The profile row first, as `apply_to_project` locks them (one order: no deadlock); it
     # also keeps a résumé replaced meanwhile from being deleted under this task.
     profile = (
-        MenteeProfile.objects.select_for_update().filter(user=application.mentee_id).first()
+        MenteeProfile.objects.select_for_update(no_key=True)
+        .filter(user=application.mentee_id)
+        .first()
         if use_profile_resume
         else None
     )
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(no_key=True)
         .select_related("term__program", "project")
         .get(pk=application.pk)
     )
@@ -413,7 +419,9 @@ def _submit_if_complete(application: Application, *, actor: Any) -> None:
         return
     if application.tasks.filter(completed_at__isnull=True).exists():
         return
-    change_status(application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()})
+    _change_status(
+        application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()}
+    )
 
 
 def _event(
@@ -435,7 +443,7 @@ def _event(
     )
 
 
-def change_status(
+def _change_status(
     application: Application,
     to: str,
     *,
@@ -450,6 +458,40 @@ def change_status(
     return event
 
 
+# --- selection's transitions (cohort.selection calls these, one per edge) -----------------
+
+
+def offer_application(application: Application, *, actor: Any) -> ApplicationEvent:
+    """shortlisted → offered: selection made this application an offer."""
+    return _change_status(application, Status.OFFERED, actor=actor)
+
+
+def accept_application_offer(application: Application, *, actor: Any) -> ApplicationEvent:
+    """offered → accepted: the mentee took the place."""
+    return _change_status(application, Status.ACCEPTED, actor=actor)
+
+
+def decline_application_offer(
+    application: Application, *, actor: Any, reason: str
+) -> ApplicationEvent:
+    """offered → offer_declined: the mentee declined, or the offer lapsed (`reason` says which
+    and is shown in the application's history)."""
+    return _change_status(application, Status.OFFER_DECLINED, actor=actor, reason=reason)
+
+
+def return_application_to_shortlist(
+    application: Application, *, actor: Any, reason: str
+) -> ApplicationEvent:
+    """offered → shortlisted: an offer the mentee ranked higher replaced this one. (A
+    submitted application is shortlisted by its mentors, `shortlist_application`, not here.)"""
+    if application.status != Status.OFFERED:
+        raise DomainError(
+            "Only an offered application goes back to the shortlist, not a "
+            f"{application.get_status_display().lower()} one."
+        )
+    return _change_status(application, Status.SHORTLISTED, actor=actor, reason=reason)
+
+
 # --- the mentee's own decisions ------------------------------------------------------------
 
 
@@ -458,7 +500,7 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
     """Withdraw, at any time, even after the deadline. It frees a slot; re-applying to the same
     project is possible until the deadline."""
     reason = check_text(reason.strip(), field="Reason", max_length=limits.WITHDRAW_REASON)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if application.status == Status.WITHDRAWN:
         raise DomainError("This application is already withdrawn.")
     if application.status == Status.OFFERED:
@@ -469,7 +511,7 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
         raise DomainError(
             f"A {application.get_status_display().lower()} application can no longer be withdrawn."
         )
-    change_status(
+    _change_status(
         application,
         Status.WITHDRAWN,
         actor=actor,
@@ -510,7 +552,7 @@ def review_application(
         raise DomainError("A score is a whole number from 1 to 5.")
     if notes is not None:
         notes = check_text(notes.strip(), field="Notes", max_length=limits.NOTES)
-    review, _ = Review.objects.select_for_update().get_or_create(
+    review, _ = Review.objects.select_for_update(no_key=True).get_or_create(
         application=application, reviewer=reviewer
     )
     review.score = score
@@ -534,7 +576,7 @@ def declare_conflict(application: Application, *, reviewer: Any, reason: str) ->
             "Say briefly why (a family member, a close friend, your own student…); only "
             "program admins see it."
         )
-    review, _ = Review.objects.select_for_update().get_or_create(
+    review, _ = Review.objects.select_for_update(no_key=True).get_or_create(
         application=application, reviewer=reviewer
     )
     review.conflict, review.conflict_reason, review.score = True, reason, None
@@ -545,7 +587,7 @@ def declare_conflict(application: Application, *, reviewer: Any, reason: str) ->
 
 @transaction.atomic
 def lift_conflict(review: Review, *, actor: Any) -> Review:
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.select_for_update(no_key=True).get(pk=review.pk)
     review.conflict, review.conflict_reason = False, ""
     review.save()
     AuditEvent.record(actor, "applications.review.conflict_lifted", review.application)
@@ -555,20 +597,20 @@ def lift_conflict(review: Review, *, actor: Any) -> Review:
 @transaction.atomic
 def shortlist_application(application: Application, *, actor: Any) -> Application:
     _not_recused(application, actor)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if application.status != Status.SUBMITTED:
         raise DomainError(_why_not(application, "shortlisted"))
-    change_status(application, Status.SHORTLISTED, actor=actor)
+    _change_status(application, Status.SHORTLISTED, actor=actor)
     return application
 
 
 @transaction.atomic
 def unshortlist_application(application: Application, *, actor: Any) -> Application:
     _not_recused(application, actor)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if application.status != Status.SHORTLISTED:
         raise DomainError("Only a shortlisted application can be taken off the shortlist.")
-    change_status(
+    _change_status(
         application,
         Status.SUBMITTED,
         actor=actor,
@@ -589,7 +631,7 @@ def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: Any) -> l
     """Rank the project's shortlist: `ordered` is every shortlisted application's id, best
     first. A recused mentor cannot rank a shortlist that holds their conflict."""
     shortlist = list(
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(no_key=True)
         .filter(project=project, status=Status.SHORTLISTED)
         .order_by("id")
     )
@@ -645,7 +687,9 @@ def decline_applications(
         raise DomainError(
             "Write a short message to the applicants: they see it in their application's history."
         )
-    rows = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("id"))
+    rows = list(
+        Application.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("id")
+    )
     if not rows:
         raise DomainError("Choose at least one application to decline.")
     for application in rows:
@@ -655,7 +699,7 @@ def decline_applications(
                 _why_not(application, "declined") + f" (application {application.pk})"
             )
     for application in rows:
-        change_status(
+        _change_status(
             application, Status.REJECTED, actor=actor, reason=message, also={"mentor_rank": None}
         )
     return rows

@@ -61,7 +61,7 @@ def deliver(row: Notification, user: User, context: dict[str, Any]) -> bool:
     A failure is recorded on the row and left for the next run.
     """
     with transaction.atomic():
-        row = Notification.objects.select_for_update().get(pk=row.pk)
+        row = Notification.objects.select_for_update(no_key=True).get(pk=row.pk)
         if row.sent_at is not None:
             return False
         row.email = user.email  # the address as it is now, if it changed since planning

@@ -90,7 +90,7 @@ def create_proposal(
     """
     _check_text(form)
     _check_lengths(form)
-    Term.objects.select_for_update().get(pk=term.pk)
+    Term.objects.select_for_update(no_key=True).get(pk=term.pk)
     check_proposal_window(term, now or timezone.now(), drafting=True)
     organization = _organization(term, form.project)
     latest = Project.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
@@ -366,7 +366,7 @@ def _user(actor: Any) -> Any:
 def _locked(project: Project) -> Project:
     """The project row, locked for the rest of the transaction (serialises decisions)."""
     return (
-        Project.objects.select_for_update()
+        Project.objects.select_for_update(no_key=True)
         .select_related("term__program", "organization")
         .get(pk=project.pk)
     )

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
+from cohort.core.time import format_instant
 from cohort.formats.issueform import LABEL_TERM, IssueForm, js_trim
 from cohort.formats.lfx import term_dropdown_label, term_token
 from cohort.projects.models import Organization, Project
@@ -53,7 +54,6 @@ from cohort.proposals.rules import (
     program_name_budget,
 )
 from cohort.terms.models import Term
-from cohort.web.templatetags.cohort_web import format_instant
 
 # --- helpers -------------------------------------------------------------------------------
 

@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from cohort.applications.access import is_own
 from cohort.applications.models import Application
-from cohort.applications.services import applications_window, change_status
+from cohort.applications.services import (
+    accept_application_offer,
+    applications_window,
+    decline_application_offer,
+    offer_application,
+    return_application_to_shortlist,
+)
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent
 from cohort.core.text import check_text
@@ -132,7 +138,7 @@ def rank_my_applications(user: Any, term: Term, ordered: Sequence[int]) -> list[
     _lock_term(term)
     _not_confirmed(term, "your ranking")
     mine = list(
-        Application.objects.select_for_update().filter(
+        Application.objects.select_for_update(no_key=True).filter(
             mentee=user, term=term, status__in=IN_SELECTION
         )
     )
@@ -156,7 +162,7 @@ def rank_my_applications(user: Any, term: Term, ordered: Sequence[int]) -> list[
 def _lock_term(term: Term) -> Term:
     """Lock the term's row for the rest of the transaction: selection writes of one term
     run one at a time."""
-    return Term.objects.select_for_update().get(pk=term.pk)
+    return Term.objects.select_for_update(no_key=True).get(pk=term.pk)
 
 
 def require_applications_closed(term: Term, at: datetime) -> None:
@@ -236,7 +242,7 @@ def add_override(
     """Force or forbid one pair in a draft round, and recompute."""
     _lock_term(round_.term)
     round_ = Round.objects.get(pk=round_.pk)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     reason = check_text(reason.strip(), field="Reason", max_length=REASON_MAX)
     if round_.status != Round.Status.DRAFT:
         raise DomainError("Overrides can only change while the round is a draft.")
@@ -332,7 +338,9 @@ def _confirm(
     forced = dict(proposal.forced)
     reasons = {o.application_id: o.reason for o in round_.overrides.all()}
     for mentee, project in proposal.assignment.items():
-        application = Application.objects.select_for_update().get(pk=ids[(mentee, project)])
+        application = Application.objects.select_for_update(no_key=True).get(
+            pk=ids[(mentee, project)]
+        )
         if mentee in forced:
             reason = f"Selection round {round_.number}, placed by the program admins."
         else:
@@ -389,7 +397,7 @@ def _offer(
         announced_at=now if announced else None,
         deadline=now + timedelta(days=round_.response_days) if announced else None,
     )
-    change_status(application, Status.OFFERED, actor=actor, reason="")
+    offer_application(application, actor=actor)
     AuditEvent.record(
         actor, "selection.offer.made", offer, data={"seat": offer.seat}, note=note or ""
     )
@@ -457,7 +465,7 @@ def accept_offer(offer: Offer, *, actor: Any, now: datetime | None = None) -> Of
     _lock_term(offer.term)
     offer = _answerable(offer, actor, now)
     transition(offer, to=Offer.Status.ACCEPTED, actor=actor)
-    change_status(offer.application, Status.ACCEPTED, actor=actor, reason="")
+    accept_application_offer(offer.application, actor=actor)
     return offer
 
 
@@ -513,7 +521,7 @@ def _release(offer: Offer, to: str, *, actor: Any, note: str) -> None:
         why = "You did not answer the offer by its deadline, so it lapsed."
     else:
         why = note
-    change_status(offer.application, Status.OFFER_DECLINED, actor=actor, reason=why)
+    decline_application_offer(offer.application, actor=actor, reason=why)
 
 
 # --- refilling freed places ----------------------------------------------------------------
@@ -569,9 +577,8 @@ def refill_term(
         old = pending.get(mentee)
         if old is not None:
             transition(old, to=Offer.Status.SUPERSEDED, actor=actor, also={"seat": None})
-            change_status(
+            return_application_to_shortlist(
                 old.application,
-                Status.SHORTLISTED,
                 actor=actor,
                 reason=(
                     f"A place opened on {projects[project].title}, which you ranked higher: "
@@ -580,7 +587,9 @@ def refill_term(
             )
     made = []
     for mentee, project in moves:
-        application = Application.objects.select_for_update().get(pk=ids[(mentee, project)])
+        application = Application.objects.select_for_update(no_key=True).get(
+            pk=ids[(mentee, project)]
+        )
         reason = (
             why
             if project == freed

@@ -161,7 +161,7 @@ def test_mentors_confirm_their_own_slot_and_admins_may_confirm_for_them(world):
     project = submitted(world)
     with pytest.raises(DomainError, match="Only program admins can confirm on behalf"):
         s.confirm_mentorship(project, actor=world.users["alice"], handle="@bob")
-    with pytest.raises(DomainError, match="^You are not listed as a mentor on this proposal"):
+    with pytest.raises(DomainError, match=r"^You are not listed as a mentor on this proposal"):
         s.confirm_mentorship(project, actor=world.users["outsider"])
     on_behalf = s.confirm_mentorship(project, actor=world.users["admin"], handle="@BOB")
     assert on_behalf is not None
