@@ -26,9 +26,9 @@ from cohort.projects.models import (
     OrganizationMaintainer,
     Project,
 )
-from cohort.projects.proposal_context import OPEN_STATUSES
 from cohort.proposals import gates, permissions
 from cohort.proposals.access import proposals_visible_to
+from cohort.proposals.context import OPEN_STATUSES
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
 from cohort.proposals.services import Review, accepts_proposals
@@ -159,7 +159,7 @@ def _rows(projects: QuerySet[Project]) -> list[ProposalRow]:
 
 
 class _OpenProposals:
-    """The other open proposals of a project in a term (`proposal_context.open_proposals_for`)."""
+    """The other open proposals of a project in a term (`context.open_proposals_for`)."""
 
     def __init__(self, projects: list[Project]) -> None:
         program_ids = {p.term.program_id for p in projects}

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from cohort.formats.issueform import IssueForm, form_from_fields
 from cohort.projects.models import Project
-from cohort.projects.proposal_context import open_proposals_for
 from cohort.proposals import gates, permissions
+from cohort.proposals.context import open_proposals_for
 from cohort.proposals.rules import ValidationResult, quota_for, validate_proposal
 
 

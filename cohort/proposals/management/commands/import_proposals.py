@@ -28,9 +28,9 @@ from rich.progress import Progress
 from cohort.core.errors import DomainError
 from cohort.formats.issueform import LABEL_PROJECT, IssueForm, parse_issue_form
 from cohort.formats.model import FormatError
-from cohort.projects.management.commands.export_term import find_term
 from cohort.projects.models import Project
 from cohort.proposals.intake import bodies_from_github_json, looks_like_json, split_bodies
+from cohort.proposals.management.commands.export_term import find_term
 from cohort.proposals.services import create_proposal, review, submit_proposal
 
 DEFAULT_PROGRAM = "CNCF LFX Mentorship"

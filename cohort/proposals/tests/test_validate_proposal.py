@@ -14,10 +14,10 @@ from django.db import DatabaseError
 
 from cohort.formats import model as fm
 from cohort.formats.issueform import IssueForm, issue_form_body
-from cohort.projects.management.commands import validate_proposal
 from cohort.projects.models import Organization, OrganizationAlias, Project
-from cohort.projects.proposal_context import open_proposals_for, project_slug
 from cohort.projects.services import get_or_create_program, import_term
+from cohort.proposals.context import open_proposals_for, project_slug
+from cohort.proposals.management.commands import validate_proposal
 from cohort.proposals.rules import OtherProposal
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +234,32 @@ def test_a_failed_database_lookup_is_the_scan_failure_warning(tmp_path, monkeypa
         f"Could not check other Jaeger proposals for {TERM}: no such table: terms_term"
     )
     assert not any(p.startswith("Quota:") for p in result["passed"])
+
+
+# --- validate-proposal ---------------------------------------------------------------------
+
+
+def test_validate_proposal_never_tracebacks_on_mutated_issue_bodies(tmp_path):
+    lines = body().split("\n")
+    junk: tuple[str, ...] = ("2026 Term 0 (Sep-Nov)", "99999999999999999999 Term 3", "\x00")
+    junk += ("`x` [a](b) `y`", "### ", "<!-- lfx-url:start -->", "_No response_", "- [X] x")
+    junk += ("a|b|c|d|e", "💯" * 9)
+    bodies = ["\n".join(lines[:i] + lines[i + 1 :]) for i in range(len(lines))]
+    bodies += ["\n".join(lines[:i] + lines[i:]) for i in range(len(lines))]
+    bodies += ["\n".join(lines[:i]) for i in range(len(lines))]
+    bodies += [
+        "\n".join([*lines[:i], j, *lines[i + 1 :]]) for i in range(0, len(lines), 3) for j in junk
+    ]
+    for n, text in enumerate(bodies):
+        path = tmp_path / f"b{n}.md"
+        path.write_text(text, encoding="utf-8")
+        out = StringIO()
+        try:
+            call_command("validate_proposal", str(path), stdout=out, stderr=StringIO())
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        assert code in (0, 1, 2), (n, code)
+        if code in (0, 1):
+            assert set(json.loads(out.getvalue())) == {"errors", "warnings", "passed"}
+    assert len(bodies) > 150

@@ -11,7 +11,7 @@ from django.db import DatabaseError
 
 from cohort.core.errors import DomainError
 from cohort.formats.issueform import parse_issue_form
-from cohort.projects.proposal_context import open_proposals_for, project_slug
+from cohort.proposals.context import open_proposals_for, project_slug
 from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
 from cohort.terms.labels import parse_term_label
 

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.http import Http404
 
 from cohort.applications import access, queries, uploads
-from cohort.applications.demo import DECLINE_MESSAGE, MENTOR_NOTE, load_demo_applications, pdf_bytes
 from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
 from cohort.applications.tests.conftest import DEADLINE, WINDOW_START
 from cohort.core.models import AuditEvent, User
 from cohort.core.permissions import Perm
+from cohort.demo.applications import DECLINE_MESSAGE, MENTOR_NOTE, load_demo_applications, pdf_bytes
 from cohort.notifications.models import Notification
 from cohort.projects.demo import load_demo
 from cohort.projects.models import Project

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cohort.applications.demo import load_demo_applications
+from cohort.demo.applications import load_demo_applications
 from cohort.projects.demo import DEMO_PASSWORD, load_demo
 from cohort.proposals.demo import load_demo_proposals
 
