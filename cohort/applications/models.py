@@ -152,7 +152,7 @@ class Application(TimeStampedModel):
     active_slot = models.PositiveSmallIntegerField(null=True, blank=True)
     mentor_rank = models.PositiveIntegerField(null=True, blank=True)  # 1 = the mentors' first
     # The mentee's own order of their applications for selection (1 = first); None = not
-    # ranked, and then the order they applied in counts (cohort.selection.inputs).
+    # ranked, and then the order they applied in counts (`cohort.selection.services.gather_inputs`).
     mentee_rank = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()

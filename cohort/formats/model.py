@@ -1,7 +1,7 @@
 """Plain data for a term as the formats read and write it.
 
 Every reader in `cohort.formats` produces a `TermData`; every writer takes one. The Django
-side converts between these and its models (`cohort.terms.interchange`), so the formats
+side converts between these and its models (`cohort.projects.interchange`), so the formats
 never import Django and can be tested without a database.
 
 Datetimes are aware and in UTC. Strings are never None: a missing value is "".

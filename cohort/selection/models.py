@@ -58,9 +58,9 @@ class Round(TimeStampedModel):
     )
     # How long a mentee has to answer an offer, counted from when they are told.
     response_days = models.PositiveSmallIntegerField(default=7)
-    # The rankings and slots the round was computed from (cohort.selection.inputs.Inputs).
+    # The rankings and slots the round was computed from (`cohort.selection.plan.Inputs`).
     inputs = models.JSONField(default=dict)
-    # What the engine proposed from them after overrides (cohort.selection.inputs.Proposal).
+    # What the engine proposed from them after overrides (`cohort.selection.plan.Proposal`).
     result = models.JSONField(default=dict)
     computed_at = models.DateTimeField(null=True, blank=True)
     # When the selection notifications went out (the timeline's "selection_notify" date, or
