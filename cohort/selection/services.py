@@ -356,8 +356,9 @@ def _confirm(
 
 
 def _notify_date_passed(term: Term, now: datetime) -> bool:
-    milestone = term.milestone(NOTIFY_KEY)
-    return milestone is None or milestone.start is None or milestone.start <= now
+    """Whether the "selection notifications" phase has begun at `now` (`Term.window`, the
+    one timeline API). A term whose timeline does not date it announces at confirmation."""
+    return term.window(NOTIFY_KEY).state_at(now) != Window.NOT_YET
 
 
 def _take_seat(project: Project) -> int:
