@@ -18,6 +18,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from cohort.core.models import User
 from cohort.core.services import link_person_to_user
 
 
@@ -60,6 +61,6 @@ def client_network(ip: str) -> str:
 
 
 @receiver(user_logged_in, dispatch_uid="cohort.core.link_github_person")
-def link_github_person(sender: Any, *, user: Any, sociallogin: Any = None, **kwargs: Any) -> None:
+def link_github_person(sender: Any, *, user: User, sociallogin: Any = None, **kwargs: Any) -> None:
     if sociallogin is not None and sociallogin.account.provider == "github":
         link_person_to_user(user, github=str(sociallogin.account.extra_data.get("login", "")))

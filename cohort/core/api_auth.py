@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from cohort.core.models import User
 from cohort.core.tokens import authenticate_token
 
 
@@ -40,6 +42,13 @@ session_auth = BrowserSessionAuth()
 api_auth = [token_auth, session_auth]
 
 
-def request_user(request: HttpRequest) -> Any:
-    """The user an authenticated operation runs as."""
-    return getattr(request, "auth", None)
+def request_user(request: HttpRequest) -> User:
+    """The user an authenticated operation runs as; 401 if there is none.
+
+    Every operation behind `api_auth` has one (the auth classes return a `User` or refuse),
+    so the refusal only narrows the type.
+    """
+    auth = getattr(request, "auth", None)
+    if not isinstance(auth, User):
+        raise AuthenticationError
+    return auth

@@ -88,7 +88,7 @@ class AuditEvent(models.Model):
     @classmethod
     def record(
         cls,
-        actor: Any,
+        actor: User | None,
         action: str,
         obj: models.Model,
         *,
@@ -96,7 +96,7 @@ class AuditEvent(models.Model):
         note: str = "",
     ) -> AuditEvent:
         return cls.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor,
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),

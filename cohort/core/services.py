@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from cohort.core.models import AuditEvent, Person
+from cohort.core.models import AuditEvent, Person, User
 
 
 @transaction.atomic
-def link_person_to_user(user: Any, *, github: str) -> Person | None:
+def link_person_to_user(user: User, *, github: str) -> Person | None:
     """Link `user` to the Person with GitHub handle `github` (any case); return that Person.
 
     Called after a GitHub login, when GitHub itself vouches for the handle, so a mentor named
@@ -20,7 +18,7 @@ def link_person_to_user(user: Any, *, github: str) -> Person | None:
     same one). The link is a compare-and-swap, so two logins racing cannot both win.
     """
     handle = github.strip().removeprefix("@")
-    if not handle or not getattr(user, "pk", None):
+    if not handle or not user.pk:
         return None
     person = Person.objects.filter(github__iexact=handle).first()
     if person is None:

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -78,10 +78,9 @@ def authenticate_token(raw: str) -> User | None:
     return user
 
 
-def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
+def revoke_api_token(token: ApiToken, *, actor: User) -> ApiToken:
     """Revoke `token` for good; its owner or a superuser may. Revoking twice changes nothing."""
-    is_owner = getattr(actor, "pk", None) is not None and actor.pk == token.user_id
-    if not (is_owner or getattr(actor, "is_superuser", False)):
+    if not (actor.pk == token.user_id or actor.is_superuser):
         raise DomainError("Only the token's owner or a superuser can revoke it.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

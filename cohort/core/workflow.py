@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from cohort.core.errors import ConflictError, DomainError
-from cohort.core.models import AuditEvent
+from cohort.core.models import AuditEvent, User
 
 
 class Stateful(Protocol):
@@ -26,7 +26,7 @@ def transition(
     obj: models.Model,
     *,
     to: str,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     also: Mapping[str, Any] | None = None,
 ) -> None:
