@@ -29,18 +29,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Field, File, P, QueryEx, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from cohort.applications import access, eligibility, limits, queries, services
+from cohort.applications import access, limits, queries, services
 from cohort.applications.downloads import pdf_attachment
 from cohort.applications.models import Application, MenteeProfile, Review, Task
-from cohort.applications.prerequisites import Answer, spec_for
 from cohort.applications.queries import QueueFilter
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.api_errors import download, errors
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.ratelimit import hit
-from cohort.core.schemas import Id, IdList
-from cohort.core.time import utc
+from cohort.core.schemas import Id, IdList, UtcDatetime
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
 from cohort.terms.models import Term
@@ -152,14 +150,16 @@ class DeclineIn(Schema):
 
 
 class ResumeOut(Schema):
-    name: str = Field(description="The file's name as you uploaded it")
-    size: int = Field(description="Bytes")
-    uploaded_at: datetime | None
+    # Read from the `MenteeProfile`.
+    name: str = Field(description="The file's name as you uploaded it", alias="resume_name")
+    size: int = Field(description="Bytes", alias="resume_size")
+    uploaded_at: UtcDatetime | None = Field(alias="resume_uploaded_at")
 
 
 class ProfileOut(Schema):
+    # Read from the `MenteeProfile`, its user selected along.
     name: str
-    email: str = Field(description="Your account's e-mail address")
+    email: str = Field(description="Your account's e-mail address", alias="user.email")
     github: str
     links: str
     skills: str
@@ -169,26 +169,42 @@ class ProfileOut(Schema):
     can_work: bool | None
     first_mentorship: bool | None
     no_coc_violation: bool | None
-    attested_at: datetime | None = Field(description="When the attestations last changed")
+    attested_at: UtcDatetime | None = Field(description="When the attestations last changed")
     resume: ResumeOut | None = Field(description="null until you upload one")
-    eligible: bool = Field(description="Every attestation is answered yes: you may apply")
+    eligible: bool = Field(
+        description="Every attestation is answered yes: you may apply", alias="is_eligible"
+    )
     refusals: list[str] = Field(description="Why you cannot apply, one per attestation said no")
     unanswered: list[str] = Field(description="The attestations still to answer")
 
+    @staticmethod
+    def resolve_resume(profile: MenteeProfile) -> MenteeProfile | None:
+        return profile if profile.resume else None
+
+    @staticmethod
+    def resolve_refusals(profile: MenteeProfile) -> list[str]:
+        return queries.standing(profile).refusals
+
+    @staticmethod
+    def resolve_unanswered(profile: MenteeProfile) -> list[str]:
+        return queries.standing(profile).unanswered
+
 
 class TaskOut(Schema):
+    # Read from a `queries.TaskView`.
     kind: str = Field(description="resume, cover_letter, coding_challenge, custom, …")
     title: str
     takes: str = Field(description="text, link, file or link_or_file")
     help: str
     done: bool
-    completed_at: datetime | None
+    completed_at: UtcDatetime | None
     text: str
     url: str
     file_name: str = Field(description="The uploaded file's name; empty without a file")
 
 
 class ApplicantOut(Schema):
+    # Read from a `queries.Applicant`.
     username: str
     name: str
     email: str
@@ -200,6 +216,7 @@ class ApplicantOut(Schema):
 
 
 class ReviewOut(Schema):
+    # Read from a `queries.SeenReview`.
     reviewer: str = Field(description="The reviewer's username")
     mine: bool
     score: int | None
@@ -209,17 +226,23 @@ class ReviewOut(Schema):
 
 
 class ApplicationOut(Schema):
-    id: int
-    project: int = Field(description="The project's id")
-    project_title: str
-    organization: str
-    term: int = Field(description="The term's id")
-    term_label: str
-    status: str = Field(description="draft, submitted, shortlisted, rejected or withdrawn")
-    status_label: str
-    status_changed_at: datetime | None
-    submitted_at: datetime | None = Field(description="When every task was last in")
-    created_at: datetime
+    # Read from a `queries.ApplicationView`.
+    id: int = Field(alias="application.pk")
+    project: int = Field(description="The project's id", alias="application.project_id")
+    project_title: str = Field(alias="application.project.title")
+    organization: str = Field(alias="application.project.organization.name")
+    term: int = Field(description="The term's id", alias="application.term_id")
+    term_label: str = Field(alias="application.term.label")
+    status: str = Field(
+        description="draft, submitted, shortlisted, rejected or withdrawn",
+        alias="application.status",
+    )
+    status_label: str = Field(alias="application.get_status_display")
+    status_changed_at: UtcDatetime | None = Field(alias="application.status_changed_at")
+    submitted_at: UtcDatetime | None = Field(
+        description="When every task was last in", alias="application.submitted_at"
+    )
+    created_at: UtcDatetime = Field(alias="application.created_at")
     tasks: list[TaskOut]
     # Only for the project's mentors and the program admins; null for the applicant.
     applicant: ApplicantOut | None = Field(
@@ -235,8 +258,25 @@ class ApplicationOut(Schema):
         None, description="You declared a conflict of interest; mentors and admins only"
     )
 
+    @staticmethod
+    def resolve_applicant(view: queries.ApplicationView) -> queries.Applicant | None:
+        return view.review.applicant if view.review else None
+
+    @staticmethod
+    def resolve_reviews(view: queries.ApplicationView) -> list[queries.SeenReview] | None:
+        return view.review.reviews if view.review else None
+
+    @staticmethod
+    def resolve_mentor_rank(view: queries.ApplicationView) -> int | None:
+        return view.application.mentor_rank if view.review else None
+
+    @staticmethod
+    def resolve_recused(view: queries.ApplicationView) -> bool | None:
+        return view.review.recused if view.review else None
+
 
 class EventOut(Schema):
+    # Read from a `queries.EventRow`.
     kind: str = Field(description="status (a status change) or task (a task handed in)")
     at: datetime
     status: str = Field(description="The status after a status change")
@@ -250,6 +290,7 @@ class EventOut(Schema):
 
 
 class QueueApplicantOut(Schema):
+    # Read from a `queries.Applicant`.
     name: str
     github: str
     email: str
@@ -258,10 +299,14 @@ class QueueApplicantOut(Schema):
 
 
 class QueueRowOut(Schema):
-    application: int = Field(description="The application's id")
-    status: str
-    rank: int | None = Field(description="The mentors' ranking of the shortlist (1 = first)")
-    submitted_at: datetime | None
+    # Read from a `queries.QueueRow`.
+    application: int = Field(description="The application's id", alias="application.pk")
+    status: str = Field(alias="application.status")
+    rank: int | None = Field(
+        description="The mentors' ranking of the shortlist (1 = first)",
+        alias="application.mentor_rank",
+    )
+    submitted_at: UtcDatetime | None = Field(alias="application.submitted_at")
     applicant: QueueApplicantOut
     tasks_done: int
     tasks_total: int
@@ -277,16 +322,18 @@ class QueueRowOut(Schema):
 
 
 class MyReviewOut(Schema):
-    application: int
+    # Read from the `Review`.
+    application: int = Field(alias="application_id")
     score: int | None
     notes: str
-    recused: bool
+    recused: bool = Field(alias="conflict")
     conflict_reason: str
 
 
 class RankOut(Schema):
-    application: int
-    rank: int
+    # Read from the `Application`.
+    application: int = Field(alias="pk")
+    rank: int = Field(alias="mentor_rank")
 
 
 class DeclinedOut(Schema):
@@ -294,9 +341,10 @@ class DeclinedOut(Schema):
 
 
 class CountsOut(Schema):
-    project: int = Field(description="The project's id")
-    title: str
-    organization: str
+    # Read from a `queries.Counts`.
+    project: int = Field(description="The project's id", alias="project.pk")
+    title: str = Field(alias="project.title")
+    organization: str = Field(alias="project.organization.name")
     total: int = Field(description="Applications not withdrawn")
     complete: int = Field(description="Every task in (submitted or shortlisted)")
     incomplete: int
@@ -317,28 +365,27 @@ ERRORS: Final = errors(400, 401, 404, 409, 422, 429)
 
 
 @router.get("/me/profile", response={200: ProfileOut, **ERRORS})
-def get_profile(request: HttpRequest) -> dict[str, Any]:
+def get_profile(request: HttpRequest) -> MenteeProfile:
     """Your mentee profile; 404 until you create it."""
-    return _profile_out(_my_profile(request))
+    return _my_profile(request)
 
 
 @router.put("/me/profile", response={200: ProfileOut, **ERRORS})
-def put_profile(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
+def put_profile(request: HttpRequest, payload: ProfileIn) -> MenteeProfile:
     """Create or replace your mentee profile, with the eligibility attestations."""
     user = request_user(request)
-    profile = services.save_profile(user, services.ProfileData(**payload.model_dump()))
-    return _profile_out(profile)
+    return services.save_profile(user, services.ProfileData(**payload.model_dump()))
 
 
 @router.post("/me/profile/resume", response={200: ProfileOut, **ERRORS})
-def upload_resume(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+def upload_resume(request: HttpRequest, file: File[UploadedFile]) -> MenteeProfile:
     """Upload your résumé: a PDF of at most 5 MB (multipart form, field `file`)."""
     hit("upload", request)
     user = request_user(request)
     profile = MenteeProfile.objects.filter(user=user).first()
     if profile is None:
         raise DomainError("Create your mentee profile before you upload a résumé.")
-    return _profile_out(services.upload_resume(profile, file, actor=user))
+    return services.upload_resume(profile, file, actor=user)
 
 
 @router.get(
@@ -361,13 +408,14 @@ def download_resume(request: HttpRequest) -> FileResponse:
 def list_applications(
     request: HttpRequest,
     term: QueryEx[Id | None, P(description="Only this term's applications (its id)")] = None,
-) -> list[dict[str, Any]]:
+) -> list[queries.ApplicationView]:
     """Your own applications, newest term first."""
-    applications = access.applications_of(request_user(request))
+    user = request_user(request)
+    applications = access.applications_of(user)
     if term is not None:
         applications = applications.filter(term_id=term)
     return [
-        _application_out(a)
+        queries.application_view(a, user, reviewer=False)
         for a in _with_tasks(applications).order_by(
             "-term__year", "-term__number", "created_at", "id"
         )
@@ -375,7 +423,7 @@ def list_applications(
 
 
 @router.post("/applications", response={201: ApplicationOut, **ERRORS})
-def apply(request: HttpRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
+def apply(request: HttpRequest, payload: ApplyIn) -> Status[queries.ApplicationView]:
     """Apply to a project, handing in text and link answers at once.
 
     201: the application (submitted when every task is in); 409: you already applied to
@@ -387,12 +435,13 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
         Project.objects.visible().select_related("term__program"), pk=payload.project
     )
     answers = {kind: answer.model_dump() for kind, answer in payload.answers.items()}
-    application = services.apply_to_project(request_user(request), project, answers=answers)
-    return Status(201, _application_out(_fresh(application.pk)))
+    user = request_user(request)
+    application = services.apply_to_project(user, project, answers=answers)
+    return Status(201, queries.application_view(_fresh(application.pk), user, reviewer=False))
 
 
 @router.get("/applications/{pk}", response={200: ApplicationOut, **ERRORS})
-def get_application(request: HttpRequest, pk: Id) -> dict[str, Any]:
+def get_application(request: HttpRequest, pk: Id) -> queries.ApplicationView:
     """One application: yours, or an applicant to a project you mentor (with their profile
     and the reviews), or any in your program if you are a program admin."""
     user = request_user(request)
@@ -410,7 +459,9 @@ def timeline(request: HttpRequest, pk: Id) -> list[queries.EventRow]:
 
 
 @router.post("/applications/{pk}/tasks/{kind}", response={200: ApplicationOut, **ERRORS})
-def hand_in_task(request: HttpRequest, pk: Id, kind: str, payload: TaskAnswerIn) -> dict[str, Any]:
+def hand_in_task(
+    request: HttpRequest, pk: Id, kind: str, payload: TaskAnswerIn
+) -> queries.ApplicationView:
     """Hand in (or replace) a task's text or link, or your profile's résumé."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
@@ -422,19 +473,19 @@ def hand_in_task(request: HttpRequest, pk: Id, kind: str, payload: TaskAnswerIn)
         url=payload.url,
         use_profile_resume=payload.use_profile_resume,
     )
-    return _application_out(_fresh(pk))
+    return queries.application_view(_fresh(pk), user, reviewer=False)
 
 
 @router.post("/applications/{pk}/tasks/{kind}/file", response={200: ApplicationOut, **ERRORS})
 def upload_task_file(
     request: HttpRequest, pk: Id, kind: str, file: File[UploadedFile]
-) -> dict[str, Any]:
+) -> queries.ApplicationView:
     """Hand in a task's PDF of at most 5 MB (multipart form, field `file`)."""
     hit("upload", request)
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
     services.hand_in_task(application, kind, actor=user, file=file)
-    return _application_out(_fresh(pk))
+    return queries.application_view(_fresh(pk), user, reviewer=False)
 
 
 @router.get(
@@ -454,12 +505,12 @@ def download_task_file(request: HttpRequest, pk: Id, kind: str) -> FileResponse:
 @router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **ERRORS})
 def withdraw(
     request: HttpRequest, pk: Id, payload: Body[WithdrawIn | None] = None
-) -> dict[str, Any]:
+) -> queries.ApplicationView:
     """Withdraw your application, at any time. You may re-apply until the deadline."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_EDIT)
     services.withdraw_application(application, actor=user, reason=payload.reason if payload else "")
-    return _application_out(_fresh(pk))
+    return queries.application_view(_fresh(pk), user, reviewer=False)
 
 
 # --- review: the project's mentors and the program admins ----------------------------------
@@ -470,11 +521,11 @@ def queue(
     request: HttpRequest,
     pk: Id,
     state: QueryEx[QueueFilter, P(description=STATE_HELP)] = QueueFilter.ALL,
-) -> list[dict[str, Any]]:
+) -> list[queries.QueueRow]:
     """The project's applicants, in the mentors' ranking, then by submission time."""
     user = request_user(request)
     project = access.access_project(user, pk, Perm.QUEUE_VIEW)
-    return [_row_out(row) for row in queries.queue(project, user, state)]
+    return queries.queue(project, user, state)
 
 
 @router.get(
@@ -499,28 +550,25 @@ def queue_csv(
 
 
 @router.put("/applications/{pk}/review", response={200: MyReviewOut, **ERRORS})
-def review(request: HttpRequest, pk: Id, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, pk: Id, payload: ReviewIn) -> Review:
     """Set your score and notes on an applicant."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
-    saved = services.review_application(
+    return services.review_application(
         application, reviewer=user, score=payload.score, notes=payload.notes
     )
-    return _my_review_out(saved)
 
 
 @router.post("/applications/{pk}/conflict", response={200: MyReviewOut, **ERRORS})
-def conflict(request: HttpRequest, pk: Id, payload: ConflictIn) -> dict[str, Any]:
+def conflict(request: HttpRequest, pk: Id, payload: ConflictIn) -> Review:
     """Declare a conflict of interest: you are recused from this applicant."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
-    return _my_review_out(
-        services.declare_conflict(application, reviewer=user, reason=payload.reason)
-    )
+    return services.declare_conflict(application, reviewer=user, reason=payload.reason)
 
 
 @router.post("/applications/{pk}/shortlist", response={200: ApplicationOut, **ERRORS})
-def shortlist(request: HttpRequest, pk: Id) -> dict[str, Any]:
+def shortlist(request: HttpRequest, pk: Id) -> queries.ApplicationView:
     """Put a submitted application on the shortlist."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
@@ -529,7 +577,7 @@ def shortlist(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 
 @router.delete("/applications/{pk}/shortlist", response={200: ApplicationOut, **ERRORS})
-def unshortlist(request: HttpRequest, pk: Id) -> dict[str, Any]:
+def unshortlist(request: HttpRequest, pk: Id) -> queries.ApplicationView:
     """Take an application off the shortlist (its rank is cleared)."""
     user = request_user(request)
     application = access.access_application(user, pk, Perm.APPLICATION_REVIEW)
@@ -538,30 +586,29 @@ def unshortlist(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 
 @router.put("/projects/{pk}/ranking", response={200: list[RankOut], **ERRORS})
-def ranking(request: HttpRequest, pk: Id, payload: RankingIn) -> list[dict[str, Any]]:
+def ranking(request: HttpRequest, pk: Id, payload: RankingIn) -> list[Application]:
     """Rank the whole shortlist, best first."""
     user = request_user(request)
     project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
-    ranked = services.rank_shortlist(project, payload.order, actor=user)
-    return [{"application": a.pk, "rank": a.mentor_rank} for a in ranked]
+    return services.rank_shortlist(project, payload.order, actor=user)
 
 
 @router.post("/projects/{pk}/decline", response={200: DeclinedOut, **ERRORS})
-def decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> dict[str, Any]:
+def decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> DeclinedOut:
     """Decline several of the project's applications with one message: all or none."""
     user = request_user(request)
     project = access.access_project(user, pk, Perm.APPLICATION_REVIEW)
     declined = services.decline_applications(
         payload.applications, actor=user, message=payload.message, project=project
     )
-    return {"declined": [a.pk for a in declined]}
+    return DeclinedOut(declined=[a.pk for a in declined])
 
 
 # --- counts --------------------------------------------------------------------------------
 
 
 @router.get("/terms/{pk}/application-counts", response={200: list[CountsOut], **ERRORS})
-def application_counts(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
+def application_counts(request: HttpRequest, pk: Id) -> list[queries.Counts]:
     """How many applied to each project you may count (program admins: every project;
     maintainers: their organizations'; mentors: theirs), by state. Never who."""
     user = request_user(request)
@@ -569,20 +616,7 @@ def application_counts(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     rows = queries.counts(access.counted_projects(user, term))
     if not rows and not is_program_admin(user, term.program):  # nothing the caller may count
         raise _not_found("No such term.")
-    return [
-        {
-            "project": c.project.pk,
-            "title": c.project.title,
-            "organization": c.project.organization.name,
-            "total": c.total,
-            "complete": c.complete,
-            "incomplete": c.incomplete,
-            "shortlisted": c.shortlisted,
-            "declined": c.declined,
-            "withdrawn": c.withdrawn,
-        }
-        for c in rows
-    ]
+    return rows
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -600,33 +634,6 @@ def _my_profile(request: HttpRequest) -> MenteeProfile:
     return profile
 
 
-def _profile_out(profile: MenteeProfile) -> dict[str, Any]:
-    attestations = profile.attestations
-    return {
-        "name": profile.name,
-        "email": profile.user.email,
-        "github": profile.github,
-        "links": profile.links,
-        "skills": profile.skills,
-        "country": profile.country,
-        "time_zone": profile.time_zone,
-        **attestations,
-        "attested_at": utc(profile.attested_at),
-        "resume": (
-            {
-                "name": profile.resume_name,
-                "size": profile.resume_size,
-                "uploaded_at": utc(profile.resume_uploaded_at),
-            }
-            if profile.resume
-            else None
-        ),
-        "eligible": profile.is_eligible,
-        "refusals": eligibility.refusals(attestations),
-        "unanswered": eligibility.unanswered(attestations),
-    }
-
-
 def _with_tasks(applications: QuerySet[Application]) -> QuerySet[Application]:
     return applications.select_related(
         "project__term__program", "project__organization", "term"
@@ -641,97 +648,7 @@ def _fresh(pk: int) -> Application:
     )
 
 
-def _application_out(application: Application) -> dict[str, Any]:
-    """The application as its applicant sees it."""
-    specs = services.specs_for(application.project)
-    tasks = []
-    for task in application.tasks.all():
-        spec = spec_for(specs, task.kind)
-        tasks.append(
-            {
-                "kind": task.kind,
-                "title": task.title,
-                "takes": str(spec.answer if spec is not None else Answer.TEXT),
-                "help": spec.help if spec is not None else "",
-                "done": task.is_done,
-                "completed_at": utc(task.completed_at),
-                "text": task.text,
-                "url": task.url,
-                "file_name": task.file_name if task.file else "",
-            }
-        )
-    return {
-        "id": application.pk,
-        "project": application.project_id,
-        "project_title": application.project.title,
-        "organization": application.project.organization.name,
-        "term": application.term_id,
-        "term_label": application.term.label,
-        "status": application.status,
-        "status_label": application.get_status_display(),
-        "status_changed_at": utc(application.status_changed_at),
-        "submitted_at": utc(application.submitted_at),
-        "created_at": utc(application.created_at),
-        "tasks": tasks,
-    }
-
-
-def _detail(user: Any, application: Application) -> dict[str, Any]:
+def _detail(user: Any, application: Application) -> queries.ApplicationView:
     """The application as `user` may see it: reviewers also get the applicant and reviews."""
-    out = _application_out(application)
-    if not access.has_application_perm(user, application, Perm.APPLICATION_REVIEW):
-        return out
-    admin = is_program_admin(user, application.project.term.program)
-    mentee = application.mentee
-    profile: MenteeProfile | None = getattr(mentee, "mentee_profile", None)
-    shown = queries.seen_reviews(application, user, admin)
-    recused = any(r.mine and r.recused for r in shown)
-    out["applicant"] = {
-        "username": mentee.username,
-        "name": queries.display_name(mentee, profile),
-        "email": mentee.email,
-        "github": profile.github if profile else "",
-        "country": profile.country if profile else "",
-        "time_zone": profile.time_zone if profile else "",
-        "links": profile.links if profile else "",
-        "skills": profile.skills if profile else "",
-    }
-    out["reviews"] = shown
-    out["mentor_rank"] = application.mentor_rank
-    out["recused"] = recused
-    return out
-
-
-def _row_out(row: queries.QueueRow) -> dict[str, Any]:
-    a, p = row.application, row.profile
-    return {
-        "application": a.pk,
-        "status": a.status,
-        "rank": a.mentor_rank,
-        "submitted_at": utc(a.submitted_at),
-        "applicant": {
-            "name": queries.display_name(a.mentee, p),
-            "github": p.github if p else "",
-            "email": a.mentee.email,
-            "country": p.country if p else "",
-            "time_zone": p.time_zone if p else "",
-        },
-        "tasks_done": row.tasks_done,
-        "tasks_total": len(row.tasks),
-        "scores": row.scores,
-        "mean_score": row.mean_score,
-        "my_score": row.mine.score if row.mine else None,
-        "my_notes": row.mine.notes if row.mine else "",
-        "recused": row.recused,
-        "own": row.own,
-    }
-
-
-def _my_review_out(review: Review) -> dict[str, Any]:
-    return {
-        "application": review.application_id,
-        "score": review.score,
-        "notes": review.notes,
-        "recused": review.conflict,
-        "conflict_reason": review.conflict_reason,
-    }
+    reviewer = access.has_application_perm(user, application, Perm.APPLICATION_REVIEW)
+    return queries.application_view(application, user, reviewer=reviewer)

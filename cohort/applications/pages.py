@@ -18,10 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cohort.applications import eligibility, panels, queries, services
+from cohort.applications import panels, queries, services
 from cohort.applications.access import applications_of
 from cohort.applications.models import Application, MenteeProfile
-from cohort.applications.queries import QueueFilter, QueueRow
+from cohort.applications.queries import QueueFilter, QueueRow, standing
 from cohort.applications.review_forms import BulkDeclineForm
 from cohort.core.time import Instant, instant
 from cohort.projects.models import Project
@@ -62,28 +62,8 @@ def window_view(term: Term, now: datetime) -> WindowView:
     )
 
 
-@dataclass(frozen=True)
-class Standing:
-    """Whether the user may apply, as their profile says, and why not."""
-
-    profile: MenteeProfile | None
-    refusals: list[str]
-    unanswered: list[str]
-
-    @property
-    def can_apply(self) -> bool:
-        return self.profile is not None and not self.refusals and not self.unanswered
-
-
 def profile_of(user: Any) -> MenteeProfile | None:
     return MenteeProfile.objects.filter(user=user).first()
-
-
-def standing(profile: MenteeProfile | None) -> Standing:
-    if profile is None:
-        return Standing(None, [], [])
-    answers = profile.attestations
-    return Standing(profile, eligibility.refusals(answers), eligibility.unanswered(answers))
 
 
 @dataclass
@@ -190,7 +170,7 @@ def render_queue(
     entries = [
         QueueEntry(
             row=row,
-            name=queries.display_name(row.application.mentee, row.profile),
+            name=row.applicant.name,
             submitted=instant(row.application.submitted_at),
             can_decline=not row.recused and row.application.can_become(Status.REJECTED),
         )

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cohort.applications import eligibility, services
 from cohort.applications.models import (
     Application,
     ApplicationEvent,
@@ -27,6 +28,7 @@ from cohort.applications.models import (
     Review,
     Task,
 )
+from cohort.applications.prerequisites import Answer, TaskSpec, spec_for
 from cohort.core.time import Instant
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
@@ -54,6 +56,77 @@ def display_names(user_ids: Iterable[int]) -> dict[int, str]:
         .values_list("user_id", "name")
     )
     return names
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """An applicant as a project's mentors and the program admins see them (the queue, the
+    applicant's page, the API): their account and, once they wrote one, their profile."""
+
+    user: Any
+    profile: MenteeProfile | None
+
+    @property
+    def username(self) -> str:
+        return str(self.user.username)
+
+    @property
+    def name(self) -> str:
+        return display_name(self.user, self.profile)
+
+    @property
+    def email(self) -> str:
+        return str(self.user.email)
+
+    @property
+    def github(self) -> str:
+        return self.profile.github if self.profile else ""
+
+    @property
+    def country(self) -> str:
+        return self.profile.country if self.profile else ""
+
+    @property
+    def time_zone(self) -> str:
+        return self.profile.time_zone if self.profile else ""
+
+    @property
+    def links(self) -> str:
+        return self.profile.links if self.profile else ""
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    @property
+    def skills(self) -> str:
+        return self.profile.skills if self.profile else ""
+
+
+def applicant_of(application: Application) -> Applicant:
+    """The application's mentee, with the profile when it was selected along (else a query)."""
+    mentee = application.mentee
+    return Applicant(mentee, getattr(mentee, "mentee_profile", None))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether the user may apply, as their profile says, and why not."""
+
+    profile: MenteeProfile | None
+    refusals: list[str]
+    unanswered: list[str]
+
+    @property
+    def can_apply(self) -> bool:
+        return self.profile is not None and not self.refusals and not self.unanswered
+
+
+def standing(profile: MenteeProfile | None) -> Standing:
+    if profile is None:
+        return Standing(None, [], [])
+    answers = profile.attestations
+    return Standing(profile, eligibility.refusals(answers), eligibility.unanswered(answers))
 
 
 @dataclass(frozen=True)
@@ -90,6 +163,132 @@ def seen_reviews(application: Application, reader: Any, admin: bool) -> list[See
     """Every review of `application`, oldest first, as `reader` may see it (one query)."""
     reviews = Review.objects.filter(application=application).select_related("reviewer")
     return [seen_review(r, reader, admin) for r in reviews.order_by("id")]
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """What a project's mentor or a program admin reads of one application: the applicant,
+    every review as they may see it, and their own review (the page's form starts from it)."""
+
+    applicant: Applicant
+    reviews: list[SeenReview]
+    mine: Review | None
+    is_admin: bool
+
+    @property
+    def recused(self) -> bool:
+        return bool(self.mine and self.mine.conflict)
+
+    @property
+    def others(self) -> list[SeenReview]:
+        return [r for r in self.reviews if not r.mine]
+
+    @property
+    def scores(self) -> list[int]:
+        return [r.score for r in self.reviews if r.score is not None]
+
+
+def review_view(application: Application, reader: Any) -> ReviewView:
+    """`application` as `reader` (who holds APPLICATION_REVIEW on it) reads it."""
+    admin = is_program_admin(reader, application.project.term.program)
+    stored = list(
+        Review.objects.filter(application=application).select_related("reviewer").order_by("id")
+    )
+    return ReviewView(
+        applicant=applicant_of(application),
+        reviews=[seen_review(r, reader, admin) for r in stored],
+        mine=next((r for r in stored if r.reviewer_id == reader.pk), None),
+        is_admin=admin,
+    )
+
+
+# --- one application and its tasks, as its pages and the API show them ---------------------
+
+
+@dataclass
+class TaskView:
+    """One task with what its prerequisite asks for (`spec`: None for a task whose
+    prerequisite the project no longer lists)."""
+
+    task: Task
+    spec: TaskSpec | None
+
+    @property
+    def kind(self) -> str:
+        return self.task.kind
+
+    @property
+    def title(self) -> str:
+        return self.task.title
+
+    @property
+    def takes(self) -> str:
+        return str(self.spec.answer if self.spec is not None else Answer.TEXT)
+
+    @property
+    def help(self) -> str:
+        return self.spec.help if self.spec is not None else ""
+
+    @property
+    def done(self) -> bool:
+        return self.task.is_done
+
+    @property
+    def completed_at(self) -> datetime | None:
+        return self.task.completed_at
+
+    @property
+    def text(self) -> str:
+        return self.task.text
+
+    @property
+    def url(self) -> str:
+        return self.task.url
+
+    @property
+    def file_name(self) -> str:
+        return self.task.file_name if self.task.file else ""
+
+    @property
+    def is_resume(self) -> bool:
+        return self.task.kind == Task.Kind.RESUME
+
+    @property
+    def takes_text(self) -> bool:
+        return self.spec.takes_text if self.spec else True
+
+    @property
+    def takes_link(self) -> bool:
+        return bool(self.spec and self.spec.takes_link)
+
+    @property
+    def takes_file(self) -> bool:
+        return bool(self.spec and self.spec.takes_file)
+
+
+def task_views(application: Application) -> list[TaskView]:
+    """The application's tasks in their order (prefetched ones are not read again)."""
+    specs = services.specs_for(application.project)
+    tasks = sorted(application.tasks.all(), key=lambda task: (task.position, task.pk))
+    return [TaskView(task, spec_for(specs, task.kind)) for task in tasks]
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """An application as one reader sees it: `review` is None for the applicant; a
+    project's mentors and the program admins also get the applicant and the reviews."""
+
+    application: Application
+    tasks: list[TaskView]
+    review: ReviewView | None = None
+
+
+def application_view(application: Application, reader: Any, *, reviewer: bool) -> ApplicationView:
+    return ApplicationView(
+        application,
+        task_views(application),
+        review_view(application, reader) if reviewer else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -150,8 +349,24 @@ class QueueRow:
     own: bool = False  # the reader's own application: no reviews shown, no decision
 
     @property
+    def applicant(self) -> Applicant:
+        return Applicant(self.application.mentee, self.profile)
+
+    @property
     def tasks_done(self) -> int:
         return sum(1 for task in self.tasks if task.is_done)
+
+    @property
+    def tasks_total(self) -> int:
+        return len(self.tasks)
+
+    @property
+    def my_score(self) -> int | None:
+        return self.mine.score if self.mine else None
+
+    @property
+    def my_notes(self) -> str:
+        return self.mine.notes if self.mine else ""
 
     @property
     def scores(self) -> list[int]:

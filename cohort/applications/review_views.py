@@ -32,7 +32,7 @@ from cohort.applications.access import (
     counted_projects,
     mentored_projects,
 )
-from cohort.applications.models import Application, MenteeProfile, Review
+from cohort.applications.models import Application
 from cohort.applications.queries import Counts, QueueFilter, QueueRow
 from cohort.applications.review_forms import (
     BulkDeclineForm,
@@ -47,7 +47,6 @@ from cohort.core.pages import Refused, run_service
 from cohort.core.permissions import Perm
 from cohort.core.time import instant
 from cohort.projects.models import Project
-from cohort.proposals.permissions import is_program_admin
 from cohort.terms.models import ProgramMembership, Term
 
 # --- helpers -------------------------------------------------------------------------------
@@ -233,7 +232,7 @@ def _render_ranking(
     entries = [
         RankEntry(
             row=row,
-            name=queries.display_name(row.application.mentee, row.profile),
+            name=row.applicant.name,
             field=form[f"rank-{row.application.pk}"]
             if f"rank-{row.application.pk}" in form.fields
             else None,
@@ -288,16 +287,9 @@ def _render_applicant(
     bound: ApplicantForms | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
     bound = bound or ApplicantForms()
-    is_admin = is_program_admin(user, application.project.term.program)
-    stored = list(
-        Review.objects.filter(application=application).select_related("reviewer").order_by("id")
-    )
-    mine = next((r for r in stored if r.reviewer_id == user.pk), None)
-    reviews = [queries.seen_review(r, user, is_admin) for r in stored]
-    others = [r for r in reviews if not r.mine]
-    profile = MenteeProfile.objects.filter(user=application.mentee).first()
+    seen = queries.review_view(application, request.user)
+    mine = seen.mine
     review_form = bound.review or ReviewForm(
         initial={
             "score": str(mine.score) if mine and mine.score else "",
@@ -308,19 +300,17 @@ def _render_applicant(
         "application": application,
         "project": application.project,
         "term": application.project.term,
-        "profile": profile,
-        "name": queries.display_name(application.mentee, profile),
-        "links": [line.strip() for line in profile.links.splitlines() if line.strip()]
-        if profile
-        else [],
+        "profile": seen.applicant.profile,
+        "name": seen.applicant.name,
+        "links": seen.applicant.link_list,
         "tasks": list(application.tasks.order_by("position")),
         "events": queries.history(application, zone="UTC", with_actor=True),
         "submitted": instant(application.submitted_at),
-        "is_admin": is_admin,
+        "is_admin": seen.is_admin,
         "mine": mine,
-        "recused": bool(mine and mine.conflict),
-        "others": others,
-        "scores": [r.score for r in reviews if r.score is not None],
+        "recused": seen.recused,
+        "others": seen.others,
+        "scores": seen.scores,
         "review_form": review_form,
         "conflict_form": bound.conflict or ConflictForm(),
         "decline_form": bound.decline or DeclineForm(),

@@ -31,7 +31,6 @@ from cohort.applications.access import access_application
 from cohort.applications.downloads import pdf_attachment
 from cohort.applications.forms import ProfileForm, TaskForm, WithdrawForm
 from cohort.applications.models import Application, MenteeProfile, Task
-from cohort.applications.prerequisites import TaskSpec
 from cohort.core import ratelimit
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
@@ -87,7 +86,7 @@ def _render_profile(
     context = {
         "form": form,
         "profile": profile,
-        "standing": pages.standing(profile),
+        "standing": queries.standing(profile),
         "time_zones": _time_zone_names(),
         "next": _safe_next(request),
     }
@@ -128,7 +127,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 f"{error} The rest of your profile was saved; only the résumé was not.",
             )
             return _render_profile(request, form, profile, status=error.http_status)
-    standing = pages.standing(profile)
+    standing = queries.standing(profile)
     if standing.refusals:
         messages.warning(request, "Profile saved. As you answered, you cannot apply (see why).")
     else:
@@ -196,7 +195,7 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
         "window": pages.window_view(term, timezone.now()),
         "active": Application.objects.active().filter(mentee_id=request.user.pk, term=term).count(),
         "limit": term.program.max_applications,
-        "standing": pages.standing(profile),
+        "standing": queries.standing(profile),
         "existing": existing,
         "error": str(error) if error else "",
     }
@@ -209,27 +208,11 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 
 @dataclass
-class TaskRow:
-    task: Task
-    spec: TaskSpec | None
+class TaskRow(queries.TaskView):
+    """A task as the API shows it, with its form and when it was handed in, in the term's zone."""
+
     form: TaskForm
     completed: Instant | None
-
-    @property
-    def is_resume(self) -> bool:
-        return self.task.kind == Task.Kind.RESUME
-
-    @property
-    def takes_text(self) -> bool:
-        return self.spec.takes_text if self.spec else True
-
-    @property
-    def takes_link(self) -> bool:
-        return bool(self.spec and self.spec.takes_link)
-
-    @property
-    def takes_file(self) -> bool:
-        return bool(self.spec and self.spec.takes_file)
 
 
 def _render_detail(
@@ -244,18 +227,15 @@ def _render_detail(
     term = application.term
     zone = term.time_zone
     window = pages.window_view(term, timezone.now())
-    specs: dict[str, TaskSpec] = {
-        str(spec.kind): spec for spec in services.specs_for(application.project)
-    }
     tasks = [
         TaskRow(
-            task=task,
-            spec=specs.get(task.kind),
-            form=(forms or {}).get(task.kind)
-            or TaskForm(auto_id=_ids(task.kind), initial=_initial(task)),
-            completed=instant(task.completed_at, zone),
+            view.task,
+            view.spec,
+            form=(forms or {}).get(view.kind)
+            or TaskForm(auto_id=_ids(view.kind), initial=_initial(view.task)),
+            completed=instant(view.completed_at, zone),
         )
-        for task in application.tasks.order_by("position", "id")
+        for view in queries.task_views(application)
     ]
     events = queries.history(application, zone=zone, with_actor=False)
     profile = pages.profile_of(request.user)
