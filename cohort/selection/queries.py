@@ -34,7 +34,6 @@ from cohort.selection.forms import (
 from cohort.selection.models import Offer, Override, Round
 from cohort.selection.plan import Inputs, Proposal, contested
 from cohort.terms.models import Milestone, Term
-from cohort.web.templatetags.cohort_web import milestone_days
 
 # A notification date more than this far in the past is "long past": the round page warns
 # before a round is run for it (its offers would be announced at once, long after the date).
@@ -54,7 +53,7 @@ def notify_text(term: Term) -> str:
         return ""
     if milestone.has_time:
         return format_instant(milestone.start.astimezone(term.zone))
-    return format_day(milestone_days(milestone, term)[0])
+    return format_day(milestone.days(term.zone)[0])
 
 
 def notify_days_late(term: Term, now: datetime) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -212,6 +212,26 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.raw}"
+
+    def moments(self) -> list[datetime]:
+        """Start and end, or the one instant when they coincide or only one is known."""
+        moments = [m for m in (self.start, self.end) if m is not None]
+        if len(moments) == 2 and moments[0] == moments[1]:
+            return moments[:1]
+        return moments
+
+    def days(self, zone: zoneinfo.ZoneInfo) -> list[date]:
+        """The first and last day of a whole-day milestone, in the calendar of `zone` (the
+        term's). An end at local midnight after the start closes the day before it (an
+        exclusive end), so "Sept 9" stored as Sep 9 00:00 → Sep 10 00:00 is one day."""
+        days: list[date] = []
+        for moment in self.moments():
+            local = moment.astimezone(zone)
+            if days and local.time() == datetime.min.time() and local.date() > days[0]:
+                local -= timedelta(days=1)
+            if local.date() not in days:
+                days.append(local.date())
+        return days
 
     def contains(self, when: datetime) -> bool:
         if self.start is None or self.end is None:

@@ -8,7 +8,7 @@ date in the term's calendar and shows as a date in every column, never as 00:00.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
 
 from django import template
 from django.utils import timezone
@@ -29,30 +29,6 @@ NO_DATE = "—"
 _GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
-def milestone_moments(milestone: Milestone) -> list[datetime]:
-    """Start and end, or the one instant when they coincide or only one is known."""
-    moments = [m for m in (milestone.start, milestone.end) if m is not None]
-    if len(moments) == 2 and moments[0] == moments[1]:
-        return moments[:1]
-    return moments
-
-
-def milestone_days(milestone: Milestone, term: Term) -> list[date]:
-    """The first and last day of a whole-day milestone, in the term's calendar.
-
-    An end at local midnight after the start closes the day before it (an exclusive end),
-    so "Sept 9" stored as Sep 9 00:00 → Sep 10 00:00 shows as one day.
-    """
-    days: list[date] = []
-    for moment in milestone_moments(milestone):
-        local = moment.astimezone(term.zone)
-        if days and local.time() == datetime.min.time() and local.date() > days[0]:
-            local -= timedelta(days=1)
-        if local.date() not in days:
-            days.append(local.date())
-    return days
-
-
 def _join(parts: list[SafeString]) -> SafeString:
     if not parts:
         return format_html("{}", NO_DATE)
@@ -63,7 +39,7 @@ def _days_html(milestone: Milestone, term: Term) -> SafeString:
     return _join(
         [
             format_html('<time datetime="{}">{}</time>', day.isoformat(), format_day(day))
-            for day in milestone_days(milestone, term)
+            for day in milestone.days(term.zone)
         ]
     )
 
@@ -80,7 +56,7 @@ def milestone_in_zone(milestone: Milestone, term: Term) -> SafeString:
                 iso_utc(moment),
                 format_instant(moment.astimezone(term.zone)),
             )
-            for moment in milestone_moments(milestone)
+            for moment in milestone.moments()
         ]
     )
 
@@ -97,7 +73,7 @@ def milestone_in_utc(milestone: Milestone, term: Term) -> SafeString:
                 iso_utc(moment),
                 format_instant(moment.astimezone(UTC), clock24=True),
             )
-            for moment in milestone_moments(milestone)
+            for moment in milestone.moments()
         ]
     )
 
@@ -109,7 +85,7 @@ def term_zone_name(term: Term, milestones: list[Milestone] | None = None) -> str
     The abbreviations are those of the milestones' instants (a Sep-Nov term crosses the
     switch to PST), or of the present moment when the term has no dates.
     """
-    moments = [m for ms in milestones or [] for m in milestone_moments(ms)] or [timezone.now()]
+    moments = [m for ms in milestones or [] for m in ms.moments()] or [timezone.now()]
     abbreviations = list(dict.fromkeys(m.astimezone(term.zone).tzname() or "" for m in moments))
     shown = [a for a in abbreviations if a and a != term.time_zone]
     return f"{term.time_zone} ({', '.join(shown)})" if shown else term.time_zone
