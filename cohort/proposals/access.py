@@ -20,11 +20,10 @@ workspace does not reveal which proposals exist.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from cohort.core.actors import Viewer
 from cohort.core.permissions import Perm, Role, perms_of
 from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
 from cohort.proposals.permissions import (
@@ -36,9 +35,9 @@ from cohort.proposals.permissions import (
 from cohort.terms.models import Term
 
 
-def roles_for(user: Any, project: Project) -> set[Role]:
+def roles_for(user: Viewer, project: Project) -> set[Role]:
     """How `user` relates to `project`: one or more roles, else outsider or anonymous."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return {Role.ANONYMOUS}
     roles: set[Role] = set()
     if is_program_admin(user, project.term.program):
@@ -52,14 +51,14 @@ def roles_for(user: Any, project: Project) -> set[Role]:
     return roles or {Role.OUTSIDER}
 
 
-def has_perm(user: Any, project: Project, perm: Perm) -> bool:
+def has_perm(user: Viewer, project: Project, perm: Perm) -> bool:
     if perm == Perm.PROPOSAL_APPROVE:
         # The approval rule, delegates-only organizations included, is the service's own.
         return bool(approver_source(user, project.organization))
     return perm in perms_of(roles_for(user, project))
 
 
-def access_proposal(user: Any, pk: int, perm: Perm) -> Project:
+def access_proposal(user: Viewer, pk: int, perm: Perm) -> Project:
     """The proposal `pk` if `user` holds `perm` on it; else `Http404` (one error)."""
     project = Project.objects.select_related("term__program", "organization").filter(pk=pk).first()
     if project is None or not has_perm(user, project, perm):
@@ -67,14 +66,14 @@ def access_proposal(user: Any, pk: int, perm: Perm) -> Project:
     return project
 
 
-def proposals_visible_to(user: Any, term: Term) -> QuerySet[Project]:
+def proposals_visible_to(user: Viewer, term: Term) -> QuerySet[Project]:
     """The term's proposals `user` may view, for lists: the same rows `has_perm` allows.
 
     At most three queries whatever the number of rows: the admin check, the user's GitHub
     handle, and the list itself.
     """
     projects = Project.objects.filter(term=term)
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return projects.none()
     if is_program_admin(user, term.program):
         return projects
@@ -87,7 +86,7 @@ def proposals_visible_to(user: Any, term: Term) -> QuerySet[Project]:
     )
 
 
-def access_term_board(user: Any, term_pk: int) -> Term:
+def access_term_board(user: Viewer, term_pk: int) -> Term:
     """The term's proposal board: program admins of its program only; else `Http404`."""
     term = Term.objects.select_related("program").filter(pk=term_pk).first()
     if term is None or not is_program_admin(user, term.program):
@@ -95,16 +94,16 @@ def access_term_board(user: Any, term_pk: int) -> Term:
     return term
 
 
-def _is_listed_mentor(user: Any, project: Project) -> bool:
+def _is_listed_mentor(user: Viewer, project: Project) -> bool:
     return project.mentorships.filter(as_mentor(user)).exists()
 
 
-def mentored_by(user: Any) -> Exists:
+def mentored_by(user: Viewer) -> Exists:
     """For filtering projects: `user` is one of the project's listed mentors."""
     return Exists(Mentorship.objects.filter(as_mentor(user), project=OuterRef("pk")))
 
 
-def as_mentor(user: Any) -> Q:
+def as_mentor(user: Viewer) -> Q:
     """Mentorships naming `user`: by their person, or by their GitHub handle in any case."""
     mentor = Q(person__user=user)
     handle = github_handle(user)

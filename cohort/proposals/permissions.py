@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from cohort.core.actors import Viewer
 from cohort.projects.models import Organization, OrganizationMaintainer
 from cohort.terms.models import Program, ProgramMembership
 
 
-def is_program_admin(user: Any, program: Program) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_program_admin(user: Viewer, program: Program) -> bool:
+    if not user.is_authenticated:
         return False
     return (
         bool(user.is_superuser)
@@ -19,15 +18,15 @@ def is_program_admin(user: Any, program: Program) -> bool:
     )
 
 
-def maintainer_kind(user: Any, organization: Organization) -> str:
+def maintainer_kind(user: Viewer, organization: Organization) -> str:
     """ "maintainer", "delegate" or "" for `user` on `organization`."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return ""
     row = OrganizationMaintainer.objects.filter(organization=organization, user=user).first()
     return row.kind if row else ""
 
 
-def approver_source(user: Any, organization: Organization) -> str:
+def approver_source(user: Viewer, organization: Organization) -> str:
     """Why `user` may give the maintainer approval, or "" when they may not.
 
     Maintainers count unless the organization reserves approval to its delegates
@@ -44,7 +43,7 @@ def approver_source(user: Any, organization: Organization) -> str:
     return ""
 
 
-def proposer_is_maintainer(user: Any, organization: Organization) -> bool:
+def proposer_is_maintainer(user: Viewer, organization: Organization) -> bool:
     """A proposer's own maintainer status approves their proposal (delegates' does not)."""
     return (
         maintainer_kind(user, organization) == OrganizationMaintainer.Kind.MAINTAINER
@@ -52,6 +51,9 @@ def proposer_is_maintainer(user: Any, organization: Organization) -> bool:
     )
 
 
-def github_handle(user: Any) -> str:
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+def github_handle(user: Viewer | None) -> str:
+    if user is None or not user.is_authenticated:
+        return ""
+    # A user without a Person raises RelatedObjectDoesNotExist, an AttributeError.
+    person = getattr(user, "person", None)
     return person.github if person is not None else ""

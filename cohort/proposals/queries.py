@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from cohort.core.actors import Viewer
 from cohort.formats.issueform import form_from_fields
 from cohort.projects.models import (
     Mentorship,
@@ -87,7 +87,9 @@ class Board:
 # --- read models ---------------------------------------------------------------------------
 
 
-def proposal_list(user: Any, *, now: datetime, term_pk: int | None = None) -> list[TermProposals]:
+def proposal_list(
+    user: Viewer, *, now: datetime, term_pk: int | None = None
+) -> list[TermProposals]:
     """The proposals `user` may see, by term (newest first), each by number.
 
     A term appears when it has such proposals or takes new ones at `now`. `term_pk` limits

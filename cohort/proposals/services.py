@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from cohort.core.errors import DomainError
-from cohort.core.models import AuditEvent, Person
+from cohort.core.models import AuditEvent, Person, User
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.formats import issueform
@@ -80,7 +79,7 @@ def check_proposal_window(term: Term, at: datetime, *, drafting: bool = False) -
 
 @transaction.atomic
 def create_proposal(
-    term: Term, form: IssueForm, *, actor: Any, now: datetime | None = None, raw: str = ""
+    term: Term, form: IssueForm, *, actor: User | None, now: datetime | None = None, raw: str = ""
 ) -> Project:
     """A draft proposal from an issue form, with the term's next stable number.
 
@@ -99,7 +98,7 @@ def create_proposal(
         organization=organization,
         number=latest + 1,
         status=Project.Status.DRAFT,
-        proposer=actor if getattr(actor, "pk", None) else None,
+        proposer=actor,
         position=Project.objects.filter(term=term).count(),
         raw=raw,
     )
@@ -113,7 +112,7 @@ def create_proposal(
 
 
 @transaction.atomic
-def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
+def update_proposal(project: Project, form: IssueForm, *, actor: User) -> bool:
     """Save the form's sections; returns whether the change was material (§3.5).
 
     The stored sections are compared with the new ones: a material change to a submitted or
@@ -132,7 +131,7 @@ def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
     project.save()
     _replace_children(project, form)
     if material and project.status != Project.Status.DRAFT:
-        edit = ProposalEvent.objects.create(project=project, kind=gates.EDITED, actor=_user(actor))
+        edit = ProposalEvent.objects.create(project=project, kind=gates.EDITED, actor=actor)
         enqueue_proposal_notification(edit)
     AuditEvent.record(actor, "proposals.proposal.edited", project, data={"material": material})
     return material
@@ -140,7 +139,7 @@ def update_proposal(project: Project, form: IssueForm, *, actor: Any) -> bool:
 
 @transaction.atomic
 def patch_proposal(
-    project: Project, change: Callable[[IssueForm], IssueForm], *, actor: Any
+    project: Project, change: Callable[[IssueForm], IssueForm], *, actor: User
 ) -> bool:
     """Apply `change` to the proposal's form as it is stored once its row is locked, and
     save the result (`update_proposal`); returns whether the change was material.
@@ -153,16 +152,18 @@ def patch_proposal(
 
 
 @transaction.atomic
-def submit_proposal(project: Project, *, actor: Any, now: datetime | None = None) -> Project:
+def submit_proposal(
+    project: Project, *, actor: User | None, now: datetime | None = None
+) -> Project:
     check_proposal_window(project.term, now or timezone.now())
     transition(project, to=Project.Status.SUBMITTED, actor=actor)
-    event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=_user(actor))
+    event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=actor)
     enqueue_proposal_notification(event)
     return project
 
 
 @transaction.atomic
-def approve_proposal(project: Project, *, actor: Any) -> ProposalEvent:
+def approve_proposal(project: Project, *, actor: User) -> ProposalEvent:
     """The maintainer approval (§3.2 `/approve`)."""
     project = _locked(project)
     _require_open(project)
@@ -179,7 +180,7 @@ def approve_proposal(project: Project, *, actor: Any) -> ProposalEvent:
     event = ProposalEvent.objects.create(
         project=project,
         kind=gates.MAINTAINER_APPROVED,
-        actor=_user(actor),
+        actor=actor,
         data={"source": source},
     )
     AuditEvent.record(
@@ -190,7 +191,7 @@ def approve_proposal(project: Project, *, actor: Any) -> ProposalEvent:
 
 
 @transaction.atomic
-def confirm_mentorship(project: Project, *, actor: Any, handle: str = "") -> ProposalEvent | None:
+def confirm_mentorship(project: Project, *, actor: User, handle: str = "") -> ProposalEvent | None:
     """A listed mentor confirms their own slot; a program admin may confirm for a mentor.
 
     Confirming twice changes nothing (returns None).
@@ -223,7 +224,7 @@ def confirm_mentorship(project: Project, *, actor: Any, handle: str = "") -> Pro
     if listed in state.gates.confirmed:
         return None
     event = ProposalEvent.objects.create(
-        project=project, kind=gates.MENTOR_CONFIRMED, actor=_user(actor), handle=listed
+        project=project, kind=gates.MENTOR_CONFIRMED, actor=actor, handle=listed
     )
     AuditEvent.record(
         actor, "proposals.proposal.mentor_confirmed", project, data={"handle": listed}
@@ -233,7 +234,7 @@ def confirm_mentorship(project: Project, *, actor: Any, handle: str = "") -> Pro
 
 
 @transaction.atomic
-def approve_proposal_as_admin(project: Project, *, actor: Any) -> ProposalEvent:
+def approve_proposal_as_admin(project: Project, *, actor: User) -> ProposalEvent:
     """The program admin's final approval (§3.2 `/cncf-approve`)."""
     project = _locked(project)
     _require_open(project)
@@ -257,7 +258,7 @@ def approve_proposal_as_admin(project: Project, *, actor: Any) -> ProposalEvent:
     event = ProposalEvent.objects.create(
         project=project,
         kind=gates.ADMIN_APPROVED,
-        actor=_user(actor),
+        actor=actor,
         # The record the CNCF export keeps, frozen, if a later edit clears this approval.
         data={"snapshot": snapshot_project(project)},
     )
@@ -267,12 +268,12 @@ def approve_proposal_as_admin(project: Project, *, actor: Any) -> ProposalEvent:
 
 
 @transaction.atomic
-def withdraw_proposal(project: Project, *, actor: Any, note: str = "") -> Project:
+def withdraw_proposal(project: Project, *, actor: User, note: str = "") -> Project:
     """The proposer, a listed mentor or a program admin withdraws the proposal."""
     project = _locked(project)
     handle = permissions.github_handle(actor).casefold()
     allowed = (
-        (project.proposer_id is not None and project.proposer_id == getattr(actor, "pk", None))
+        (project.proposer_id is not None and project.proposer_id == actor.pk)
         or (handle and project.mentorships.filter(github__iexact=handle).exists())
         or permissions.is_program_admin(actor, project.term.program)
     )
@@ -280,27 +281,27 @@ def withdraw_proposal(project: Project, *, actor: Any, note: str = "") -> Projec
         raise DomainError("Only the proposer, a listed mentor or a program admin can withdraw it.")
     transition(project, to=Project.Status.WITHDRAWN, actor=actor, note=note)
     event = ProposalEvent.objects.create(
-        project=project, kind=gates.WITHDRAWN, actor=_user(actor), note=note
+        project=project, kind=gates.WITHDRAWN, actor=actor, note=note
     )
     enqueue_proposal_notification(event)
     return project
 
 
 @transaction.atomic
-def reject_proposal(project: Project, *, actor: Any, note: str = "") -> Project:
+def reject_proposal(project: Project, *, actor: User, note: str = "") -> Project:
     project = _locked(project)
     if not permissions.is_program_admin(actor, project.term.program):
         raise DomainError("Only program admins can reject a proposal.")
     transition(project, to=Project.Status.REJECTED, actor=actor, note=note)
     event = ProposalEvent.objects.create(
-        project=project, kind=gates.REJECTED, actor=_user(actor), note=note
+        project=project, kind=gates.REJECTED, actor=actor, note=note
     )
     enqueue_proposal_notification(event)
     return project
 
 
 @transaction.atomic
-def publish_proposals(term: Term, *, actor: Any) -> list[Project]:
+def publish_proposals(term: Term, *, actor: User) -> list[Project]:
     """Publish every submitted proposal of the term that holds the admin approval."""
     if not permissions.is_program_admin(actor, term.program):
         raise DomainError("Only program admins can publish the catalog.")
@@ -310,16 +311,14 @@ def publish_proposals(term: Term, *, actor: Any) -> list[Project]:
     ):
         if review(project).gates.admin_approved:
             transition(project, to=Project.Status.PUBLISHED, actor=actor)
-            event = ProposalEvent.objects.create(
-                project=project, kind=gates.PUBLISHED, actor=_user(actor)
-            )
+            event = ProposalEvent.objects.create(project=project, kind=gates.PUBLISHED, actor=actor)
             enqueue_proposal_notification(event)
             published.append(project)
     return published
 
 
 @transaction.atomic
-def record_lfx_url(project: Project, url: str, *, actor: Any) -> Project:
+def record_lfx_url(project: Project, url: str, *, actor: User) -> Project:
     """An admin records the program's LFX URL once it is published (§3.2 `/lfx-url`)."""
     project = _locked(project)
     if not permissions.is_program_admin(actor, project.term.program):
@@ -335,7 +334,7 @@ def record_lfx_url(project: Project, url: str, *, actor: Any) -> Project:
     project.lfx_url = url
     project.save(update_fields=["lfx_url", "updated_at"])
     ProposalEvent.objects.create(
-        project=project, kind=gates.LFX_URL_RECORDED, actor=_user(actor), data={"url": url}
+        project=project, kind=gates.LFX_URL_RECORDED, actor=actor, data={"url": url}
     )
     AuditEvent.record(actor, "proposals.proposal.lfx_url_recorded", project, data={"url": url})
     return project
@@ -357,10 +356,6 @@ def _check_text(form: IssueForm) -> None:
     for label, value in form.sections.items():
         check_text(label, field="A section heading")
         check_text(value, field=label)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _locked(project: Project) -> Project:

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cohort.core.actors import Viewer, signed_in
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.time import format_instant
@@ -171,7 +172,7 @@ class Actions:
         )
 
 
-def _actions(user: Any, project: Project, state: queries.Review) -> Actions:
+def _actions(user: Viewer, project: Project, state: queries.Review) -> Actions:
     is_open = project.status in (Project.Status.SUBMITTED, Project.Status.PUBLISHED)
     gates = state.gates
     decide = has_perm(user, project, Perm.PROPOSAL_DECIDE)
@@ -214,7 +215,7 @@ def proposal_new(request: HttpRequest, term_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             project = services.create_proposal(
-                term, form.issue_form(term_label=_term_label(term)), actor=request.user
+                term, form.issue_form(term_label=_term_label(term)), actor=signed_in(request)
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -235,7 +236,7 @@ def proposal_import(request: HttpRequest, term_pk: int) -> HttpResponse:
         issue_form = IssueForm({**parsed.sections, LABEL_TERM: _term_label(term)})
         try:
             project = services.create_proposal(
-                term, issue_form, actor=request.user, raw=paste_form.cleaned_data["text"]
+                term, issue_form, actor=signed_in(request), raw=paste_form.cleaned_data["text"]
             )
         except DomainError as error:
             paste_form.add_error(None, str(error))
@@ -256,7 +257,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         label = saved.term or _term_label(project.term)
         try:
             material = services.update_proposal(
-                project, form.issue_form(term_label=label, keep=saved), actor=request.user
+                project, form.issue_form(term_label=label, keep=saved), actor=signed_in(request)
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -313,7 +314,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.submit_proposal(project, actor=request.user),
+        lambda: services.submit_proposal(project, actor=signed_in(request)),
         "Proposal submitted.",
     )
 
@@ -325,7 +326,7 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.approve_proposal(project, actor=request.user),
+        lambda: services.approve_proposal(project, actor=signed_in(request)),
         "Maintainer approval recorded.",
     )
 
@@ -340,7 +341,7 @@ def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.confirm_mentorship(project, actor=request.user, handle=handle),
+        lambda: services.confirm_mentorship(project, actor=signed_in(request), handle=handle),
         f"Confirmation recorded for @{handle.removeprefix('@')}."
         if handle
         else "Thanks for confirming.",
@@ -354,7 +355,7 @@ def proposal_admin_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.approve_proposal_as_admin(project, actor=request.user),
+        lambda: services.approve_proposal_as_admin(project, actor=signed_in(request)),
         "Admin approval granted. The proposal will be published with the term's catalog.",
     )
 
@@ -368,7 +369,7 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.withdraw_proposal(project, actor=request.user, note=note),
+        lambda: services.withdraw_proposal(project, actor=signed_in(request), note=note),
         "Proposal withdrawn.",
     )
 
@@ -382,7 +383,7 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.reject_proposal(project, actor=request.user, note=note),
+        lambda: services.reject_proposal(project, actor=signed_in(request), note=note),
         "Proposal rejected.",
     )
 
@@ -399,7 +400,7 @@ def proposal_record_lfx_url(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         project,
-        lambda: services.record_lfx_url(project, url, actor=request.user),
+        lambda: services.record_lfx_url(project, url, actor=signed_in(request)),
         "LFX URL recorded.",
     )
 
@@ -436,7 +437,7 @@ def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
 def term_publish(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = access_term_board(request.user, term_pk)
     try:
-        published = services.publish_proposals(term, actor=request.user)
+        published = services.publish_proposals(term, actor=signed_in(request))
     except DomainError as error:
         messages.error(request, str(error))
     else:
