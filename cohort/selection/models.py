@@ -27,6 +27,7 @@ from django.db.models import Q
 from cohort.applications.models import Application
 from cohort.core.models import TimeStampedModel
 from cohort.projects.models import Project
+from cohort.selection.plan import Proposal
 from cohort.terms.models import Term
 
 # The most an override's reason or a mentee's reason for declining may hold (characters):
@@ -91,6 +92,11 @@ class Round(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Selection round {self.number} of {self.term}"
+
+    @property
+    def proposal(self) -> Proposal:
+        """What the engine proposed (`result`), as plain data."""
+        return Proposal.from_json(self.result)
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]

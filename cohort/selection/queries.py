@@ -32,7 +32,7 @@ from cohort.selection.forms import (
     SlotsForm,
 )
 from cohort.selection.models import Offer, Override, Round
-from cohort.selection.plan import Inputs, Proposal, contested
+from cohort.selection.plan import Inputs, contested
 from cohort.terms.models import Milestone, Term
 
 # A notification date more than this far in the past is "long past": the round page warns
@@ -217,7 +217,7 @@ def draft_view(
     term = round_.term
     zone = term.time_zone
     inputs = Inputs.from_json(round_.inputs)
-    proposal = Proposal.from_json(round_.result)
+    proposal = round_.proposal
     forced = set(proposal.forced)
     pks = set(inputs.capacities) | set(proposal.assignment.values())
     projects = list(Project.objects.filter(pk__in=pks).order_by("position", "id"))

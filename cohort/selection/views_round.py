@@ -28,7 +28,6 @@ from cohort.selection.forms import (
     OverrideForm,
 )
 from cohort.selection.models import Override
-from cohort.selection.plan import Proposal
 from cohort.terms.models import Term
 
 
@@ -65,7 +64,7 @@ def run(request: HttpRequest, term_pk: int) -> HttpResponse:
     )
     if isinstance(round_, Refused):
         return _render_term(request, term, status=round_.status)
-    proposal = Proposal.from_json(round_.result)
+    proposal = round_.proposal
     placed, unmatched = len(proposal.assignment), len(proposal.unmatched)
     messages.success(
         request,
