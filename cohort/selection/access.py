@@ -7,15 +7,14 @@ that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
 from cohort.applications.access import access_term
+from cohort.core.actors import Viewer
 from cohort.selection.models import Offer, Round
 
 
-def admin_round(user: Any, pk: int) -> Round:
+def admin_round(user: Viewer, pk: int) -> Round:
     """The round `pk` if `user` is an admin of its term's program, else `Http404`."""
     round_ = Round.objects.filter(pk=pk).first()
     if round_ is None:
@@ -24,11 +23,11 @@ def admin_round(user: Any, pk: int) -> Round:
     return round_
 
 
-def announced_offer(user: Any, pk: int) -> Offer:
+def announced_offer(user: Viewer, pk: int) -> Offer:
     """The user's own announced offer `pk`, else `Http404` (also before it is announced)."""
     offer = (
         Offer.objects.select_related("project", "term")
-        .filter(pk=pk, mentee_id=getattr(user, "pk", None), announced_at__isnull=False)
+        .filter(pk=pk, mentee_id=user.pk, announced_at__isnull=False)
         .first()
     )
     if offer is None:

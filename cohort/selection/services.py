@@ -32,7 +32,7 @@ from cohort.applications.services import (
     return_application_to_shortlist,
 )
 from cohort.core.errors import ConflictError, DomainError
-from cohort.core.models import AuditEvent
+from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.projects.models import MAX_SLOTS, Project
@@ -116,7 +116,7 @@ def _not_confirmed(term: Term, what: str) -> None:
 
 
 @transaction.atomic
-def set_slots(project: Project, slots: int, *, actor: Any) -> Project:
+def set_slots(project: Project, slots: int, *, actor: User) -> Project:
     """How many mentees `project` takes (0 to MAX_SLOTS); fixed once selection is confirmed."""
     if not 0 <= slots <= MAX_SLOTS:
         raise DomainError(f"A project takes from 0 to {MAX_SLOTS} mentees.")
@@ -132,7 +132,7 @@ def set_slots(project: Project, slots: int, *, actor: Any) -> Project:
 
 
 @transaction.atomic
-def rank_my_applications(user: Any, term: Term, ordered: Sequence[int]) -> list[Application]:
+def rank_my_applications(user: User, term: Term, ordered: Sequence[int]) -> list[Application]:
     """The mentee's own order of their applications in `term`, best first: `ordered` is the
     id of every complete application of theirs (submitted or shortlisted), each once."""
     _lock_term(term)
@@ -319,7 +319,7 @@ def confirm_round(
 
 
 def _confirm(
-    round_: Round, *, actor: Any, response_days: int, now: datetime | None
+    round_: Round, *, actor: User, response_days: int, now: datetime | None
 ) -> Round | None:
     now = now or timezone.now()
     term = _lock_term(round_.term)
@@ -376,7 +376,7 @@ def _offer(
     application: Application,
     *,
     reason: str,
-    actor: Any,
+    actor: User | None,
     note: str | None = None,
     now: datetime | None = None,
 ) -> Offer:
@@ -444,9 +444,9 @@ def announce_due_rounds(now: datetime | None = None) -> list[int]:
 # --- the mentee's answer -------------------------------------------------------------------
 
 
-def _answerable(offer: Offer, actor: Any, now: datetime) -> Offer:
+def _answerable(offer: Offer, actor: User, now: datetime) -> Offer:
     offer = Offer.objects.select_related("project", "application", "round").get(pk=offer.pk)
-    if offer.mentee_id != getattr(actor, "pk", None):
+    if offer.mentee_id != actor.pk:
         raise DomainError("Only the mentee can answer their offer.")
     if offer.status != Offer.Status.PENDING:
         raise DomainError(f"This offer is {offer.get_status_display().lower()} already.")
@@ -461,7 +461,7 @@ def _answerable(offer: Offer, actor: Any, now: datetime) -> Offer:
 
 
 @transaction.atomic
-def accept_offer(offer: Offer, *, actor: Any, now: datetime | None = None) -> Offer:
+def accept_offer(offer: Offer, *, actor: User, now: datetime | None = None) -> Offer:
     now = now or timezone.now()
     _lock_term(offer.term)
     offer = _answerable(offer, actor, now)
@@ -472,7 +472,7 @@ def accept_offer(offer: Offer, *, actor: Any, now: datetime | None = None) -> Of
 
 @transaction.atomic
 def decline_offer(
-    offer: Offer, *, actor: Any, reason: str = "", now: datetime | None = None
+    offer: Offer, *, actor: User, reason: str = "", now: datetime | None = None
 ) -> Offer:
     """Decline: the mentee leaves this term's selection, and the place goes to the next in
     line."""
@@ -516,7 +516,7 @@ def lapse_due_offers(now: datetime | None = None) -> int:
     return lapsed
 
 
-def _release(offer: Offer, to: str, *, actor: Any, note: str) -> None:
+def _release(offer: Offer, to: str, *, actor: User | None, note: str) -> None:
     transition(offer, to=to, actor=actor, note=note, also={"seat": None})
     if to == Offer.Status.LAPSED:
         why = "You did not answer the offer by its deadline, so it lapsed."
@@ -529,7 +529,7 @@ def _release(offer: Offer, to: str, *, actor: Any, note: str) -> None:
 
 
 def refill_term(
-    round_: Round, *, freed: int, actor: Any, why: str, now: datetime | None = None
+    round_: Round, *, freed: int, actor: User | None, why: str, now: datetime | None = None
 ) -> list[Offer]:
     """Offer freed places to the next in line (the caller holds the term lock). `freed` is
     the project whose place was freed, and `why` the reason its new offer gives.

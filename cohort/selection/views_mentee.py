@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from cohort.applications import pages
+from cohort.core.actors import signed_in
 from cohort.core.pages import Refused, run_service
 from cohort.selection import queries, services
 from cohort.selection.access import announced_offer
@@ -52,7 +53,9 @@ def my_ranking(request: HttpRequest, term_pk: int) -> HttpResponse:
         return _render_home(request, bound, 400)
     saved = run_service(
         request,
-        lambda: services.rank_my_applications(request.user, term, form.cleaned_data["ordered"]),
+        lambda: services.rank_my_applications(
+            signed_in(request), term, form.cleaned_data["ordered"]
+        ),
         failed="Your ranking was not saved.",
     )
     if isinstance(saved, Refused):
@@ -67,7 +70,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = announced_offer(request.user, pk)
     saved = run_service(
         request,
-        lambda: services.accept_offer(offer, actor=request.user),
+        lambda: services.accept_offer(offer, actor=signed_in(request)),
         failed="Your answer was not saved.",
     )
     if isinstance(saved, Refused):
@@ -88,7 +91,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     saved = run_service(
         request,
         lambda: services.decline_offer(
-            offer, actor=request.user, reason=form.cleaned_data["reason"]
+            offer, actor=signed_in(request), reason=form.cleaned_data["reason"]
         ),
         failed="Your answer was not saved.",
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cohort.applications import pages
 from cohort.applications.access import access_project
 from cohort.applications.queries import QueueFilter
+from cohort.core.actors import signed_in
 from cohort.core.pages import Refused, run_service
 from cohort.core.permissions import Perm
 from cohort.projects.models import Project
@@ -45,7 +46,7 @@ def slots(request: HttpRequest, project_pk: int) -> HttpResponse:
         return _render_queue(request, project, form, status=400)
     saved = run_service(
         request,
-        lambda: services.set_slots(project, form.cleaned_data["slots"], actor=request.user),
+        lambda: services.set_slots(project, form.cleaned_data["slots"], actor=signed_in(request)),
         failed="The slots were not saved.",
     )
     if isinstance(saved, Refused):
