@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import LazySettings
+from hypothesis import settings as hypothesis_settings
+
+# CI runs every property test on the same examples (derandomized) and without per-example
+# deadlines, which a loaded 2-core machine can miss; locally they explore afresh each run.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

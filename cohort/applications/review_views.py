@@ -42,6 +42,7 @@ from cohort.applications.review_forms import (
     ReviewForm,
     ShortlistForm,
 )
+from cohort.core.actors import signed_in
 from cohort.core.errors import DomainError
 from cohort.core.pages import Refused, run_service
 from cohort.core.permissions import Perm
@@ -171,7 +172,7 @@ def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
         request,
         lambda: services.decline_applications(
             form.cleaned_data["applications"],
-            actor=request.user,
+            actor=signed_in(request),
             message=form.cleaned_data["message"],
             project=project,
         ),
@@ -263,7 +264,7 @@ def ranking(request: HttpRequest, project_pk: int) -> HttpResponse:
         messages.error(request, "The ranking was not saved: see the form below.")
         return _render_ranking(request, project, rows, form, status=400)
     try:
-        services.rank_shortlist(project, form.cleaned_data["ordered"], actor=request.user)
+        services.rank_shortlist(project, form.cleaned_data["ordered"], actor=signed_in(request))
     except DomainError as error:
         messages.error(request, f"The ranking was not saved. {error}")
         return _render_ranking(request, project, rows, form, status=error.http_status)
@@ -359,7 +360,7 @@ def save_review(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         ApplicantForms(review=form),
         lambda data: services.review_application(
-            application, reviewer=request.user, score=data["score"], notes=data["notes"]
+            application, reviewer=signed_in(request), score=data["score"], notes=data["notes"]
         ),
         "Your review is saved.",
     )
@@ -376,7 +377,7 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         ApplicantForms(conflict=form),
         lambda data: services.declare_conflict(
-            application, reviewer=request.user, reason=data["reason"]
+            application, reviewer=signed_in(request), reason=data["reason"]
         ),
         "Conflict of interest declared: you are recused from this applicant.",
     )
@@ -391,8 +392,8 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> object:
         if data["action"] == ShortlistForm.ADD:
-            return services.shortlist_application(application, actor=request.user)
-        return services.unshortlist_application(application, actor=request.user)
+            return services.shortlist_application(application, actor=signed_in(request))
+        return services.unshortlist_application(application, actor=signed_in(request))
 
     return _act(
         request,
@@ -415,7 +416,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         ApplicantForms(decline=form),
         lambda data: services.decline_applications(
-            [application], actor=request.user, message=data["message"]
+            [application], actor=signed_in(request), message=data["message"]
         ),
         "Application declined; the applicant sees your message in its history.",
     )

@@ -35,7 +35,7 @@ from cohort.applications.models import (
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for, task_specs
 from cohort.applications.tasks import enqueue_application_notification
 from cohort.core.errors import ConflictError, DomainError
-from cohort.core.models import AuditEvent
+from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.projects.models import Project
@@ -97,7 +97,7 @@ PROFILE_TEXT = {
 
 
 @transaction.atomic
-def save_profile(user: Any, data: ProfileData) -> MenteeProfile:
+def save_profile(user: User, data: ProfileData) -> MenteeProfile:
     """Create or update `user`'s mentee profile. Attesting "no" is kept, and blocks applying."""
     values = {k: v.strip() if isinstance(v, str) else v for k, v in vars(data).items()}
     values["github"] = values["github"].removeprefix("@")
@@ -138,7 +138,7 @@ def _read_pdf(file: UploadedFile[bytes]) -> None:
 
 @transaction.atomic
 def upload_resume(
-    profile: MenteeProfile, file: UploadedFile[bytes], *, actor: Any
+    profile: MenteeProfile, file: UploadedFile[bytes], *, actor: User
 ) -> MenteeProfile:
     """Store `file` as the profile's résumé, under a random name. The previous file stays
     stored while applications that handed it in still point at it, and is deleted once none
@@ -186,7 +186,7 @@ def specs_for(project: Project) -> list[TaskSpec]:
 
 @transaction.atomic
 def apply_to_project(
-    user: Any,
+    user: User,
     project: Project,
     *,
     answers: dict[str, dict[str, str]] | None = None,
@@ -273,7 +273,7 @@ def apply_to_project(
     return application
 
 
-def _free_slot(user: Any, term: Term) -> int:
+def _free_slot(user: User, term: Term) -> int:
     limit = term.program.max_applications
     taken = set(
         Application.objects.filter(mentee=user, term=term, active_slot__isnull=False).values_list(
@@ -300,7 +300,7 @@ def hand_in_task(
     application: Application,
     kind: str,
     *,
-    actor: Any,
+    actor: User,
     text: str = "",
     url: str = "",
     file: UploadedFile[bytes] | None = None,
@@ -348,7 +348,7 @@ def _answer(
     *,
     text: str,
     url: str,
-    actor: Any,
+    actor: User,
     file: UploadedFile[bytes] | None = None,
 ) -> None:
     spec = spec_for(specs_for(application.project), task.kind)
@@ -394,7 +394,7 @@ def _takes(answer: Answer) -> str:
 def _complete(
     task: Task,
     *,
-    actor: Any,
+    actor: User | None,
     text: str = "",
     url: str = "",
     file_name: str = "",
@@ -414,7 +414,7 @@ def _complete(
     _event(task.application, ApplicationEvent.Kind.TASK, actor=actor, task=task.kind)
 
 
-def _submit_if_complete(application: Application, *, actor: Any) -> None:
+def _submit_if_complete(application: Application, *, actor: User | None) -> None:
     if application.status != Status.DRAFT:
         return
     if application.tasks.filter(completed_at__isnull=True).exists():
@@ -428,7 +428,7 @@ def _event(
     application: Application,
     kind: str,
     *,
-    actor: Any,
+    actor: User | None,
     status: str = "",
     task: str = "",
     reason: str = "",
@@ -436,7 +436,7 @@ def _event(
     return ApplicationEvent.objects.create(
         application=application,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor,
         status=status,
         task=task,
         reason=reason,
@@ -447,7 +447,7 @@ def _change_status(
     application: Application,
     to: str,
     *,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     also: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
@@ -461,18 +461,18 @@ def _change_status(
 # --- selection's transitions (cohort.selection calls these, one per edge) -----------------
 
 
-def offer_application(application: Application, *, actor: Any) -> ApplicationEvent:
+def offer_application(application: Application, *, actor: User | None) -> ApplicationEvent:
     """shortlisted → offered: selection made this application an offer."""
     return _change_status(application, Status.OFFERED, actor=actor)
 
 
-def accept_application_offer(application: Application, *, actor: Any) -> ApplicationEvent:
+def accept_application_offer(application: Application, *, actor: User | None) -> ApplicationEvent:
     """offered → accepted: the mentee took the place."""
     return _change_status(application, Status.ACCEPTED, actor=actor)
 
 
 def decline_application_offer(
-    application: Application, *, actor: Any, reason: str
+    application: Application, *, actor: User | None, reason: str
 ) -> ApplicationEvent:
     """offered → offer_declined: the mentee declined, or the offer lapsed (`reason` says which
     and is shown in the application's history)."""
@@ -480,7 +480,7 @@ def decline_application_offer(
 
 
 def return_application_to_shortlist(
-    application: Application, *, actor: Any, reason: str
+    application: Application, *, actor: User | None, reason: str
 ) -> ApplicationEvent:
     """offered → shortlisted: an offer the mentee ranked higher replaced this one. (A
     submitted application is shortlisted by its mentors, `shortlist_application`, not here.)"""
@@ -496,7 +496,7 @@ def return_application_to_shortlist(
 
 
 @transaction.atomic
-def withdraw_application(application: Application, *, actor: Any, reason: str = "") -> Application:
+def withdraw_application(application: Application, *, actor: User, reason: str = "") -> Application:
     """Withdraw, at any time, even after the deadline. It frees a slot; re-applying to the same
     project is possible until the deadline."""
     reason = check_text(reason.strip(), field="Reason", max_length=limits.WITHDRAW_REASON)
@@ -524,12 +524,12 @@ def withdraw_application(application: Application, *, actor: Any, reason: str = 
 # --- mentor review -------------------------------------------------------------------------
 
 
-def _not_own(application: Application, actor: Any) -> None:
+def _not_own(application: Application, actor: User) -> None:
     if is_own(actor, application):
         raise DomainError("This is your own application: other mentors or a program admin decide.")
 
 
-def _not_recused(application: Application, actor: Any) -> None:
+def _not_recused(application: Application, actor: User) -> None:
     _not_own(application, actor)
     if is_recused(actor, application):
         raise DomainError(
@@ -542,7 +542,7 @@ def _not_recused(application: Application, actor: Any) -> None:
 def review_application(
     application: Application,
     *,
-    reviewer: Any,
+    reviewer: User,
     score: int | None = None,
     notes: str | None = None,
 ) -> Review:
@@ -566,7 +566,7 @@ def review_application(
 
 
 @transaction.atomic
-def declare_conflict(application: Application, *, reviewer: Any, reason: str) -> Review:
+def declare_conflict(application: Application, *, reviewer: User, reason: str) -> Review:
     """Declare a conflict of interest: the reviewer is recused from this applicant, and their
     score on them is cleared. Only a program admin can lift it (`lift_conflict`)."""
     _not_own(application, reviewer)
@@ -586,7 +586,7 @@ def declare_conflict(application: Application, *, reviewer: Any, reason: str) ->
 
 
 @transaction.atomic
-def lift_conflict(review: Review, *, actor: Any) -> Review:
+def lift_conflict(review: Review, *, actor: User) -> Review:
     review = Review.objects.select_for_update(no_key=True).get(pk=review.pk)
     review.conflict, review.conflict_reason = False, ""
     review.save()
@@ -595,7 +595,7 @@ def lift_conflict(review: Review, *, actor: Any) -> Review:
 
 
 @transaction.atomic
-def shortlist_application(application: Application, *, actor: Any) -> Application:
+def shortlist_application(application: Application, *, actor: User) -> Application:
     _not_recused(application, actor)
     application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if application.status != Status.SUBMITTED:
@@ -605,7 +605,7 @@ def shortlist_application(application: Application, *, actor: Any) -> Applicatio
 
 
 @transaction.atomic
-def unshortlist_application(application: Application, *, actor: Any) -> Application:
+def unshortlist_application(application: Application, *, actor: User) -> Application:
     _not_recused(application, actor)
     application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
     if application.status != Status.SHORTLISTED:
@@ -627,7 +627,7 @@ def _why_not(application: Application, what: str) -> str:
 
 
 @transaction.atomic
-def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: Any) -> list[Application]:
+def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: User) -> list[Application]:
     """Rank the project's shortlist: `ordered` is every shortlisted application's id, best
     first. A recused mentor cannot rank a shortlist that holds their conflict."""
     shortlist = list(
@@ -662,7 +662,7 @@ def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: Any) -> l
 def decline_applications(
     applications: Iterable[Application | int],
     *,
-    actor: Any,
+    actor: User,
     message: str,
     project: Project | None = None,
 ) -> list[Application]:

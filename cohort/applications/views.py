@@ -32,6 +32,7 @@ from cohort.applications.downloads import pdf_attachment
 from cohort.applications.forms import ProfileForm, TaskForm, WithdrawForm
 from cohort.applications.models import Application, MenteeProfile, Task
 from cohort.core import ratelimit
+from cohort.core.actors import signed_in
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.time import Instant, instant
@@ -114,13 +115,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     try:
         if resume is not None:
             ratelimit.hit("upload", request)
-        profile = services.save_profile(request.user, form.profile_data())
+        profile = services.save_profile(signed_in(request), form.profile_data())
     except DomainError as error:
         form.add_error(None, str(error))
         return _render_profile(request, form, profile, status=error.http_status, error=error)
     if resume is not None:
         try:
-            profile = services.upload_resume(profile, resume, actor=request.user)
+            profile = services.upload_resume(profile, resume, actor=signed_in(request))
         except DomainError as error:
             form.add_error(
                 "resume",
@@ -176,7 +177,7 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             ratelimit.hit("apply", request)
-            application = services.apply_to_project(request.user, project)
+            application = services.apply_to_project(signed_in(request), project)
         except DomainError as raised:
             error = raised
         else:
@@ -295,7 +296,7 @@ def task_submit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         services.hand_in_task(
             application,
             kind,
-            actor=request.user,
+            actor=signed_in(request),
             text=data["text"],
             url=data["url"],
             file=data["file"],
@@ -338,7 +339,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.withdraw_application(
-                application, actor=request.user, reason=form.cleaned_data["reason"]
+                application, actor=signed_in(request), reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             form.add_error(None, str(error))

@@ -57,7 +57,9 @@ def test_no_handle_makes_a_link_and_every_handle_reads_back(handle: str) -> None
         assert code is not None, html
         text = code[1].replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
         text = text.replace("&#x27;", "'").replace("&amp;", "&")
-        assert text == handle.strip() or text == handle  # CommonMark strips one space pair
+        # CommonMark strips one space from each end of a code span, and the renderer trims
+        # the line: what reads back is the handle up to the spaces around it.
+        assert text.strip() == handle.strip()
 
 
 NORMAL: dict[str, object] = {
