@@ -12,12 +12,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeIs
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from cohort.applications.models import Application, Review
+from cohort.core.actors import Viewer
+from cohort.core.models import User
 from cohort.core.permissions import Perm, Role, perms_of
 from cohort.projects.models import OrganizationMaintainer, Project
 from cohort.proposals.access import as_mentor, mentored_by
@@ -25,22 +27,22 @@ from cohort.proposals.permissions import is_program_admin, maintainer_kind
 from cohort.terms.models import Term
 
 
-def _authenticated(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+def _authenticated(user: Viewer) -> TypeIs[User]:
+    return isinstance(user, User) and user.is_authenticated
 
 
-def is_mentor_of(user: Any, project: Project) -> bool:
+def is_mentor_of(user: Viewer, project: Project) -> bool:
     return _authenticated(user) and project.mentorships.filter(as_mentor(user)).exists()
 
 
-def mentored_projects(user: Any) -> QuerySet[Project]:
+def mentored_projects(user: Viewer) -> QuerySet[Project]:
     """The projects `user` is a listed mentor of, in any term."""
     if not _authenticated(user):
         return Project.objects.none()
     return Project.objects.filter(mentored_by(user))
 
 
-def project_roles(user: Any, project: Project) -> set[Role]:
+def project_roles(user: Viewer, project: Project) -> set[Role]:
     if not _authenticated(user):
         return {Role.ANONYMOUS}
     roles: set[Role] = set()
@@ -53,12 +55,12 @@ def project_roles(user: Any, project: Project) -> set[Role]:
     return roles or {Role.OUTSIDER}
 
 
-def is_own(user: Any, application: Application) -> bool:
+def is_own(user: Viewer, application: Application) -> bool:
     """Whether `user` is the applicant: on their own application they are only the mentee."""
     return _authenticated(user) and application.mentee_id == user.pk
 
 
-def application_roles(user: Any, application: Application) -> set[Role]:
+def application_roles(user: Viewer, application: Application) -> set[Role]:
     """The roles `user` holds on `application`.
 
     The applicant is only ever the mentee of their own application, even when they also
@@ -71,11 +73,11 @@ def application_roles(user: Any, application: Application) -> set[Role]:
     return roles or ({Role.OUTSIDER} if _authenticated(user) else {Role.ANONYMOUS})
 
 
-def has_application_perm(user: Any, application: Application, perm: Perm) -> bool:
+def has_application_perm(user: Viewer, application: Application, perm: Perm) -> bool:
     return perm in perms_of(application_roles(user, application))
 
 
-def access_application(user: Any, pk: int, perm: Perm) -> Application:
+def access_application(user: Viewer, pk: int, perm: Perm) -> Application:
     """The application `pk` if `user` holds `perm` on it, else `Http404`."""
     application = (
         Application.objects.select_related(
@@ -89,7 +91,7 @@ def access_application(user: Any, pk: int, perm: Perm) -> Application:
     return application
 
 
-def access_project(user: Any, pk: int, perm: Perm) -> Project:
+def access_project(user: Viewer, pk: int, perm: Perm) -> Project:
     """The project `pk` if `user` holds `perm` on it (its queue, its counts), else `Http404`."""
     project = Project.objects.select_related("term__program", "organization").filter(pk=pk).first()
     if project is None or perm not in perms_of(project_roles(user, project)):
@@ -97,7 +99,7 @@ def access_project(user: Any, pk: int, perm: Perm) -> Project:
     return project
 
 
-def access_term(user: Any, pk: int) -> Term:
+def access_term(user: Viewer, pk: int) -> Term:
     """A term's applications overview: its program's admins only, else `Http404`."""
     term = Term.objects.select_related("program").filter(pk=pk).first()
     if term is None or not is_program_admin(user, term.program):
@@ -105,7 +107,7 @@ def access_term(user: Any, pk: int) -> Term:
     return term
 
 
-def counted_projects(user: Any, term: Term) -> QuerySet[Project]:
+def counted_projects(user: Viewer, term: Term) -> QuerySet[Project]:
     """The term's projects whose application counts `user` may see."""
     projects = Project.objects.filter(term=term)
     if not _authenticated(user):
@@ -120,7 +122,7 @@ def counted_projects(user: Any, term: Term) -> QuerySet[Project]:
     )
 
 
-def reviewable_projects(user: Any, term: Term) -> QuerySet[Project]:
+def reviewable_projects(user: Viewer, term: Term) -> QuerySet[Project]:
     """The term's projects whose applicants `user` may see: mentored ones, or all for admins."""
     projects = Project.objects.filter(term=term)
     if not _authenticated(user):
@@ -130,15 +132,17 @@ def reviewable_projects(user: Any, term: Term) -> QuerySet[Project]:
     return projects.filter(mentored_by(user))
 
 
-def is_recused(user: Any, application: Application) -> bool:
+def is_recused(user: Viewer, application: Application) -> bool:
     """Whether `user` may not score, rank or decide on this applicant: it is their own
     application, or they declared a conflict of interest for them (on this project)."""
     if is_own(user, application):
         return True
+    if not _authenticated(user):
+        return False
     return Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
 
 
-def bars_from_applying(user: Any, project: Project) -> str:
+def bars_from_applying(user: Viewer, project: Project) -> str:
     """Why `user` may not apply to `project` ("" when they may): its listed mentors and the
     maintainers of its organization are on the deciding side (CNCF: a mentee must not already
     be a maintainer of the project offering the mentorship)."""
@@ -154,7 +158,7 @@ def bars_from_applying(user: Any, project: Project) -> str:
     return ""
 
 
-def applications_of(user: Any) -> QuerySet[Application]:
+def applications_of(user: Viewer) -> QuerySet[Application]:
     """The user's own applications."""
     if not _authenticated(user):
         return Application.objects.none()

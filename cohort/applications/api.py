@@ -21,7 +21,7 @@ Datetimes are ISO 8601 in UTC ("2024-08-01T12:00:00Z").
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -36,6 +36,7 @@ from cohort.applications.queries import QueueFilter
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.api_errors import download, errors
 from cohort.core.errors import DomainError
+from cohort.core.models import User
 from cohort.core.permissions import Perm
 from cohort.core.ratelimit import hit
 from cohort.core.schemas import Id, IdList, UtcDatetime
@@ -648,7 +649,7 @@ def _fresh(pk: int) -> Application:
     )
 
 
-def _detail(user: Any, application: Application) -> queries.ApplicationView:
+def _detail(user: User, application: Application) -> queries.ApplicationView:
     """The application as `user` may see it: reviewers also get the applicant and reviews."""
     reviewer = access.has_application_perm(user, application, Perm.APPLICATION_REVIEW)
     return queries.application_view(application, user, reviewer=reviewer)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +22,8 @@ from cohort.applications.access import applications_of
 from cohort.applications.models import Application, MenteeProfile
 from cohort.applications.queries import QueueFilter, QueueRow, standing
 from cohort.applications.review_forms import BulkDeclineForm
+from cohort.core.actors import signed_in
+from cohort.core.models import User
 from cohort.core.time import Instant, instant
 from cohort.projects.models import Project
 from cohort.terms.models import Term
@@ -62,7 +63,7 @@ def window_view(term: Term, now: datetime) -> WindowView:
     )
 
 
-def profile_of(user: Any) -> MenteeProfile | None:
+def profile_of(user: User) -> MenteeProfile | None:
     return MenteeProfile.objects.filter(user=user).first()
 
 
@@ -119,11 +120,14 @@ def render_my_applications(
             group = groups[term.pk] = TermApplications(term, window_view(term, now))
         group.rows.append(Row(application, done=application.n_done, total=application.n_tasks))
     shown = panels.mentee_panels(
-        request.user, [group.term for group in groups.values()], bound or {}, now
+        signed_in(request), [group.term for group in groups.values()], bound or {}, now
     )
     for pk, group in groups.items():
         group.panels = shown.get(pk, [])
-    context = {"groups": list(groups.values()), "standing": standing(profile_of(request.user))}
+    context = {
+        "groups": list(groups.values()),
+        "standing": standing(profile_of(signed_in(request))),
+    }
     return render(request, "applications/mentee/home.html", context, status=status)
 
 
@@ -166,7 +170,7 @@ def render_queue(
 ) -> HttpResponse:
     """The queue page, with the panels other apps put at its foot; `bound` holds a panel's
     form posted back with errors, `status` the error's HTTP status."""
-    rows = queries.queue(project, request.user, state)
+    rows = queries.queue(project, signed_in(request), state)
     entries = [
         QueueEntry(
             row=row,
@@ -198,6 +202,6 @@ def render_queue(
         "decline_form": decline_form,
         "ticked": ticked,
         "any_declinable": any(e.can_decline for e in entries),
-        "panels": panels.queue_panels(project, request.user, bound or {}),
+        "panels": panels.queue_panels(project, signed_in(request), bound or {}),
     }
     return render(request, "applications/review/queue.html", context, status=status)

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django import forms
 
+from cohort.core.models import User
 from cohort.projects.models import Project
 from cohort.terms.models import Term
 
@@ -35,9 +35,9 @@ class Panel:
 
 
 # Per term (by pk) of the mentee's terms, the panel under that term's applications.
-MenteeBuilder = Callable[[Any, Sequence[Term], Bound, datetime], Mapping[int, Panel]]
+MenteeBuilder = Callable[[User, Sequence[Term], Bound, datetime], Mapping[int, Panel]]
 # The panel at the foot of a project's review queue, or None.
-QueueBuilder = Callable[[Project, Any, Bound], Panel | None]
+QueueBuilder = Callable[[Project, User, Bound], Panel | None]
 
 _mentee: dict[str, MenteeBuilder] = {}
 _queue: dict[str, QueueBuilder] = {}
@@ -52,7 +52,7 @@ def register_queue_panel(name: str, build: QueueBuilder) -> None:
 
 
 def mentee_panels(
-    user: Any, terms: Sequence[Term], bound: Bound, now: datetime
+    user: User, terms: Sequence[Term], bound: Bound, now: datetime
 ) -> dict[int, list[Panel]]:
     shown: dict[int, list[Panel]] = {}
     for build in _mentee.values():
@@ -61,5 +61,5 @@ def mentee_panels(
     return shown
 
 
-def queue_panels(project: Project, user: Any, bound: Bound) -> list[Panel]:
+def queue_panels(project: Project, user: User, bound: Bound) -> list[Panel]:
     return [panel for build in _queue.values() if (panel := build(project, user, bound))]

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -29,6 +28,8 @@ from cohort.applications.models import (
     Task,
 )
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for
+from cohort.core.actors import Viewer
+from cohort.core.models import User
 from cohort.core.time import Instant
 from cohort.projects.models import Project
 from cohort.proposals.permissions import is_program_admin
@@ -39,7 +40,7 @@ Status = Application.Status
 # --- one person, one review, one history entry, as every page and the API show them ---------
 
 
-def display_name(user: Any, profile: MenteeProfile | None = None) -> str:
+def display_name(user: User, profile: MenteeProfile | None = None) -> str:
     """A mentee's name for mentors and admins: their profile's, else their account's."""
     if profile is not None and profile.name:
         return profile.name
@@ -63,7 +64,7 @@ class Applicant:
     """An applicant as a project's mentors and the program admins see them (the queue, the
     applicant's page, the API): their account and, once they wrote one, their profile."""
 
-    user: Any
+    user: User
     profile: MenteeProfile | None
 
     @property
@@ -144,7 +145,7 @@ class SeenReview:
     conflict_reason: str
 
 
-def seen_review(review: Review, reader: Any, admin: bool) -> SeenReview:
+def seen_review(review: Review, reader: Viewer, admin: bool) -> SeenReview:
     mine = review.reviewer_id == reader.pk
     private = mine or admin
     return SeenReview(
@@ -159,7 +160,7 @@ def seen_review(review: Review, reader: Any, admin: bool) -> SeenReview:
     )
 
 
-def seen_reviews(application: Application, reader: Any, admin: bool) -> list[SeenReview]:
+def seen_reviews(application: Application, reader: Viewer, admin: bool) -> list[SeenReview]:
     """Every review of `application`, oldest first, as `reader` may see it (one query)."""
     reviews = Review.objects.filter(application=application).select_related("reviewer")
     return [seen_review(r, reader, admin) for r in reviews.order_by("id")]
@@ -188,7 +189,7 @@ class ReviewView:
         return [r.score for r in self.reviews if r.score is not None]
 
 
-def review_view(application: Application, reader: Any) -> ReviewView:
+def review_view(application: Application, reader: Viewer) -> ReviewView:
     """`application` as `reader` (who holds APPLICATION_REVIEW on it) reads it."""
     admin = is_program_admin(reader, application.project.term.program)
     stored = list(
@@ -283,7 +284,9 @@ class ApplicationView:
     review: ReviewView | None = None
 
 
-def application_view(application: Application, reader: Any, *, reviewer: bool) -> ApplicationView:
+def application_view(
+    application: Application, reader: Viewer, *, reviewer: bool
+) -> ApplicationView:
     return ApplicationView(
         application,
         task_views(application),
@@ -378,7 +381,7 @@ class QueueRow:
         return round(sum(scores) / len(scores), 2) if scores else None
 
 
-def queue(project: Project, reader: Any, state: str = QueueFilter.ALL) -> list[QueueRow]:
+def queue(project: Project, reader: User, state: str = QueueFilter.ALL) -> list[QueueRow]:
     """The project's applicants as `reader` (a mentor or admin) sees them, filtered."""
     applications = _filtered(
         Application.objects.filter(project=project), reader, QueueFilter(state)
@@ -407,7 +410,7 @@ def queue(project: Project, reader: Any, state: str = QueueFilter.ALL) -> list[Q
 
 
 def _filtered(
-    applications: ApplicationQuerySet, reader: Any, state: QueueFilter
+    applications: ApplicationQuerySet, reader: User, state: QueueFilter
 ) -> ApplicationQuerySet:
     ordering = ("mentor_rank", "submitted_at", "created_at", "id")
     if state == QueueFilter.COMPLETE:

@@ -44,6 +44,7 @@ from cohort.applications.review_forms import (
 )
 from cohort.core.actors import signed_in
 from cohort.core.errors import DomainError
+from cohort.core.models import User
 from cohort.core.pages import Refused, run_service
 from cohort.core.permissions import Perm
 from cohort.core.time import instant
@@ -85,7 +86,7 @@ class TermSection:
     counted: list[Counts]  # the user's organizations' other projects: numbers only
 
 
-def _review_terms(user: Any) -> list[Term]:
+def _review_terms(user: User) -> list[Term]:
     """The terms where `user` mentors, maintains an organization, or runs the program."""
     mentored = mentored_projects(user).values("term_id")
     maintained = Project.objects.filter(organization__maintainers__user=user).values("term_id")
@@ -110,7 +111,7 @@ def review_home(request: HttpRequest) -> HttpResponse:
     A fixed number of queries however many terms: the terms, the user's admin programs, the
     mentored projects, and one count query for every project shown.
     """
-    user: Any = request.user  # logged in (login_required)
+    user = signed_in(request)
     terms = _review_terms(user)
     admin_of = set(
         ProgramMembership.objects.filter(user=user, role=ProgramMembership.Role.ADMIN).values_list(
@@ -191,7 +192,7 @@ def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
 @login_required
 def queue_csv(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
-    rows = queries.queue(project, request.user, pages.queue_state(request.GET.get("state")))
+    rows = queries.queue(project, signed_in(request), pages.queue_state(request.GET.get("state")))
     response = HttpResponse(queries.queue_csv(rows), content_type="text/csv; charset=utf-8")
     filename = f"{project.term.url_key}-{project.slug}-applications.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -209,7 +210,7 @@ class RankEntry:
     field: forms.BoundField | None
 
 
-def _shortlist(project: Project, reader: Any) -> list[QueueRow]:
+def _shortlist(project: Project, reader: User) -> list[QueueRow]:
     """The shortlist in the mentors' current order; anyone not ranked yet comes last."""
     rows = queries.queue(project, reader, QueueFilter.SHORTLISTED)
     order = {id(row): n for n, row in enumerate(rows)}
@@ -255,7 +256,7 @@ def _render_ranking(
 @login_required
 def ranking(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access_project(request.user, project_pk, Perm.QUEUE_VIEW)
-    rows = _shortlist(project, request.user)
+    rows = _shortlist(project, signed_in(request))
     ids = [row.application.pk for row in rows]
     if request.method != "POST":
         return _render_ranking(request, project, rows, RankingForm(applications=ids))

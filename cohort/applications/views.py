@@ -103,7 +103,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     A résumé that is refused (not a PDF, too big) does not lose the rest: the other fields
     are saved, and the page comes back with the résumé's error and everything typed.
     """
-    profile = pages.profile_of(request.user)
+    profile = pages.profile_of(signed_in(request))
     if request.method != "POST":
         return _render_profile(
             request, ProfileForm(initial=ProfileForm.initial_from(profile)), profile
@@ -142,7 +142,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def resume_download(request: HttpRequest) -> FileResponse:
     """The user's own résumé; there is no way to name anyone else's."""
-    profile = pages.profile_of(request.user)
+    profile = pages.profile_of(signed_in(request))
     if profile is None or not profile.resume:
         raise Http404("No résumé uploaded.")
     return pdf_attachment(profile.resume, profile.resume_name)
@@ -163,7 +163,7 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
         status=Project.Status.PUBLISHED,
     )
     here = reverse("applications:apply", args=[project.pk])
-    profile = pages.profile_of(request.user)
+    profile = pages.profile_of(signed_in(request))
     if profile is None:
         messages.info(request, "Create your mentee profile first; then you can apply.")
         return redirect(f"{reverse('applications:profile')}?next={here}")
@@ -239,7 +239,7 @@ def _render_detail(
         for view in queries.task_views(application)
     ]
     events = queries.history(application, zone=zone, with_actor=False)
-    profile = pages.profile_of(request.user)
+    profile = pages.profile_of(signed_in(request))
     context = {
         "application": application,
         "project": application.project,

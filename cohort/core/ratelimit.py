@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from cohort.core.errors import DomainError
 
@@ -48,7 +48,7 @@ def parse_limits(text: str) -> list[Limit]:
     return limits
 
 
-def client_ip(request: Any) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address; behind a TLS proxy (BEHIND_TLS_PROXY) the proxy's last hop."""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
@@ -56,7 +56,7 @@ def client_ip(request: Any) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def hit(action: str, request: Any) -> None:
+def hit(action: str, request: HttpRequest) -> None:
     """Count one `action` by the request's user and IP; raise `RateLimitError` past a limit.
 
     The hit that crosses a limit is refused and not counted as done; the caller has written

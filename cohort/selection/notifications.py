@@ -22,6 +22,7 @@ from cohort.core.emails import site_url
 from cohort.core.models import User
 from cohort.notifications.services import deliver, outbox_row
 from cohort.selection.models import Offer, Round
+from cohort.terms.models import Term
 
 OFFER_OBJECT = "selection.offer"
 ROUND_OBJECT = "selection.round"
@@ -125,7 +126,7 @@ def _when(at: datetime | None, user: User) -> str:
     return text
 
 
-def _base(user: User, term: Any) -> dict[str, Any]:
+def _base(user: User, term: Term) -> dict[str, Any]:
     return {
         "name": user.get_full_name() or user.username,
         "term": term.label,

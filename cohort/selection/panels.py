@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cohort.applications import panels
-from cohort.core.actors import Viewer
+from cohort.core.models import User
 from cohort.projects.models import Project
 from cohort.selection import queries
 from cohort.selection.forms import SlotsForm
@@ -26,7 +26,7 @@ PROJECT_BOX = "selection/_project_box.html"
 
 
 def mentee_boxes(
-    user: Viewer, terms: Sequence[Term], bound: panels.Bound, now: datetime
+    user: User, terms: Sequence[Term], bound: panels.Bound, now: datetime
 ) -> dict[int, panels.Panel]:
     return {
         box.term.pk: panels.Panel(MENTEE_BOX, box)
@@ -34,7 +34,7 @@ def mentee_boxes(
     }
 
 
-def project_box(project: Project, user: Viewer, bound: panels.Bound) -> panels.Panel:
+def project_box(project: Project, user: User, bound: panels.Bound) -> panels.Panel:
     form = bound.get(SLOTS_KEY)
     slots_form = form if isinstance(form, SlotsForm) else None
     return panels.Panel(PROJECT_BOX, queries.project_selection(project, user, slots_form))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils import timezone
 from cohort.applications.access import project_roles
 from cohort.applications.models import Application, MenteeProfile
 from cohort.applications.queries import display_names
+from cohort.core.models import User
 from cohort.core.permissions import Perm, perms_of
 from cohort.core.time import Instant, format_day, format_instant, instant
 from cohort.projects.models import Project
@@ -337,7 +337,7 @@ class ProjectSelection:
 
 
 def project_selection(
-    project: Project, user: Any, slots_form: SlotsForm | None = None
+    project: Project, user: User, slots_form: SlotsForm | None = None
 ) -> ProjectSelection:
     """What the review queue shows of selection: the slots (a form for those who may set
     them, until selection is confirmed), then this project's offers and its waitlist."""
@@ -411,7 +411,7 @@ def decline_id(offer_pk: int) -> str:
     return f"id_offer{offer_pk}_%s"
 
 
-def complete_applications(user: Any, terms: Iterable[Term]) -> list[Application]:
+def complete_applications(user: User, terms: Iterable[Term]) -> list[Application]:
     """The user's complete applications in `terms`, in their current order: their own
     ranking first, then the ones they did not rank in the order they applied."""
     applications = Application.objects.filter(
@@ -424,7 +424,7 @@ def complete_applications(user: Any, terms: Iterable[Term]) -> list[Application]
 
 
 def mentee_selection(
-    user: Any,
+    user: User,
     terms: Sequence[Term],
     *,
     bound: Mapping[str, forms.Form] | None = None,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -215,7 +214,7 @@ def _compute(round_: Round, inputs: Inputs) -> Proposal:
 
 
 @transaction.atomic
-def run_round(term: Term, *, actor: Any, now: datetime | None = None) -> Round:
+def run_round(term: Term, *, actor: User, now: datetime | None = None) -> Round:
     """Compute a proposed assignment from the rankings as they are now: a new draft round,
     or the open draft recomputed. Nothing is offered until `confirm_round`."""
     term = _lock_term(term)
@@ -237,7 +236,7 @@ def run_round(term: Term, *, actor: Any, now: datetime | None = None) -> Round:
 
 @transaction.atomic
 def add_override(
-    round_: Round, application: Application, *, kind: str, reason: str, actor: Any
+    round_: Round, application: Application, *, kind: str, reason: str, actor: User
 ) -> Override:
     """Force or forbid one pair in a draft round, and recompute."""
     _lock_term(round_.term)
@@ -280,7 +279,7 @@ def add_override(
 
 
 @transaction.atomic
-def remove_override(override: Override, *, actor: Any) -> Round:
+def remove_override(override: Override, *, actor: User) -> Round:
     round_ = override.round
     _lock_term(round_.term)
     if Round.objects.get(pk=round_.pk).status != Round.Status.DRAFT:
@@ -293,14 +292,14 @@ def remove_override(override: Override, *, actor: Any) -> Round:
 
 
 @transaction.atomic
-def discard_round(round_: Round, *, actor: Any) -> Round:
+def discard_round(round_: Round, *, actor: User) -> Round:
     _lock_term(round_.term)
     transition(round_, to=Round.Status.DISCARDED, actor=actor)
     return round_
 
 
 def confirm_round(
-    round_: Round, *, actor: Any, response_days: int = 7, now: datetime | None = None
+    round_: Round, *, actor: User, response_days: int = 7, now: datetime | None = None
 ) -> Round:
     """Make the offers of a draft round, exactly as the admin last saw it.
 

@@ -41,7 +41,7 @@ def _render_home(
 @login_required
 def my_ranking(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = Term.objects.filter(pk=term_pk).first()
-    mine = queries.complete_applications(request.user, [term]) if term else []
+    mine = queries.complete_applications(signed_in(request), [term]) if term else []
     if term is None or not mine:
         raise Http404("No applications to rank in this term.")
     form = MyRankingForm(

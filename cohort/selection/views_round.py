@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cohort.applications.access import access_term
 from cohort.applications.models import Application
+from cohort.core.actors import signed_in
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.pages import Refused, run_service
 from cohort.selection import queries, services
@@ -59,7 +60,7 @@ def run(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = access_term(request.user, term_pk)
     round_ = run_service(
         request,
-        lambda: services.run_round(term, actor=request.user),
+        lambda: services.run_round(term, actor=signed_in(request)),
         failed="Nothing was computed.",
     )
     if isinstance(round_, Refused):
@@ -91,7 +92,7 @@ def override_add(request: HttpRequest, round_pk: int) -> HttpResponse:
             application,
             kind=form.cleaned_data["kind"],
             reason=form.cleaned_data["reason"],
-            actor=request.user,
+            actor=signed_in(request),
         ),
         failed="The override was not added.",
     )
@@ -110,7 +111,7 @@ def override_remove(request: HttpRequest, pk: int) -> HttpResponse:
     term = access_term(request.user, override.round.term_id)
     removed = run_service(
         request,
-        lambda: services.remove_override(override, actor=request.user),
+        lambda: services.remove_override(override, actor=signed_in(request)),
         failed="The override was not removed.",
     )
     if isinstance(removed, Refused):
@@ -130,7 +131,7 @@ def confirm(request: HttpRequest, round_pk: int) -> HttpResponse:
         return _render_term(request, term, confirm_form=form, status=400)
     try:
         round_ = services.confirm_round(
-            round_, actor=request.user, response_days=form.cleaned_data["response_days"]
+            round_, actor=signed_in(request), response_days=form.cleaned_data["response_days"]
         )
     except ConflictError as error:
         # The round was recomputed: show the new proposal to review.
@@ -156,7 +157,7 @@ def discard(request: HttpRequest, round_pk: int) -> HttpResponse:
     round_ = admin_round(request.user, round_pk)
     discarded = run_service(
         request,
-        lambda: services.discard_round(round_, actor=request.user),
+        lambda: services.discard_round(round_, actor=signed_in(request)),
         failed="Nothing was discarded.",
     )
     if isinstance(discarded, Refused):

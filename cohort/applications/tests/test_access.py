@@ -39,7 +39,7 @@ def dora(world: World) -> User:
     return user
 
 
-def who(world: World, name: str) -> object:
+def who(world: World, name: str) -> User | AnonymousUser:
     return AnonymousUser() if name == "anonymous" else world.user(name)
 
 
