@@ -23,7 +23,8 @@ from cohort.core.models import User
 from cohort.core.permissions import Perm, Role, perms_of
 from cohort.projects.models import OrganizationMaintainer, Project
 from cohort.proposals.access import as_mentor, mentored_by
-from cohort.proposals.permissions import is_program_admin, maintainer_kind
+from cohort.proposals.permissions import maintainer_kind
+from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term
 
 
@@ -97,14 +98,6 @@ def access_project(user: Viewer, pk: int, perm: Perm) -> Project:
     if project is None or perm not in perms_of(project_roles(user, project)):
         raise Http404("No such project.")
     return project
-
-
-def access_term(user: Viewer, pk: int) -> Term:
-    """A term's applications overview: its program's admins only, else `Http404`."""
-    term = Term.objects.select_related("program").filter(pk=pk).first()
-    if term is None or not is_program_admin(user, term.program):
-        raise Http404("No such term.")
-    return term
 
 
 def counted_projects(user: Viewer, term: Term) -> QuerySet[Project]:

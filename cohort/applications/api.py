@@ -41,7 +41,7 @@ from cohort.core.permissions import Perm
 from cohort.core.ratelimit import hit
 from cohort.core.schemas import Id, IdList, UtcDatetime
 from cohort.projects.models import Project
-from cohort.proposals.permissions import is_program_admin
+from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term
 
 router = Router(tags=["applications"], auth=api_auth)

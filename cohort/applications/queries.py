@@ -32,7 +32,7 @@ from cohort.core.actors import Viewer
 from cohort.core.models import User
 from cohort.core.time import Instant
 from cohort.projects.models import Project
-from cohort.proposals.permissions import is_program_admin
+from cohort.terms.access import is_program_admin
 
 Status = Application.Status
 

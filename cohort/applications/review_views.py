@@ -28,7 +28,6 @@ from cohort.applications import pages, queries, services
 from cohort.applications.access import (
     access_application,
     access_project,
-    access_term,
     counted_projects,
     mentored_projects,
 )
@@ -49,6 +48,7 @@ from cohort.core.pages import Refused, run_service
 from cohort.core.permissions import Perm
 from cohort.core.time import instant
 from cohort.projects.models import Project
+from cohort.terms.access import access_admin_term
 from cohort.terms.models import ProgramMembership, Term
 
 # --- helpers -------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def review_home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def term_overview(request: HttpRequest, term_pk: int) -> HttpResponse:
-    term = access_term(request.user, term_pk)
+    term = access_admin_term(request.user, term_pk)
     rows = queries.counts(counted_projects(request.user, term))
     context = {"term": term, "rows": rows, "totals": _totals(rows)}
     return render(request, "applications/review/term_overview.html", context)

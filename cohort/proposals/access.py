@@ -29,9 +29,9 @@ from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
 from cohort.proposals.permissions import (
     approver_source,
     github_handle,
-    is_program_admin,
     maintainer_kind,
 )
+from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term
 
 
@@ -84,14 +84,6 @@ def proposals_visible_to(user: Viewer, term: Term) -> QuerySet[Project]:
         )
         | mentored_by(user)
     )
-
-
-def access_term_board(user: Viewer, term_pk: int) -> Term:
-    """The term's proposal board: program admins of its program only; else `Http404`."""
-    term = Term.objects.select_related("program").filter(pk=term_pk).first()
-    if term is None or not is_program_admin(user, term.program):
-        raise Http404("No such term.")
-    return term
 
 
 def _is_listed_mentor(user: Viewer, project: Project) -> bool:

@@ -29,7 +29,7 @@ from cohort.core.schemas import Id
 from cohort.formats import issueform
 from cohort.formats.issueform import IssueForm, checkbox_options, parse_issue_form
 from cohort.proposals import queries
-from cohort.proposals.access import access_proposal, access_term_board
+from cohort.proposals.access import access_proposal
 from cohort.proposals.services import (
     approve_proposal,
     approve_proposal_as_admin,
@@ -42,6 +42,7 @@ from cohort.proposals.services import (
     submit_proposal,
     withdraw_proposal,
 )
+from cohort.terms.access import access_admin_term
 from cohort.terms.models import Term
 
 router = Router(tags=["proposals"], auth=api_auth)
@@ -205,7 +206,7 @@ def get_proposal(request: HttpRequest, pk: Id) -> dict[str, Any]:
 @router.get("/terms/{term_id}/board", response={200: BoardOut, **errors(400, 401, 404, 422)})
 def term_board(request: HttpRequest, term_id: Id) -> dict[str, Any]:
     """The term's proposals by board column (program admins)."""
-    board = queries.board(access_term_board(request_user(request), term_id))
+    board = queries.board(access_admin_term(request_user(request), term_id))
     return {
         "term_id": board.term.pk,
         "term": board.term.label,
@@ -312,7 +313,7 @@ def lfx_url(request: HttpRequest, pk: Id, payload: LfxUrlIn) -> dict[str, Any]:
 def publish(request: HttpRequest, term_id: Id) -> dict[str, Any]:
     """Publish every submitted proposal holding the admin approval (program admins)."""
     user = request_user(request)
-    published = publish_proposals(access_term_board(user, term_id), actor=user)
+    published = publish_proposals(access_admin_term(user, term_id), actor=user)
     return {"published": [p.number for p in published]}
 
 

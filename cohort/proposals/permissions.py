@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from cohort.core.actors import Viewer
 from cohort.projects.models import Organization, OrganizationMaintainer
-from cohort.terms.models import Program, ProgramMembership
-
-
-def is_program_admin(user: Viewer, program: Program) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        bool(user.is_superuser)
-        or ProgramMembership.objects.filter(
-            program=program, user=user, role=ProgramMembership.Role.ADMIN
-        ).exists()
-    )
+from cohort.terms.access import is_program_admin
 
 
 def maintainer_kind(user: Viewer, organization: Organization) -> str:

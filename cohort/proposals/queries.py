@@ -32,6 +32,7 @@ from cohort.proposals.context import OPEN_STATUSES
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
 from cohort.proposals.services import Review, accepts_proposals
+from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term
 
 __all__ = [
@@ -103,7 +104,7 @@ def proposal_list(
     admin_of: dict[int, bool] = {}
     for term in terms:
         if term.program_id not in admin_of:
-            admin_of[term.program_id] = permissions.is_program_admin(user, term.program)
+            admin_of[term.program_id] = is_program_admin(user, term.program)
         visible = visible | proposals_visible_to(user, term)
     by_term: dict[int, list[ProposalRow]] = defaultdict(list)
     for row in _rows(visible.order_by("-term__year", "-term__number", "number", "pk")):

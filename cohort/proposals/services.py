@@ -37,6 +37,7 @@ from cohort.proposals.review import review as review
 from cohort.proposals.review import validate as validate
 from cohort.proposals.rules import lfx_title, unwrap_email
 from cohort.proposals.tasks import enqueue_proposal_notification
+from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term, Window
 
 LFX_URL = re.compile(
@@ -205,7 +206,7 @@ def confirm_mentorship(project: Project, *, actor: User, handle: str = "") -> Pr
     mentors = ", ".join(f"@{h}" for h in roster)
     own = permissions.github_handle(actor)
     target = handle.removeprefix("@") or own
-    is_admin = permissions.is_program_admin(actor, project.term.program)
+    is_admin = is_program_admin(actor, project.term.program)
     if target.casefold() != own.casefold() and not is_admin:
         raise DomainError(
             "Only program admins can confirm on behalf of another mentor. "
@@ -238,7 +239,7 @@ def approve_proposal_as_admin(project: Project, *, actor: User) -> ProposalEvent
     """The program admin's final approval (§3.2 `/cncf-approve`)."""
     project = _locked(project)
     _require_open(project)
-    if not permissions.is_program_admin(actor, project.term.program):
+    if not is_program_admin(actor, project.term.program):
         raise DomainError("Only program admins can give the final approval.")
     state = review(project)
     if state.gates.admin_approved:
@@ -275,7 +276,7 @@ def withdraw_proposal(project: Project, *, actor: User, note: str = "") -> Proje
     allowed = (
         (project.proposer_id is not None and project.proposer_id == actor.pk)
         or (handle and project.mentorships.filter(github__iexact=handle).exists())
-        or permissions.is_program_admin(actor, project.term.program)
+        or is_program_admin(actor, project.term.program)
     )
     if not allowed:
         raise DomainError("Only the proposer, a listed mentor or a program admin can withdraw it.")
@@ -290,7 +291,7 @@ def withdraw_proposal(project: Project, *, actor: User, note: str = "") -> Proje
 @transaction.atomic
 def reject_proposal(project: Project, *, actor: User, note: str = "") -> Project:
     project = _locked(project)
-    if not permissions.is_program_admin(actor, project.term.program):
+    if not is_program_admin(actor, project.term.program):
         raise DomainError("Only program admins can reject a proposal.")
     transition(project, to=Project.Status.REJECTED, actor=actor, note=note)
     event = ProposalEvent.objects.create(
@@ -303,7 +304,7 @@ def reject_proposal(project: Project, *, actor: User, note: str = "") -> Project
 @transaction.atomic
 def publish_proposals(term: Term, *, actor: User) -> list[Project]:
     """Publish every submitted proposal of the term that holds the admin approval."""
-    if not permissions.is_program_admin(actor, term.program):
+    if not is_program_admin(actor, term.program):
         raise DomainError("Only program admins can publish the catalog.")
     published = []
     for project in Project.objects.filter(term=term, status=Project.Status.SUBMITTED).order_by(
@@ -321,7 +322,7 @@ def publish_proposals(term: Term, *, actor: User) -> list[Project]:
 def record_lfx_url(project: Project, url: str, *, actor: User) -> Project:
     """An admin records the program's LFX URL once it is published (§3.2 `/lfx-url`)."""
     project = _locked(project)
-    if not permissions.is_program_admin(actor, project.term.program):
+    if not is_program_admin(actor, project.term.program):
         raise DomainError("Only program admins can record LFX URLs.")
     if project.status != Project.Status.PUBLISHED:
         raise DomainError("Publish the proposal before recording its LFX URL.")

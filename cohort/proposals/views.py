@@ -31,7 +31,6 @@ from cohort.projects.models import Organization, Project
 from cohort.proposals import queries, services
 from cohort.proposals.access import (
     access_proposal,
-    access_term_board,
     has_perm,
 )
 from cohort.proposals.forms import (
@@ -54,6 +53,7 @@ from cohort.proposals.rules import (
     lfx_title,
     program_name_budget,
 )
+from cohort.terms.access import access_admin_term
 from cohort.terms.models import Term
 
 # --- helpers -------------------------------------------------------------------------------
@@ -411,7 +411,7 @@ def proposal_record_lfx_url(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
-    term = access_term_board(request.user, term_pk)
+    term = access_admin_term(request.user, term_pk)
     org_slug = request.GET.get("org", "").strip()
     column_filter = request.GET.get("column", "")
     if column_filter not in BOARD_COLUMNS:
@@ -435,7 +435,7 @@ def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def term_publish(request: HttpRequest, term_pk: int) -> HttpResponse:
-    term = access_term_board(request.user, term_pk)
+    term = access_admin_term(request.user, term_pk)
     try:
         published = services.publish_proposals(term, actor=signed_in(request))
     except DomainError as error:

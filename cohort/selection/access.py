@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from cohort.applications.access import access_term
 from cohort.core.actors import Viewer
 from cohort.selection.models import Offer, Round
+from cohort.terms.access import access_admin_term
 
 
 def admin_round(user: Viewer, pk: int) -> Round:
@@ -19,7 +19,7 @@ def admin_round(user: Viewer, pk: int) -> Round:
     round_ = Round.objects.filter(pk=pk).first()
     if round_ is None:
         raise Http404("No such round.")
-    round_.term = access_term(user, round_.term_id)
+    round_.term = access_admin_term(user, round_.term_id)
     return round_
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from cohort.applications.access import access_project, access_term
+from cohort.applications.access import access_project
 from cohort.applications.api import ERRORS
 from cohort.applications.models import Application
 from cohort.core.api_auth import api_auth, request_user
@@ -29,6 +29,7 @@ from cohort.selection import services
 from cohort.selection.access import admin_round, announced_offer
 from cohort.selection.models import Offer, Override, Round
 from cohort.selection.plan import Pair
+from cohort.terms.access import access_admin_term
 from cohort.terms.models import Term
 
 router = Router(tags=["selection"], auth=api_auth)
@@ -125,7 +126,7 @@ class DeclineIn(Schema):
 @router.get("/terms/{pk}/selection", response={200: list[RoundOut], **ERRORS})
 def term_rounds(request: HttpRequest, pk: Id) -> list[Round]:
     """Every selection round of the term, newest first (program admins)."""
-    term = access_term(request_user(request), pk)
+    term = access_admin_term(request_user(request), pk)
     return list(Round.objects.filter(term=term).order_by("-number"))
 
 
@@ -133,7 +134,7 @@ def term_rounds(request: HttpRequest, pk: Id) -> list[Round]:
 def run(request: HttpRequest, pk: Id) -> Round:
     """Compute the draft round from the rankings as they are now."""
     user = request_user(request)
-    term = access_term(user, pk)
+    term = access_admin_term(user, pk)
     return services.run_round(term, actor=user)
 
 

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from cohort.applications.access import access_term
 from cohort.applications.models import Application
 from cohort.core.actors import signed_in
 from cohort.core.errors import ConflictError, DomainError
@@ -29,6 +28,7 @@ from cohort.selection.forms import (
     OverrideForm,
 )
 from cohort.selection.models import Override
+from cohort.terms.access import access_admin_term
 from cohort.terms.models import Term
 
 
@@ -51,13 +51,13 @@ def _term_url(term: Term) -> str:
 @require_safe
 @login_required
 def term_page(request: HttpRequest, term_pk: int) -> HttpResponse:
-    return _render_term(request, access_term(request.user, term_pk))
+    return _render_term(request, access_admin_term(request.user, term_pk))
 
 
 @require_POST
 @login_required
 def run(request: HttpRequest, term_pk: int) -> HttpResponse:
-    term = access_term(request.user, term_pk)
+    term = access_admin_term(request.user, term_pk)
     round_ = run_service(
         request,
         lambda: services.run_round(term, actor=signed_in(request)),
@@ -108,7 +108,7 @@ def override_remove(request: HttpRequest, pk: int) -> HttpResponse:
     override = Override.objects.select_related("round").filter(pk=pk).first()
     if override is None:
         raise Http404("No such override.")
-    term = access_term(request.user, override.round.term_id)
+    term = access_admin_term(request.user, override.round.term_id)
     removed = run_service(
         request,
         lambda: services.remove_override(override, actor=signed_in(request)),

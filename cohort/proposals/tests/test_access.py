@@ -13,12 +13,12 @@ from cohort.core.permissions import Perm, Role
 from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
 from cohort.proposals.access import (
     access_proposal,
-    access_term_board,
     has_perm,
     proposals_visible_to,
     roles_for,
 )
 from cohort.proposals.tests.conftest import World
+from cohort.terms.access import access_admin_term
 from cohort.terms.models import Program, ProgramMembership, Term
 
 # The proposal workspace's permissions; the application ones are tested in cohort.applications.
@@ -222,12 +222,12 @@ def test_proposals_visible_to_is_scoped_to_the_term(workspace):
 def test_term_board_is_for_program_admins(workspace, who, allowed):
     term = workspace.world.term
     if allowed:
-        assert access_term_board(workspace.users[who], term.pk) == term
+        assert access_admin_term(workspace.users[who], term.pk) == term
     else:
         with pytest.raises(Http404):
-            access_term_board(workspace.users[who], term.pk)
+            access_admin_term(workspace.users[who], term.pk)
 
 
 def test_admin_cannot_open_a_missing_term_board(workspace):
     with pytest.raises(Http404):
-        access_term_board(workspace.users["admin"], 999_999)
+        access_admin_term(workspace.users["admin"], 999_999)
