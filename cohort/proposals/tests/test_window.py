@@ -96,3 +96,37 @@ def test_proposer_cannot_submit_through_the_api_before_the_window_opens(world: W
         response = api("POST", f"/proposals/{draft.pk}/submit")
     assert response.status_code == 400
     assert "open on Wed Jul 1, 2026" in response.json()["detail"]
+
+
+# --- every door refuses a proposal once the window has closed (issue 11) -------------------
+
+
+def test_every_door_refuses_a_proposal_after_the_deadline(world: World, tmp_path, capsys) -> None:
+    """The page, the API (fields and issue body) and `import-proposals` all say so."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cohort.formats.issueform import issue_form_body
+
+    body = issue_form_body(make_form())
+    api = Api(create_api_token(world.users["carol"], name="tests")[1])
+    client = Client()
+    client.force_login(world.users["carol"])
+    path = tmp_path / "one.md"
+    path.write_text(body, encoding="utf-8")
+    with time_machine.travel(DEADLINE + timedelta(minutes=1), tick=False):
+        fields = api(
+            "POST", f"/terms/{world.term.pk}/proposals", {"project": "Jaeger", "program_name": "X"}
+        )
+        pasted = api("POST", f"/terms/{world.term.pk}/proposals/from-issue-body", {"body": body})
+        page = client.get(f"/proposals/new/{world.term.pk}/")
+        with pytest.raises(SystemExit) as exit_:
+            call_command("import_proposals", "--term", "2026 Term 3", str(path), stdout=StringIO())
+    for response in (fields, pasted):
+        assert response.status_code == 400
+        assert response.json()["detail"] == "The proposal deadline for this term has passed."
+    assert page.status_code == 404
+    assert exit_.value.code == 2
+    assert "The proposal deadline for this term has passed." in capsys.readouterr().err
+    assert not Project.objects.exists()
