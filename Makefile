@@ -8,13 +8,18 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	&& { echo $$p; break; }; done)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install demo lint migrate clean
+.PHONY: run test e2e install demo lint migrate clean
 
 run: install migrate demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 test: install
 	$(BIN)/pytest -n auto -q
+
+# The real-browser suite (e2e/): Playwright drives Debian's Chromium against the demo on a live
+# server. Needs /usr/bin/chromium (apt-get install -y chromium); .ci/run installs it.
+e2e: install
+	$(BIN)/pytest e2e -q
 
 install: $(VENV)/.installed
 
@@ -29,7 +34,7 @@ migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 demo: install
-	DEBUG=1 $(BIN)/python manage.py demo
+	DEBUG=1 $(BIN)/python manage.py demo --site http://$(HOST)
 
 lint: install
 	$(BIN)/ruff format --check .

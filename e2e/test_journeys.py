@@ -1,0 +1,97 @@
+"""Each role's journey through the demo in Chromium: the pages a person sees, their forms and
+their answers, with a screenshot per step (e2e/artifacts/)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import Steps, log_in
+
+
+def first_link(page: Page, pattern: str) -> str:
+    """The first link in the page's main content whose path matches `pattern`."""
+    hrefs: list[str] = page.locator("main a[href]").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    return next(h for h in hrefs if re.fullmatch(pattern, h.split("#")[0].split("?")[0]))
+
+
+def no_console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
+    return errors
+
+
+def test_visitor_browses_the_catalog_and_searches(page: Page, steps: Steps) -> None:
+    errors = no_console_errors(page)
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    steps.shot("home")
+    page.get_by_role("link", name=re.compile("2024 Term 3")).first.click()
+    expect(page).to_have_url(re.compile(r"/2024-term-3/$"))
+    steps.shot("term")
+    page.locator("main a[href*='/2024-term-3/']").filter(has_text=re.compile(r"\w")).nth(1).click()
+    expect(page.get_by_role("heading", name="Description")).to_be_visible()
+    steps.shot("project")
+    page.goto("/search/?q=antrea")
+    expect(page.locator("main")).to_contain_text("Antrea")
+    steps.shot("search")
+    assert errors == []
+
+
+def test_mentee_sees_their_applications_and_their_history(page: Page, steps: Steps) -> None:
+    log_in(page, "mentee1")
+    page.goto("/applications/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("application")
+    steps.shot("my-applications")
+    page.goto(first_link(page, r"/applications/\d+/"))
+    expect(page.locator("main")).to_contain_text("History")
+    steps.shot("application")
+
+
+def test_mentor_reviews_and_scores_an_applicant(page: Page, steps: Steps) -> None:
+    log_in(page, "mentor")
+    page.goto("/review/")
+    steps.shot("review-home")
+    page.locator("main a[href^='/review/projects/']").filter(has_text="DNS caches").first.click()
+    expect(page.get_by_role("heading", name="Applicants")).to_be_visible()
+    steps.shot("queue")
+    page.goto(first_link(page, r"/review/applications/\d+/"))
+    steps.shot("applicant")
+    page.locator("input[name=score][value='4']").check()
+    page.locator("form[action$='/review/'] button[type=submit]").first.click()
+    expect(page.locator("input[name=score][value='4']")).to_be_checked()
+    steps.shot("scored")
+
+
+def test_maintainer_approves_the_demo_proposal(page: Page, steps: Steps) -> None:
+    log_in(page, "maintainer")
+    page.goto("/proposals/")
+    steps.shot("proposals")
+    page.goto(first_link(page, r"/proposals/\d+/"))
+    steps.shot("proposal")
+    page.get_by_role("button", name=re.compile("^Approve")).click()
+    expect(page.locator("main")).to_contain_text("approved")
+    steps.shot("approved")
+
+
+def test_admin_runs_selection_for_the_reference_term(page: Page, steps: Steps) -> None:
+    log_in(page, "admin")
+    page.goto("/review/")
+    page.locator("main a[href^='/review/terms/']").filter(has_text="2024 Term 3").first.click()
+    steps.shot("overview")
+    page.goto(first_link(page, r"/selection/terms/\d+/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Selection")
+    steps.shot("selection")
+    page.get_by_role("button", name=re.compile("Run")).first.click()
+    expect(page.locator("main")).to_contain_text(re.compile(r"Round \d+ computed: \d+ placed"))
+    steps.shot("round")
