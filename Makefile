@@ -34,7 +34,7 @@ migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 demo: install
-	DEBUG=1 $(BIN)/python manage.py demo
+	DEBUG=1 $(BIN)/python manage.py demo --site http://$(HOST)
 
 lint: install
 	$(BIN)/ruff format --check .

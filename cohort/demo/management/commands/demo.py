@@ -1,31 +1,45 @@
-"""cohort demo: the reference term, the demo users, a proposal in review and applications
-(idempotent)."""
+"""cohort demo: the reference term, the demo users, a proposal in review, applications, and a
+live term whose applications are open now (idempotent). `--site` is the address the server
+runs at, for the printed links (`make run` passes `http://$(HOST)`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from cohort.demo.applications import load_demo_applications
+from cohort.applications.models import Application
+from cohort.demo.applications import SHORT, load_demo_applications
+from cohort.demo.live import LiveDemo, load_live_demo
 from cohort.projects.demo import DEMO_PASSWORD, load_demo
 from cohort.proposals.demo import load_demo_proposals
 
-SITE = "http://127.0.0.1:8000"
+SITE = "http://127.0.0.1:8000"  # `runserver`'s default address
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo: the CNCF 2024 Term 3 catalog and, with DEBUG on, one user per role, "
         "a proposal in review in an upcoming term, and the demo mentees' applications to "
-        "2024 Term 3 projects in every state."
+        "2024 Term 3 projects in every state, and a live term whose applications are open now."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--site",
+            default=SITE,
+            help=f"the server's address, for the printed links (default {SITE})",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        site = str(options["site"]).rstrip("/")
+        if "://" not in site:
+            site = f"http://{site}"
         result = load_demo()
         term = result.imported.term
         self.stdout.write(f"Demo program {term.program}: {result.imported.summary()}")
-        self.stdout.write(f"  http://127.0.0.1:8000{term.get_absolute_url()}")
+        self.stdout.write(f"  {site}{term.get_absolute_url()}")
         if not result.users:
             self.stdout.write("Demo users are created only when DEBUG is on.")
             return
@@ -35,9 +49,10 @@ class Command(BaseCommand):
                 f"Demo proposal #{proposals.proposal.number} in {proposals.term.label}, awaiting "
                 "the maintainer's approval and a mentor's confirmation:"
             )
-            self.stdout.write(f"  http://127.0.0.1:8000/proposals/{proposals.proposal.pk}/")
+            self.stdout.write(f"  {site}/proposals/{proposals.proposal.pk}/")
         applications = load_demo_applications(term)
-        login = f"{SITE}/accounts/login/"
+        live = load_live_demo(timezone.now())
+        login = f"{site}/accounts/login/"
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”); log in at {login}")
         for user in result.users:
             self.stdout.write(f"  {user.username:<11} {user.role}")
@@ -47,23 +62,51 @@ class Command(BaseCommand):
                 f"window ({applications.window}); who sees what:"
             )
         for mentee in applications.mentees:
-            self.stdout.write(f"  {mentee.username:<11} {mentee.line}: {SITE}/applications/")
+            self.stdout.write(f"  {mentee.username:<11} {mentee.line}: {site}/applications/")
         project = applications.queue_project
         if project is not None and applications.mentor_sees_queue:
             self.stdout.write(
                 f"  {'mentor':<11} review queue of “{project.title}” with "
-                f"{applications.queue_size} applicants: {SITE}/review/projects/{project.pk}/"
+                f"{applications.queue_size} applicants: {site}/review/projects/{project.pk}/"
             )
             self.stdout.write(
                 f"  {'maintainer':<11} how many applied to the organization's projects, not who: "
-                f"{SITE}/review/"
+                f"{site}/review/"
             )
             self.stdout.write(
-                f"  {'admin':<11} every project's applicants: {SITE}/review/terms/{term.pk}/"
+                f"  {'admin':<11} every project's applicants: {site}/review/terms/{term.pk}/"
             )
             self.stdout.write(
                 f"  {'admin':<11} selection (two projects want mentee2 most): "
-                f"{SITE}/selection/terms/{term.pk}/"
+                f"{site}/selection/terms/{term.pk}/"
             )
         for problem in applications.skipped:
+            self.stdout.write(f"  skipped: {problem}")
+        self._live(live, site)
+
+    def _live(self, live: LiveDemo, site: str) -> None:
+        term = live.term
+        if term is None or not live.mentor_projects:
+            return
+        window = term.window("applications_open")
+        closes = window.local(window.end) if window.end is not None else "?"
+        self.stdout.write(
+            f"Live demo: {term.program.name} {term.label}, applications open until {closes}; "
+            f"{len(live.projects)} projects: {site}{term.get_absolute_url()}"
+        )
+        first = live.mentor_projects[0]
+        for name, status in live.statuses.items():
+            if status:
+                what = f"{SHORT[Application.Status(status)]} on “{first.title}”"
+                self.stdout.write(f"  {name:<11} {what}: {site}/applications/")
+            else:
+                self.stdout.write(
+                    f"  {name:<11} no application yet, so apply to “{first.title}” now: "
+                    f"{site}/applications/apply/{first.pk}/"
+                )
+        self.stdout.write(
+            f"  {'mentor':<11} the live review queue: {site}/review/projects/{first.pk}/"
+        )
+        self.stdout.write(f"  {'admin':<11} every live application: {site}/review/terms/{term.pk}/")
+        for problem in live.skipped:
             self.stdout.write(f"  skipped: {problem}")
