@@ -518,10 +518,13 @@ def test_pages_have_no_inline_script_or_style(client: Client, world: World, prop
         assert not re.search(r"\son[a-z]+\s*=", html), name
 
 
-def test_nav_shows_proposals_link_only_when_logged_in(client: Client, world: World):
+def test_nav_shows_proposals_link_only_to_maintainers_proposers_and_admins(
+    client: Client, world: World
+):
     home = reverse("web:home")
     assert reverse("proposals:list") not in _html(client.get(home))
-    assert reverse("proposals:list") in _html(_as(client, world, "carol").get(home))
+    assert reverse("proposals:list") not in _html(_as(client, world, "carol").get(home))
+    assert reverse("proposals:list") in _html(_as(client, world, "maintainer").get(home))
 
 
 def test_csrf_is_enforced_on_actions(world: World, proposal: Project):
