@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cohort.core.models import TimeStampedModel
 from cohort.terms.labels import parse_term_label
@@ -118,6 +119,29 @@ class Window:
         return f"{local:%a %b %-d, %Y %-I:%M:%S %p} {local.tzname()} ({self.zone})"
 
 
+class TermStage(models.TextChoices):
+    """Where a term stands, derived from its timeline at an instant (never stored)."""
+
+    UPCOMING = "upcoming", "Upcoming"
+    ACCEPTING_PROPOSALS = "accepting_proposals", "Accepting proposals"
+    ACCEPTING_APPLICATIONS = "accepting_applications", "Accepting applications"
+    IN_REVIEW = "in_review", "In review"
+    SELECTION = "selection", "Selection"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+# The timeline's phases in order (cohort/formats/timeline.py keys): the stage while each is
+# open, and the stage once it has closed and the next has not started.
+_STAGE_PHASES: tuple[tuple[str, TermStage, TermStage], ...] = (
+    ("proposals_open", TermStage.ACCEPTING_PROPOSALS, TermStage.UPCOMING),
+    ("applications_open", TermStage.ACCEPTING_APPLICATIONS, TermStage.IN_REVIEW),
+    ("application_review", TermStage.IN_REVIEW, TermStage.SELECTION),
+    ("selection_notify", TermStage.SELECTION, TermStage.SELECTION),
+    ("term_start", TermStage.IN_PROGRESS, TermStage.IN_PROGRESS),
+)
+
+
 class TermQuerySet(models.QuerySet["Term"]):
     def by_label(self, label: str) -> TermQuerySet:
         """`2024 Term 3` (an optional "(Sep-Nov)" suffix is ignored)."""
@@ -132,7 +156,9 @@ class Term(TimeStampedModel):
     title = models.CharField(
         max_length=500
     )  # as written, e.g. "Term 03 - 2024 September - November"
-    status = models.CharField(max_length=200, blank=True)  # as written on the page, e.g. "Planning"
+    # The page's own status words ("Planning"), kept for the CNCF export and the round trip;
+    # a person sees the derived `stage_at(now)` instead, never this text.
+    status = models.CharField("status as written on the page", max_length=200, blank=True)
     time_zone = models.CharField(
         max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]
     )
@@ -181,6 +207,30 @@ class Term(TimeStampedModel):
         if milestone is None:
             return Window(None, None, self.time_zone)
         return Window(milestone.start, milestone.end, self.time_zone)
+
+    def stage_at(self, when: datetime) -> TermStage:
+        """The term's stage at `when`, derived from its dated milestones (from the prefetch
+        cache if any): "completed" once every dated milestone has ended (an imported past
+        term), else the stage of the latest phase that has started, "upcoming" before any."""
+        cache = getattr(self, "_prefetched_objects_cache", {}).get("milestones")
+        milestones = list(cache if cache is not None else self.milestones.all())
+        ends = [end for m in milestones if (end := m.end or m.start) is not None]
+        if ends and all(end <= when for end in ends):
+            return TermStage.COMPLETED
+        stage = TermStage.UPCOMING
+        by_key = {m.key: m for m in milestones}
+        for key, while_open, after in _STAGE_PHASES:
+            milestone = by_key.get(key)
+            if milestone is None or milestone.start is None or when < milestone.start:
+                continue
+            end = milestone.end or milestone.start
+            stage = while_open if when < end or milestone.contains(when) else after
+        return stage
+
+    @property
+    def stage(self) -> TermStage:
+        """`stage_at` now: what a person reads as the term's status."""
+        return self.stage_at(timezone.now())
 
     def phase_at(self, when: datetime, milestones: list[Milestone] | None = None) -> str:
         """The label of the milestone running at `when`, else "" (computed, never stored)."""

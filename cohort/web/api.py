@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from cohort.core.api_errors import errors
 from cohort.core.schemas import Id
 from cohort.projects.models import Project
-from cohort.terms.models import Term
+from cohort.terms.models import Term, TermStage
 
 router = Router(tags=["catalog"])
 
@@ -29,7 +29,8 @@ class TermOut(Schema):
     program: str
     label: str
     title: str
-    status: str
+    status: TermStage
+    page_status: str
     time_zone: str
     url: str
 
@@ -63,7 +64,8 @@ def _term_out(term: Term) -> dict[str, object]:
         "program": term.program.name,
         "label": term.label,
         "title": term.title,
-        "status": term.status,
+        "status": term.stage.value,  # derived from the timeline; the page's words are below
+        "page_status": term.status,
         "time_zone": term.time_zone,
         "url": term.get_absolute_url(),
     }
@@ -71,12 +73,16 @@ def _term_out(term: Term) -> dict[str, object]:
 
 @router.get("/terms", response={200: list[TermOut], **errors(400)})
 def list_terms(request: HttpRequest) -> list[dict[str, object]]:
-    return [_term_out(t) for t in Term.objects.select_related("program")]
+    return [
+        _term_out(t) for t in Term.objects.select_related("program").prefetch_related("milestones")
+    ]
 
 
 @router.get("/terms/{term_id}", response={200: TermDetailOut, **errors(400, 404, 422)})
 def get_term(request: HttpRequest, term_id: Id) -> dict[str, object]:
-    term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
+    term = get_object_or_404(
+        Term.objects.select_related("program").prefetch_related("milestones"), pk=term_id
+    )
     return {**_term_out(term), "milestones": list(term.milestones.all())}
 
 

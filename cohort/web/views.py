@@ -184,18 +184,26 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    programs = Program.objects.prefetch_related(Prefetch("terms", queryset=_terms_with_counts()))
+    programs = Program.objects.prefetch_related(
+        Prefetch("terms", queryset=_terms_with_counts().prefetch_related("milestones"))
+    )  # each term's timeline in one query, for its derived status
     return render(request, "web/program_list.html", {"programs": programs})
 
 
 def program_detail(request: HttpRequest, program: str) -> HttpResponse:
     program_obj = get_object_or_404(Program, slug=program)
-    terms = _terms_with_counts().filter(program=program_obj).select_related("program")
+    terms = (
+        _terms_with_counts()
+        .filter(program=program_obj)
+        .select_related("program")
+        .prefetch_related("milestones")  # each term's derived status, one query
+    )
     return render(request, "web/program_detail.html", {"program": program_obj, "terms": terms})
 
 
 def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
     term_obj = _get_term(program, term)
+    prefetch_related_objects([term_obj], "milestones")  # one query: timeline and status
     projects = list(Project.objects.filter(term=term_obj).visible().for_catalog())
     org_slug = request.GET.get("org", "").strip()
     skill = " ".join(request.GET.get("skill", "").split())[:100]
