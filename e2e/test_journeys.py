@@ -95,3 +95,41 @@ def test_admin_runs_selection_for_the_reference_term(page: Page, steps: Steps) -
     page.get_by_role("button", name=re.compile("Run")).first.click()
     expect(page.locator("main")).to_contain_text(re.compile(r"Round \d+ computed: \d+ placed"))
     steps.shot("round")
+
+
+def test_mentee_applies_to_a_live_project_and_hands_in_every_task(
+    page: Page, steps: Steps, tmp_path
+) -> None:
+    """The newcomer's first minute (issue 12): log in as mentee1, find a project of the live
+    demo term, apply, hand in the cover letter and the LFC102 certificate; the application
+    is then submitted."""
+    log_in(page, "mentee1")
+    page.goto("/")
+    page.get_by_role("link", name=re.compile("Cohort live demo")).first.click()
+    steps.shot("live-program")
+    page.locator("main a[href*='-term-']").first.click()
+    steps.shot("live-term")
+    page.goto(first_link(page, r"/cohort-live-demo/[^/]+/[^/]+/"))
+    expect(page.get_by_role("link", name="Apply to this project")).to_be_visible()
+    steps.shot("project")
+    page.get_by_role("link", name="Apply to this project").click()
+    page.get_by_role("button", name=re.compile("Start my application")).click()
+    expect(page.locator("main")).to_contain_text("Hand in each task")
+    steps.shot("started")
+    certificate = tmp_path / "lfc102.pdf"
+    certificate.write_bytes(b"%PDF-1.7\n" + b"0" * 2048)
+    for form in page.locator("form.task-form.mentee-form").all():
+        if form.locator("textarea").count():
+            form.locator("textarea").fill("I have used this project for a year and want to help.")
+            form.get_by_role("button", name="Hand in").click()
+            break
+    steps.shot("cover-letter")
+    for form in page.locator("form.task-form.mentee-form").all():
+        if form.locator("input[type=file]").count() and not form.locator("textarea").count():
+            if "résumé" in form.inner_text().lower():
+                continue
+            form.locator("input[type=file]").set_input_files(str(certificate))
+            form.get_by_role("button", name="Hand in").click()
+            break
+    expect(page.locator("main")).to_contain_text("Submitted, awaiting review")
+    steps.shot("submitted")
