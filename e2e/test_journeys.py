@@ -4,6 +4,7 @@ their answers, with a screenshot per step (e2e/artifacts/)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -98,7 +99,7 @@ def test_admin_runs_selection_for_the_reference_term(page: Page, steps: Steps) -
 
 
 def test_mentee_applies_to_a_live_project_and_hands_in_every_task(
-    page: Page, steps: Steps, tmp_path
+    page: Page, steps: Steps, tmp_path: Path
 ) -> None:
     """The newcomer's first minute (issue 12): log in as mentee1, find a project of the live
     demo term, apply, hand in the cover letter and the LFC102 certificate; the application
