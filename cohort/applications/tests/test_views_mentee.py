@@ -26,6 +26,7 @@ from cohort.applications.tests.conftest import (
     complete_application,
     pdf,
 )
+from cohort.core.markdown import render_markdown
 from cohort.core.models import User
 from cohort.projects.models import Project
 
@@ -471,7 +472,10 @@ def test_after_the_deadline_tasks_are_refused_but_withdrawing_works(
     assert withdrawn.status_code == 302
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
-    assert "Apply again" not in _text(client.get(_detail(application)))
+    after = _text(client.get(_detail(application)))
+    assert "Apply again" not in after
+    assert "The deadline has passed" in after
+    assert "You can still withdraw" not in after  # withdrawn: there is nothing left to withdraw
 
 
 def test_before_the_window_the_apply_page_says_when_it_opens(client: Client, world: World) -> None:
@@ -697,3 +701,19 @@ def test_project_page_offers_apply_only_while_the_window_is_open(
     early = _html(client.get(url))
     assert f'href="{apply_url}"' not in early
     assert "Applications have not opened yet" in early
+
+
+def test_mentee_and_mentor_see_the_cover_letter_rendered_the_same(
+    client: Client, world: World, in_window
+) -> None:
+    application = complete_application(world, "mentee1", world.antrea)
+    letter = "I *really* want this.\n\n- Go\n- eBPF\n\n<script>alert(1)</script>"
+    application.tasks.filter(kind="cover_letter").update(text=letter)
+    rendered = str(render_markdown(letter))
+    assert "<em>really</em>" in rendered
+    assert "<script>" not in rendered
+
+    client.force_login(world.user("mentee1"))
+    assert rendered in _html(client.get(_detail(application)))
+    client.force_login(world.user("alice"))
+    assert rendered in _html(client.get(reverse("applications:applicant", args=[application.pk])))
