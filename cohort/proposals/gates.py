@@ -124,14 +124,17 @@ def derive_gates(
     )
 
 
-def board_column(gates: Gates, events: Sequence[Event], *, is_open: bool) -> str:
-    """The board column (§3.7): the first rule that matches wins."""
+def board_column(
+    gates: Gates, events: Sequence[Event], *, is_open: bool, is_published: bool = False
+) -> str:
+    """The board column (§3.7): the first rule that matches wins. `is_published` is the
+    project's status: a project imported as published has no events and is exported."""
     kinds = {e.kind for e in events}
     if not is_open:
         return CLOSED
     if LFX_URL_RECORDED in kinds:
         return POSTED
-    if PUBLISHED in kinds:
+    if PUBLISHED in kinds or is_published:
         return EXPORTED
     if gates.admin_approved:
         return CNCF_APPROVED

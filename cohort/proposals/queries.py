@@ -228,4 +228,6 @@ def _review(
         == OrganizationMaintainer.Kind.MAINTAINER,
     )
     is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
-    return Review(validation, derived, gates.board_column(derived, events, is_open=is_open))
+    is_published = project.status == Project.Status.PUBLISHED
+    column = gates.board_column(derived, events, is_open=is_open, is_published=is_published)
+    return Review(validation, derived, column)

@@ -54,4 +54,6 @@ def review(project: Project) -> Review:
         and permissions.proposer_is_maintainer(proposer, project.organization),
     )
     is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
-    return Review(validation, derived, gates.board_column(derived, events, is_open=is_open))
+    is_published = project.status == Project.Status.PUBLISHED
+    column = gates.board_column(derived, events, is_open=is_open, is_published=is_published)
+    return Review(validation, derived, column)

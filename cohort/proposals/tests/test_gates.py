@@ -116,6 +116,12 @@ def test_board_columns_follow_the_first_matching_rule():
     assert len(g.BOARD_COLUMNS) == 12
 
 
+def test_a_project_imported_as_published_is_exported_not_in_the_inbox():
+    assert board_column(derive(), [], is_open=True) == g.INBOX
+    assert board_column(derive(), [], is_open=True, is_published=True) == g.EXPORTED
+    assert board_column(derive(), [], is_open=False, is_published=True) == g.CLOSED
+
+
 def test_only_field_changes_beyond_whitespace_are_material():
     before = IssueForm.build(project="Jaeger", program_name="Helm chart", description="A  b\nc")
     assert not is_material_change(

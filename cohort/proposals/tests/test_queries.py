@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cohort.core.tokens import create_api_token
 from cohort.projects.models import Project
-from cohort.proposals import queries
+from cohort.proposals import gates, queries
 from cohort.proposals import services as s
 from cohort.proposals.tests.conftest import DEADLINE, World, make_form
 
@@ -105,3 +105,14 @@ def test_a_mentor_lists_only_the_proposals_they_may_see(world: World):
         Project.objects.filter(mentorships__github="bob").count()
     ]
     assert not groups[0].is_admin
+
+
+def test_imported_published_projects_sit_in_the_exported_column_not_the_inbox(world: World):
+    project = s.create_proposal(world.term, make_form(), actor=world.users["carol"])
+    project.events.all().delete()  # as an import leaves it: published, no proposal events
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.PUBLISHED)
+    board = queries.board(world.term)
+    columns = {c.name: [r.project.pk for r in c.rows] for c in board.columns}
+    assert project.pk not in columns[gates.INBOX]
+    assert columns[gates.EXPORTED] == [project.pk]
+    assert s.review(Project.objects.get(pk=project.pk)).column == gates.EXPORTED
