@@ -161,7 +161,8 @@ class ConfirmedView:
     round: Round
     announced: Instant | None
     offers: list[OfferRow]
-    waitlists: list[Waitlist]
+    waitlists: list[Waitlist]  # the projects someone waits for; the others are only counted
+    no_one_waiting: int  # projects of the round with an empty waitlist, told in one line
     overrides: list[OverrideRow]
 
 
@@ -293,7 +294,10 @@ def confirmed_view(round_: Round) -> ConfirmedView:
         round=round_,
         announced=instant(round_.announced_at, zone),
         offers=offer_rows(offers, zone),
-        waitlists=[Waitlist(p, [names.get(m, "") for m in lists[p.pk]]) for p in projects],
+        waitlists=[
+            Waitlist(p, [names.get(m, "") for m in lists[p.pk]]) for p in projects if lists[p.pk]
+        ],
+        no_one_waiting=sum(1 for p in projects if not lists[p.pk]),
         overrides=override_rows(round_, zone),
     )
 

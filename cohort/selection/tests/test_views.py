@@ -169,6 +169,9 @@ def test_admin_runs_overrides_and_confirms_a_round(client: Client, ready: Select
     assert "not announced yet" in row
     waitlists = _between(page, "Waitlists", "Overrides of this round")
     assert "Antrea project Mentee1 Mentee4" in waitlists
+    # The projects nobody waits for share one line, not a box each.
+    assert waitlists.count("No one is waiting") == 1
+    assert "Cilium project Mentee3 No one is waiting for the other project." in waitlists
     assert "Run selection round" not in page
 
 
