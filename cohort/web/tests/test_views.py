@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -483,3 +484,37 @@ def test_inline_markdown_neutralises_xss(payload: str):
     assert "<script" not in html
     assert "<img" not in html
     assert 'href="javascript:' not in html  # at most left as plain text, never a link
+
+
+# -- long unbroken text ------------------------------------------------------------------------
+
+CSS = Path(__file__).resolve().parents[3] / "static" / "css" / "cohort.css"
+
+
+def _wrapping_selectors() -> set[str]:
+    """Every selector of a rule that sets `overflow-wrap: anywhere` in the site's CSS."""
+    css = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.DOTALL)
+    selectors: set[str] = set()
+    for head, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if re.search(r"overflow-wrap:\s*anywhere", body):
+            selectors |= {s.strip() for s in head.split(",")}
+    return selectors
+
+
+def test_a_300_character_unbroken_title_wraps_instead_of_widening_the_page(
+    client: Client, term: Term
+):
+    title = "x" * 300
+    project = Project.objects.visible().filter(term=term).order_by("pk").first()
+    assert project is not None
+    Project.objects.filter(pk=project.pk).update(title=title)
+    assert {"h1", "h2", "h3", "td", "th", "dd", "p", "li"} <= _wrapping_selectors()
+    for url in (project.get_absolute_url(), term.get_absolute_url(), reverse("web:home")):
+        html = _html(client.get(url))
+        if url != reverse("web:home"):
+            assert title in html
+        # Every table sits in a box that scrolls sideways, never the page.
+        opened = [m.start() for m in re.finditer(r"<table\b", html)]
+        for start in opened:
+            wrapper = html.rfind("<div", 0, start)
+            assert 'class="table-scroll"' in html[wrapper : html.index(">", wrapper) + 1], url
