@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from cohort.web import views
 
@@ -11,7 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says; answer with the site's icon.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("search/", views.search, name="search"),
     path("<slug:program>/", views.program_detail, name="program"),
     path("<slug:program>/<str:term>/", views.term_detail, name="term"),

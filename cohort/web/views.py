@@ -23,8 +23,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -174,6 +175,14 @@ def _prerequisites(value: object) -> list[tuple[str, str]]:
 
 
 # -- views -----------------------------------------------------------------------------
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon.
+    The static URL is looked up per request (with hashed names in production, the manifest
+    exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @require_safe

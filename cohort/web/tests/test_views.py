@@ -518,3 +518,11 @@ def test_a_300_character_unbroken_title_wraps_instead_of_widening_the_page(
         for start in opened:
             wrapper = html.rfind("<div", 0, start)
             assert 'class="table-scroll"' in html[wrapper : html.index(">", wrapper) + 1], url
+
+
+def test_visitor_asking_for_favicon_ico_is_sent_to_the_site_icon(client) -> None:
+    """Chromium asks for /favicon.ico on every page; a 404 there was the only console error
+    on the visitor's journey."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
