@@ -19,19 +19,19 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from cohort.core.actors import Viewer
-from cohort.formats.issueform import form_from_fields
 from cohort.projects.models import (
     Mentorship,
     Organization,
     OrganizationMaintainer,
     Project,
 )
-from cohort.proposals import gates, permissions
+from cohort.proposals import gates
 from cohort.proposals.access import proposals_visible_to
 from cohort.proposals.context import OPEN_STATUSES
 from cohort.proposals.models import ProposalEvent
-from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
-from cohort.proposals.services import Review, accepts_proposals
+from cohort.proposals.review import Review, derive_review, proposal_form
+from cohort.proposals.rules import OtherProposal
+from cohort.proposals.services import accepts_proposals
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term
 
@@ -207,27 +207,18 @@ def _maintainer_kinds(projects: Iterable[Project]) -> dict[tuple[int, int], str]
 def _review(
     project: Project, others: _OpenProposals, maintainers: dict[tuple[int, int], str]
 ) -> Review:
-    """`review(project)` (the services' derivation) from inputs loaded beforehand."""
-    form = form_from_fields(project.form_fields, source=f"proposal #{project.number}")
-    validation = validate_proposal(
-        form,
-        others=others.of(project, form.project),
-        quota=quota_for(form.project, slug=project.organization.cncf_slug),
-    )
-    events = [event.as_gate_event() for event in project.events.all()]
+    """`review(project)` from inputs loaded beforehand for the whole list."""
+    form = proposal_form(project)
     proposer = project.proposer
     organization = project.organization
-    derived = gates.derive_gates(
-        events,
+    return derive_review(
+        project,
+        form,
+        others=others.of(project, form.project),
+        events=[event.as_gate_event() for event in project.events.all()],
         roster=[m.github for m in project.mentorships.all() if m.github],
-        validation_passed=validation.ok,
-        proposer_handle=permissions.github_handle(proposer),
         proposer_is_maintainer=proposer is not None
         and organization.maintainers_can_approve
         and maintainers.get((organization.pk, proposer.pk))
         == OrganizationMaintainer.Kind.MAINTAINER,
     )
-    is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
-    is_published = project.status == Project.Status.PUBLISHED
-    column = gates.board_column(derived, events, is_open=is_open, is_published=is_published)
-    return Review(validation, derived, column)

@@ -8,13 +8,14 @@ import it from here and none of them imports another in a loop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cohort.formats.issueform import IssueForm, form_from_fields
 from cohort.projects.models import Project
 from cohort.proposals import gates, permissions
 from cohort.proposals.context import open_proposals_for
-from cohort.proposals.rules import ValidationResult, quota_for, validate_proposal
+from cohort.proposals.rules import OtherProposal, ValidationResult, quota_for, validate_proposal
 
 
 @dataclass(frozen=True)
@@ -31,27 +32,43 @@ def proposal_form(project: Project) -> IssueForm:
     return form_from_fields(project.form_fields, source=f"proposal #{project.number}")
 
 
-def validate(project: Project) -> ValidationResult:
+def review(project: Project) -> Review:
     form = proposal_form(project)
     term = project.term
-    others = open_proposals_for(
-        term.program.name, term.label, form.project, exclude_number=project.number
-    )
-    quota = quota_for(form.project, slug=project.organization.cncf_slug)
-    return validate_proposal(form, others=others, quota=quota)
-
-
-def review(project: Project) -> Review:
-    validation = validate(project)
-    events = [e.as_gate_event() for e in project.events.order_by("id")]
     proposer = project.proposer
-    derived = gates.derive_gates(
-        events,
+    return derive_review(
+        project,
+        form,
+        others=open_proposals_for(
+            term.program.name, term.label, form.project, exclude_number=project.number
+        ),
+        events=[e.as_gate_event() for e in project.events.order_by("id")],
         roster=[m.github for m in project.mentorships.order_by("position") if m.github],
-        validation_passed=validation.ok,
-        proposer_handle=permissions.github_handle(proposer),
         proposer_is_maintainer=proposer is not None
         and permissions.proposer_is_maintainer(proposer, project.organization),
+    )
+
+
+def derive_review(
+    project: Project,
+    form: IssueForm,
+    *,
+    others: Sequence[OtherProposal],
+    events: Sequence[gates.Event],
+    roster: Sequence[str],
+    proposer_is_maintainer: bool,
+) -> Review:
+    """The review state from inputs already loaded: `review()` reads them for one proposal,
+    `queries` for a whole board at once; both derive it here."""
+    validation = validate_proposal(
+        form, others=others, quota=quota_for(form.project, slug=project.organization.cncf_slug)
+    )
+    derived = gates.derive_gates(
+        events,
+        roster=roster,
+        validation_passed=validation.ok,
+        proposer_handle=permissions.github_handle(project.proposer),
+        proposer_is_maintainer=proposer_is_maintainer,
     )
     is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
     is_published = project.status == Project.Status.PUBLISHED

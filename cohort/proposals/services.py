@@ -34,7 +34,6 @@ from cohort.proposals.models import ProposalEvent
 from cohort.proposals.review import Review as Review
 from cohort.proposals.review import proposal_form as proposal_form
 from cohort.proposals.review import review as review
-from cohort.proposals.review import validate as validate
 from cohort.proposals.rules import lfx_title, unwrap_email
 from cohort.proposals.tasks import enqueue_proposal_notification
 from cohort.terms.access import is_program_admin
