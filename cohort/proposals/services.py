@@ -31,9 +31,7 @@ from cohort.projects.services import unique_slug
 from cohort.proposals import gates, permissions
 from cohort.proposals.exports import snapshot_project
 from cohort.proposals.models import ProposalEvent
-from cohort.proposals.review import Review as Review
-from cohort.proposals.review import proposal_form as proposal_form
-from cohort.proposals.review import review as review
+from cohort.proposals.review import proposal_form, review
 from cohort.proposals.rules import lfx_title, unwrap_email
 from cohort.proposals.tasks import enqueue_proposal_notification
 from cohort.terms.access import is_program_admin
@@ -44,9 +42,6 @@ LFX_URL = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 EDITABLE = (Project.Status.DRAFT, Project.Status.SUBMITTED, Project.Status.PUBLISHED)
-
-
-# --- reading (in cohort.proposals.review; re-exported for the pages and the API) ----------
 
 
 PROPOSALS_KEY = "proposals_open"

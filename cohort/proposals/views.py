@@ -44,6 +44,7 @@ from cohort.proposals.forms import (
 from cohort.proposals.gates import BOARD_COLUMNS
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.permissions import github_handle
+from cohort.proposals.review import proposal_form
 from cohort.proposals.rules import (
     CUSTOM_DESCRIPTION_MAX,
     CUSTOM_NAME_MAX,
@@ -250,7 +251,7 @@ def proposal_import(request: HttpRequest, term_pk: int) -> HttpResponse:
 @login_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = access_proposal(request.user, pk, Perm.PROPOSAL_EDIT)
-    saved = services.proposal_form(project)
+    saved = proposal_form(project)
     initial = ProposalForm.initial_from(saved, project.organization)
     form = ProposalForm(request.POST or None, initial=initial, term=project.term)
     if request.method == "POST" and form.is_valid():

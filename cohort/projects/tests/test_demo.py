@@ -44,7 +44,7 @@ def test_demo_creates_no_users_without_debug(settings):
 
 
 def test_demo_adds_an_open_term_with_one_proposal_in_review(settings):
-    from cohort.proposals.services import review
+    from cohort.proposals.review import review
     from cohort.terms.models import Term
 
     settings.COHORT_DEMO_USERS = True

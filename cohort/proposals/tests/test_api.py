@@ -15,6 +15,7 @@ from cohort.formats.issueform import issue_form_body
 from cohort.projects.models import Project
 from cohort.proposals import gates
 from cohort.proposals import services as s
+from cohort.proposals.review import proposal_form
 from cohort.proposals.tests.conftest import DEADLINE, make_form
 
 pytestmark = pytest.mark.django_db
@@ -487,7 +488,7 @@ def test_proposer_can_patch_one_field_without_cutting_a_heading_in_another(world
 
     project = Project.objects.get(pk=pk)
     assert project.description == GOALS
-    assert s.proposal_form(project).description == GOALS
+    assert proposal_form(project).description == GOALS
     assert "Goals" not in project.form_fields  # no section was made of the heading
     assert project.technologies == "Go, Helm"
 
@@ -509,7 +510,7 @@ def test_proposer_cannot_move_a_proposal_by_writing_a_form_heading_in_a_field(wo
     project.refresh_from_db()
     assert project.organization == world.jaeger
     assert project.technologies == smuggled
-    assert s.proposal_form(project).project == "Jaeger"
+    assert proposal_form(project).project == "Jaeger"
 
 
 def test_proposer_cannot_store_a_description_over_the_size_limit_through_the_api(world, as_):

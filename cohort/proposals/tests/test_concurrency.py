@@ -13,6 +13,7 @@ from django.db import connection, connections
 
 from cohort.projects.models import Project
 from cohort.proposals import services as s
+from cohort.proposals.review import proposal_form, review
 from cohort.proposals.tests.conftest import DEADLINE, make_form
 
 pytestmark = [
@@ -57,7 +58,7 @@ def test_simultaneous_proposals_get_distinct_numbers_and_see_each_other(world):
     assert sorted(numbers) == list(range(1, THREADS + 1))
     assert Project.objects.filter(term=world.term, status="submitted").count() == THREADS
     last = Project.objects.get(term=world.term, number=THREADS)
-    warnings = s.review(last).validation.warnings
+    warnings = review(last).validation.warnings
     assert any(f"has {THREADS} proposals" in w for w in warnings), warnings
 
 
@@ -98,6 +99,6 @@ def test_two_patches_of_different_fields_at_once_both_stay(world):
     for thread in threads:
         thread.join(timeout=60)
     assert results == [200, 200]
-    form = s.proposal_form(Project.objects.get(pk=project.pk))
+    form = proposal_form(Project.objects.get(pk=project.pk))
     assert form.technologies == "Rust, Go"
     assert form.description == "A new description."

@@ -15,6 +15,7 @@ from cohort.core.tokens import create_api_token
 from cohort.projects.models import Project
 from cohort.proposals import gates, queries
 from cohort.proposals import services as s
+from cohort.proposals.review import review
 from cohort.proposals.tests.conftest import DEADLINE, World, make_form
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +37,13 @@ def _add_proposals(world: World, count: int) -> None:
         if i % 5 == 4:
             continue  # a draft
         s.submit_proposal(project, actor=proposer, now=BEFORE)
-        state = s.review(project)
+        state = review(project)
         if i % 3 == 1 and state.validation.ok and not state.gates.maintainer_approved:
             s.approve_proposal(project, actor=world.users["admin"])
         if i % 2 == 0 and state.validation.ok:
             s.confirm_mentorship(project, actor=world.users["alice"])
             s.confirm_mentorship(project, actor=world.users["bob"])
-            if s.review(project).gates.both_gates and i % 4 == 0:
+            if review(project).gates.both_gates and i % 4 == 0:
                 s.approve_proposal_as_admin(project, actor=world.users["admin"])
         if i % 7 == 6:
             s.withdraw_proposal(project, actor=proposer)
@@ -84,7 +85,7 @@ def test_the_read_models_give_each_proposal_the_state_review_gives_it(world: Wor
     assert len(rows) == board.total == 12
     assert len({row.column for row in rows}) >= 4  # every state of _add_proposals
     for row in rows:
-        assert row.review == s.review(row.project), row.project
+        assert row.review == review(row.project), row.project
         assert queries.proposal_row(row.project.pk).review == row.review
     listed = queries.proposal_list(world.users["admin"], now=BEFORE)
     assert [r.project.pk for g in listed for r in g.rows] == sorted(
@@ -115,4 +116,4 @@ def test_imported_published_projects_sit_in_the_exported_column_not_the_inbox(wo
     columns = {c.name: [r.project.pk for r in c.rows] for c in board.columns}
     assert project.pk not in columns[gates.INBOX]
     assert columns[gates.EXPORTED] == [project.pk]
-    assert s.review(Project.objects.get(pk=project.pk)).column == gates.EXPORTED
+    assert review(Project.objects.get(pk=project.pk)).column == gates.EXPORTED

@@ -26,6 +26,7 @@ from cohort.projects.interchange import term_data
 from cohort.projects.models import Project
 from cohort.projects.services import import_term
 from cohort.proposals import services
+from cohort.proposals.review import proposal_form
 from cohort.proposals.tests.conftest import World, make_form
 from cohort.terms.models import Program
 
@@ -90,7 +91,7 @@ def _create(world: World, texts: dict[str, str], *, raw: str = "") -> Project:
 
 def _edit(project: Project, label: str, text: str, world: World) -> None:
     """The services' edit, as the page and the API call it: every other section as stored."""
-    form = services.proposal_form(project)
+    form = proposal_form(project)
     changed = IssueForm({**form.sections, label: clean_value(text)})
     services.update_proposal(project, changed, actor=world.users["carol"])
 
@@ -104,7 +105,7 @@ def _export_and_import(project: Project, program: Program) -> Project:
 
 
 def _assert_same_fields(imported: Project, expected: dict[str, str]) -> None:
-    form = services.proposal_form(imported)
+    form = proposal_form(imported)
     for label, text in expected.items():
         assert form.get(label) == text, label
     assert imported.description == expected[issueform.LABEL_DESCRIPTION]
@@ -171,6 +172,6 @@ def test_admin_can_export_and_import_a_proposal_with_the_commands(world: World, 
     imported = Project.objects.get(term__program__name="Elsewhere", number=project.number)
     assert imported.form_fields == project.form_fields
     assert imported.description == "## Description\n\nA plan.\n\n### Goals\n\n_No response_"
-    assert services.proposal_form(imported).skills.startswith("### Mentors")
+    assert proposal_form(imported).skills.startswith("### Mentors")
     assert imported.organization.name == "Jaeger"  # not Kubernetes
     assert imported.raw == body  # the text as received, kept

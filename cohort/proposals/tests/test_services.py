@@ -15,6 +15,7 @@ from cohort.projects.models import Project
 from cohort.proposals import gates
 from cohort.proposals import services as s
 from cohort.proposals.models import ProposalEvent
+from cohort.proposals.review import review
 from cohort.proposals.tests.conftest import DEADLINE, make_form
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def approve_all(world, project):
 
 
 def column(project):
-    return s.review(Project.objects.get(pk=project.pk)).column
+    return review(Project.objects.get(pk=project.pk)).column
 
 
 def test_a_proposal_walks_from_draft_to_published(world):
@@ -50,7 +51,7 @@ def test_a_proposal_walks_from_draft_to_published(world):
     assert column(project) == gates.AWAITING
     s.approve_proposal(project, actor=world.users["maintainer"])
     s.confirm_mentorship(project, actor=world.users["alice"])
-    assert s.review(project).gates.awaiting == ("bob",)
+    assert review(project).gates.awaiting == ("bob",)
     s.confirm_mentorship(project, actor=world.users["bob"])
     assert column(project) == gates.APPROVED_CONFIRMED
     s.approve_proposal_as_admin(project, actor=world.users["admin"])
@@ -82,12 +83,12 @@ def test_a_proposal_walks_from_draft_to_published(world):
 def test_a_material_edit_after_approval_resets_maintainer_and_admin_approval_only(world):
     project = submitted(world)
     approve_all(world, project)
-    assert s.review(project).gates.admin_approved
+    assert review(project).gates.admin_approved
 
     assert s.update_proposal(
         project, make_form(program_name="Jaeger v2 Helm Charts"), actor=world.users["carol"]
     )
-    state = s.review(project).gates
+    state = review(project).gates
     assert not state.maintainer_approved
     assert not state.admin_approved
     assert state.mentors_confirmed  # confirmations survive content edits
@@ -99,7 +100,7 @@ def test_whitespace_only_edits_are_not_material(world):
     approve_all(world, project)
     reflowed = make_form(description="## Description\n\nShip a Helm chart   for Jaeger v2.  ")
     assert not s.update_proposal(project, reflowed, actor=world.users["carol"])
-    assert s.review(project).gates.admin_approved
+    assert review(project).gates.admin_approved
 
 
 def test_a_new_mentor_reopens_confirmation_for_that_mentor_only(world):
@@ -109,7 +110,7 @@ def test_a_new_mentor_reopens_confirmation_for_that_mentor_only(world):
         mentors=make_form().mentors + "\nCarol Poe | @carol | carol@example.org | carollf"
     )
     s.update_proposal(project, roster, actor=world.users["alice"])
-    state = s.review(project).gates
+    state = review(project).gates
     assert state.awaiting == ()  # carol is the proposer, so she counts as confirmed
     other = submitted(world, make_form(program_name="Other"), proposer="maintainer")
     with pytest.raises(DomainError, match="already been approved"):  # the proposer maintains it
@@ -118,8 +119,8 @@ def test_a_new_mentor_reopens_confirmation_for_that_mentor_only(world):
     s.confirm_mentorship(other, actor=world.users["bob"])
     s.approve_proposal_as_admin(other, actor=world.users["admin"])
     s.update_proposal(other, roster, actor=world.users["maintainer"])
-    assert s.review(other).gates.awaiting == ("carol",)
-    assert s.review(other).gates.maintainer_approved  # the proposer is a maintainer
+    assert review(other).gates.awaiting == ("carol",)
+    assert review(other).gates.maintainer_approved  # the proposer is a maintainer
 
 
 def test_admin_approval_is_refused_until_validation_and_both_gates_hold(world):
@@ -198,7 +199,7 @@ def test_numbers_are_stable_and_never_reused(world):
 
 def test_over_quota_warns_and_never_blocks(world):
     projects = [submitted(world, make_form(program_name=f"P{i}")) for i in range(5)]
-    warnings = s.review(projects[-1]).validation.warnings
+    warnings = review(projects[-1]).validation.warnings
     assert any(
         w.startswith(
             "**Over quota:** Jaeger has 5 proposals for 2026 Term 3 (Sep-Nov) (guideline: 4)."
@@ -207,7 +208,7 @@ def test_over_quota_warns_and_never_blocks(world):
     )
     assert "#1, #2, #3, #4" in " ".join(warnings)
     approve_all(world, projects[-1])
-    assert s.review(projects[-1]).gates.admin_approved
+    assert review(projects[-1]).gates.admin_approved
 
 
 def test_withdraw_and_reject_are_limited_and_final(world):

@@ -18,6 +18,7 @@ from cohort.formats.issueform import issue_form_body
 from cohort.projects.models import Mentorship, Project
 from cohort.proposals import services
 from cohort.proposals.models import ProposalEvent
+from cohort.proposals.review import review
 from cohort.proposals.tests.conftest import DEADLINE, World, make_form
 
 BEFORE_DEADLINE = datetime(2026, 7, 10, 12, 0, tzinfo=UTC)
@@ -115,7 +116,7 @@ def test_proposal_goes_from_draft_to_the_public_term_page(client: Client, world:
     assert "Proposal submitted." in _messages(response)
     project.refresh_from_db()
     assert project.status == Project.Status.SUBMITTED
-    assert services.review(project).column == "Awaiting approvals/confirmations"
+    assert review(project).column == "Awaiting approvals/confirmations"
 
     _as(client, world, "maintainer")
     response = client.post(reverse("proposals:approve", args=[project.pk]), follow=True)
@@ -129,7 +130,7 @@ def test_proposal_goes_from_draft_to_the_public_term_page(client: Client, world:
         response = client.post(reverse("proposals:confirm", args=[project.pk]), follow=True)
         assert "Thanks for confirming." in _messages(response)
         assert f"✅ @{mentor} confirmed" in _html(response)
-    assert services.review(project).column == "Approved/confirmed"
+    assert review(project).column == "Approved/confirmed"
 
     _as(client, world, "admin")
     response = client.post(reverse("proposals:admin_approve", args=[project.pk]), follow=True)
@@ -198,7 +199,7 @@ def test_admin_approve_before_the_gates_shows_the_service_error(
     assert _messages(response) == [
         "Cannot approve: still missing maintainer approval and mentor confirmation."
     ]
-    assert not services.review(proposal).gates.admin_approved
+    assert not review(proposal).gates.admin_approved
 
 
 def test_admin_can_confirm_on_behalf_reject_and_proposer_cannot_submit_late(
@@ -212,7 +213,7 @@ def test_admin_can_confirm_on_behalf_reject_and_proposer_cannot_submit_late(
         reverse("proposals:confirm", args=[proposal.pk]), {"handle": "bob"}, follow=True
     )
     assert "Confirmation recorded for @bob." in _messages(response)
-    assert services.review(proposal).gates.confirmed == ("bob",)
+    assert review(proposal).gates.confirmed == ("bob",)
 
     response = client.post(
         reverse("proposals:reject", args=[proposal.pk]), {"note": "Out of scope."}, follow=True
@@ -239,7 +240,7 @@ def test_admin_records_lfx_url_after_publishing(client: Client, world: World, pr
     assert _messages(bad)[0].startswith("That isn't an LFX Mentorship program URL.")
     good = client.post(reverse("proposals:lfx_url", args=[proposal.pk]), {"url": url}, follow=True)
     assert "LFX URL recorded." in _messages(good)
-    assert services.review(proposal).column == "Posted to LFX"
+    assert review(proposal).column == "Posted to LFX"
 
 
 def test_proposer_can_withdraw(client: Client, world: World, proposal):
@@ -607,7 +608,7 @@ def test_proposer_can_edit_on_the_page_and_keep_a_heading_inside_a_field(
     assert project.description == GOALS
     assert project.technologies == SMUGGLED
     assert project.organization == world.jaeger
-    assert services.review(project).gates.maintainer_approved
+    assert review(project).gates.maintainer_approved
 
 
 def test_proposer_cannot_save_a_field_over_the_size_limit_on_the_page(

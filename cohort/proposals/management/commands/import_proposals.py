@@ -31,7 +31,8 @@ from cohort.formats.model import FormatError
 from cohort.projects.models import Project
 from cohort.proposals.intake import bodies_from_github_json, looks_like_json, split_bodies
 from cohort.proposals.management.commands.export_term import find_term
-from cohort.proposals.services import create_proposal, review, submit_proposal
+from cohort.proposals.review import review
+from cohort.proposals.services import create_proposal, submit_proposal
 
 DEFAULT_PROGRAM = "CNCF LFX Mentorship"
 
