@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cohort.selection",
     "cohort.notifications",
     "cohort.web",
+    "cohort.console",
     "cohort.demo",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",

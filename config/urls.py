@@ -14,5 +14,6 @@ urlpatterns = [
     path("proposals/", include("cohort.proposals.urls")),
     path("", include("cohort.applications.urls")),  # applications/… and review/…
     path("", include("cohort.selection.urls")),
+    path("console/", include("cohort.console.urls")),
     path("", include("cohort.web.urls")),
 ]
