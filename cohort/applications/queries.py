@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cohort.applications import eligibility, services
 from cohort.applications.models import (
@@ -444,8 +444,81 @@ class Counts:
     withdrawn: int
 
 
-def counts(projects: QuerySet[Project]) -> list[Counts]:
-    """How many applied to each project, by state, in one query. No names."""
+class OverviewFilter(StrEnum):
+    """Which projects the admin's term overview lists: those with at least one application in
+    this state (the console's term dashboard links each of its counts to one)."""
+
+    INCOMPLETE = "incomplete"  # draft: tasks still to hand in
+    COMPLETE = "complete"  # every task in (Application.COMPLETE)
+    AWAITING = "awaiting"  # submitted: complete, neither shortlisted nor declined yet
+    UNREVIEWED = "unreviewed"  # submitted, and no mentor has scored or noted it
+    SHORTLISTED = "shortlisted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+OVERVIEW_LABELS: dict[OverviewFilter, str] = {
+    OverviewFilter.INCOMPLETE: "in progress",
+    OverviewFilter.COMPLETE: "complete",
+    OverviewFilter.AWAITING: "submitted, awaiting review",
+    OverviewFilter.UNREVIEWED: "not reviewed by any mentor",
+    OverviewFilter.SHORTLISTED: "shortlisted",
+    OverviewFilter.DECLINED: "declined",
+    OverviewFilter.WITHDRAWN: "withdrawn",
+}
+
+# The project's queue filter that shows the applications an overview filter counts.
+OVERVIEW_QUEUE_STATE: dict[OverviewFilter, QueueFilter] = {
+    OverviewFilter.INCOMPLETE: QueueFilter.INCOMPLETE,
+    OverviewFilter.COMPLETE: QueueFilter.COMPLETE,
+    OverviewFilter.AWAITING: QueueFilter.COMPLETE,
+    OverviewFilter.UNREVIEWED: QueueFilter.COMPLETE,
+    OverviewFilter.SHORTLISTED: QueueFilter.SHORTLISTED,
+    OverviewFilter.DECLINED: QueueFilter.DECLINED,
+    OverviewFilter.WITHDRAWN: QueueFilter.ALL,
+}
+
+
+def overview_filter(value: str | None) -> OverviewFilter | None:
+    """The overview filter asked for; none (every project) for an unknown one."""
+    try:
+        return OverviewFilter(value) if value else None
+    except ValueError:
+        return None
+
+
+def unreviewed(applications: ApplicationQuerySet) -> ApplicationQuerySet:
+    """Submitted applications that no mentor has reviewed: no review with a score or a note
+    (a declared conflict alone is a recusal, not a review)."""
+    reviewed = Review.objects.filter(application=OuterRef("pk")).filter(
+        Q(score__isnull=False) | ~Q(notes="")
+    )
+    return applications.filter(status=Status.SUBMITTED).filter(~Exists(reviewed))
+
+
+def in_state(applications: ApplicationQuerySet, state: OverviewFilter) -> ApplicationQuerySet:
+    """The applications an overview filter counts."""
+    if state == OverviewFilter.UNREVIEWED:
+        return unreviewed(applications)
+    if state == OverviewFilter.COMPLETE:
+        return applications.complete()
+    status = {
+        OverviewFilter.INCOMPLETE: Status.DRAFT,
+        OverviewFilter.AWAITING: Status.SUBMITTED,
+        OverviewFilter.SHORTLISTED: Status.SHORTLISTED,
+        OverviewFilter.DECLINED: Status.REJECTED,
+        OverviewFilter.WITHDRAWN: Status.WITHDRAWN,
+    }[state]
+    return applications.filter(status=status)
+
+
+def counts(projects: QuerySet[Project], state: OverviewFilter | None = None) -> list[Counts]:
+    """How many applied to each project, by state, in one query. No names. `state` keeps
+    the projects with at least one application in that state."""
+    if state is not None:
+        projects = projects.filter(
+            pk__in=in_state(Application.objects.all(), state).values("project_id")
+        )
     rows = (
         projects.select_related("organization")
         .annotate(

@@ -144,8 +144,16 @@ def review_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def term_overview(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = access_admin_term(request.user, term_pk)
-    rows = queries.counts(counted_projects(request.user, term))
-    context = {"term": term, "rows": rows, "totals": _totals(rows)}
+    state = queries.overview_filter(request.GET.get("state"))
+    rows = queries.counts(counted_projects(request.user, term), state)
+    context = {
+        "term": term,
+        "rows": rows,
+        "totals": _totals(rows),
+        "state": state,
+        "state_label": queries.OVERVIEW_LABELS[state] if state else "",
+        "queue_state": queries.OVERVIEW_QUEUE_STATE[state] if state else "",
+    }
     return render(request, "applications/review/term_overview.html", context)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from cohort.applications.access import project_roles
@@ -31,7 +32,7 @@ from cohort.selection.forms import (
     OverrideForm,
     SlotsForm,
 )
-from cohort.selection.models import Offer, Override, Round
+from cohort.selection.models import LIVE, Offer, Override, Round
 from cohort.selection.plan import Inputs, contested
 from cohort.terms.models import Milestone, Term
 
@@ -278,10 +279,41 @@ def offer_rows(offers: Sequence[Offer], zone: str) -> list[OfferRow]:
     ]
 
 
-def confirmed_view(round_: Round) -> ConfirmedView:
+# The round page's offer filter (`?offers=`): its words and which offers it keeps. The
+# console's term dashboard links each of its offer counts to one.
+OFFER_FILTERS: dict[str, tuple[str, Q]] = {
+    "live": ("pending or accepted", Q(status__in=LIVE)),
+    "pending": (
+        "announced and awaiting the mentee's answer",
+        Q(status=Offer.Status.PENDING, announced_at__isnull=False),
+    ),
+    "open": ("not answered yet", Q(status=Offer.Status.PENDING)),
+    "unannounced": (
+        "not announced yet",
+        Q(status=Offer.Status.PENDING, announced_at__isnull=True),
+    ),
+    "accepted": ("accepted", Q(status=Offer.Status.ACCEPTED)),
+    "declined": ("declined by the mentee", Q(status=Offer.Status.DECLINED)),
+    "lapsed": ("lapsed", Q(status=Offer.Status.LAPSED)),
+    "ended": (
+        "declined or lapsed",
+        Q(status__in=[Offer.Status.DECLINED, Offer.Status.LAPSED]),
+    ),
+    "superseded": ("replaced by a better offer", Q(status=Offer.Status.SUPERSEDED)),
+}
+
+
+def offer_filter(value: str | None) -> str:
+    """The offer filter asked for, or "" (every offer) for an unknown one."""
+    return value if value in OFFER_FILTERS else ""
+
+
+def confirmed_view(round_: Round, offers_filter: str = "") -> ConfirmedView:
     zone = round_.term.time_zone
+    shown = OFFER_FILTERS[offers_filter][1] if offers_filter else Q()
     offers = list(
         Offer.objects.filter(round=round_)
+        .filter(shown)
         .select_related("project")
         .order_by("project__position", "project_id", "created_at", "id")
     )
@@ -308,8 +340,10 @@ def term_context(
     override_form: OverrideForm | None = None,
     confirm_form: ConfirmForm | None = None,
     now: datetime | None = None,
+    offers_filter: str = "",
 ) -> dict[str, object]:
-    """Everything the round page shows."""
+    """Everything the round page shows; `offers_filter` (an `OFFER_FILTERS` key) keeps only
+    those offers in the confirmed round's table."""
     confirmed = services.confirmed_round(term)
     draft = None if confirmed else services.draft_round(term)
     # Once confirmed, the round's frozen inputs are who took part.
@@ -324,7 +358,9 @@ def term_context(
         "notify": notify_milestone(term),
         "notify_days_late": None if confirmed else notify_days_late(term, now or timezone.now()),
         "draft": draft_view(draft, override_form, confirm_form) if draft else None,
-        "confirmed": confirmed_view(confirmed) if confirmed else None,
+        "confirmed": confirmed_view(confirmed, offers_filter) if confirmed else None,
+        "offers_filter": offers_filter,
+        "offers_filter_label": OFFER_FILTERS[offers_filter][0] if offers_filter else "",
     }
 
 

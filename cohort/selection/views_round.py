@@ -39,8 +39,14 @@ def _render_term(
     override_form: OverrideForm | None = None,
     confirm_form: ConfirmForm | None = None,
     status: int = 200,
+    offers_filter: str = "",
 ) -> HttpResponse:
-    context = queries.term_context(term, override_form=override_form, confirm_form=confirm_form)
+    context = queries.term_context(
+        term,
+        override_form=override_form,
+        confirm_form=confirm_form,
+        offers_filter=queries.offer_filter(offers_filter),
+    )
     return render(request, "selection/term.html", context, status=status)
 
 
@@ -51,7 +57,8 @@ def _term_url(term: Term) -> str:
 @require_safe
 @login_required
 def term_page(request: HttpRequest, term_pk: int) -> HttpResponse:
-    return _render_term(request, access_admin_term(request.user, term_pk))
+    term = access_admin_term(request.user, term_pk)
+    return _render_term(request, term, offers_filter=request.GET.get("offers", ""))
 
 
 @require_POST
