@@ -11,11 +11,13 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from cohort.applications.api import router as applications_router
+from cohort.console.api import router as console_router
 from cohort.core.api_errors import sentence
 from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
 from cohort.proposals.api import router as proposals_router
 from cohort.selection.api import router as selection_router
+from cohort.terms.api import router as terms_router
 from cohort.web.api import router as catalog_router
 
 api = NinjaAPI(title="Cohort API", version="1", urls_namespace="api")
@@ -28,6 +30,9 @@ api.add_router("/", applications_router)
 # /terms/{id}/selection…, /selection/…, /projects/{id}/slots, /me/terms/{id}/ranking,
 # /me/offers…
 api.add_router("/", selection_router)
+# /programs/{slug}/terms, /terms/{id}/setup|timeline|settings: setting up a term (admins)
+api.add_router("/", terms_router)
+api.add_router("/", console_router)  # /terms/{id}/dashboard
 
 
 @api.exception_handler(DomainError)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from cohort.console import views
 
 app_name = "console"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("terms/<id:pk>/", views.dashboard, name="term"),
+]
