@@ -556,3 +556,11 @@ def test_a_small_and_a_large_term_take_the_same_number_of_queries(world: World):
     large = _page_and_api(world)
     assert large == small, (small, large)
     assert queries.dashboard(world.term, now=NOW).proposals_total == 13 * 6
+
+
+@pytest.mark.parametrize(
+    "page", ["/proposals/board/{}/", "/review/terms/{}/", "/selection/terms/{}/"]
+)
+def test_the_terms_admin_pages_link_to_the_dashboard(world: World, page: str):
+    html = _page(world.client("admin").get(page.format(world.term.pk)))
+    assert f'href="/console/terms/{world.term.pk}/"' in html
