@@ -93,7 +93,7 @@ class TermApplications:
 
     @property
     def limit(self) -> int:
-        return self.term.program.max_applications
+        return self.term.applications_cap
 
 
 def render_my_applications(

@@ -274,7 +274,7 @@ def apply_to_project(
 
 
 def _free_slot(user: User, term: Term) -> int:
-    limit = term.program.max_applications
+    limit = term.applications_cap
     taken = set(
         Application.objects.filter(mentee=user, term=term, active_slot__isnull=False).values_list(
             "active_slot", flat=True

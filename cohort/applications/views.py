@@ -195,7 +195,7 @@ def apply(request: HttpRequest, project_pk: int) -> HttpResponse:
         "specs": services.specs_for(project),
         "window": pages.window_view(term, timezone.now()),
         "active": Application.objects.active().filter(mentee_id=request.user.pk, term=term).count(),
-        "limit": term.program.max_applications,
+        "limit": term.applications_cap,
         "standing": queries.standing(profile),
         "existing": existing,
         "error": str(error) if error else "",

@@ -49,6 +49,7 @@ class ValidationErrorOut(ErrorOut):
 ERRORS: Final[dict[int, type[Schema]]] = {
     400: ErrorOut,
     401: ErrorOut,
+    403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
     422: ValidationErrorOut,

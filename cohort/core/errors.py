@@ -13,3 +13,9 @@ class ConflictError(DomainError):
     """Someone else changed the row first (409)."""
 
     http_status = 409
+
+
+class NotAllowedError(DomainError):
+    """The actor does not hold the role the change needs (403)."""
+
+    http_status = 403

@@ -485,3 +485,78 @@ def build_milestones(
             )
         )
     return milestones
+
+
+# --- writing dates --------------------------------------------------------------------------
+
+
+def _day_text(day: date, year: int | None) -> str:
+    """`Jul 3`, with `, 2026` when the year is not `year` (the term's; None: always)."""
+    text = f"{day:%b} {day.day}"
+    return text if day.year == year else f"{text}, {day.year}"
+
+
+def _clock_text(moment: datetime, *, abbreviation: str | None) -> str:
+    """`5:00 PM PDT` (a 12-hour clock, as the CNCF pages write it); no abbreviation for None."""
+    hour = moment.hour % 12 or 12
+    text = f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    return f"{text} {abbreviation}" if abbreviation else text
+
+
+def date_text(
+    start: datetime | None, end: datetime | None, *, has_time: bool, year: int, zone: str
+) -> str:
+    """The timeline's date text for instants entered in a form: what `parse_date_text` reads
+    back as exactly `start`, `end` and `has_time` (with `year` the term's and `zone` its zone).
+
+    Written the way the CNCF pages write it where that reads back exactly ("Jul 31 - Aug 13
+    5:00 PM PDT", "Sep 3 5:00 PM PDT", "Sep 9"); else with the start's own time, else in UTC,
+    so the text never says something other than the instants (an abbreviation such as IST
+    means one offset to the reader, whatever the zone). "" when there is nothing to write.
+    """
+    first = start or end
+    last = end or start
+    if first is None or last is None:
+        return ""
+    for candidate in _date_candidates(first, last, has_time=has_time, year=year, zone=zone):
+        parsed = parse_date_text(candidate, year=year, zone=zone)
+        if (parsed.start, parsed.end, parsed.has_time) == (first, last, has_time):
+            return candidate
+    raise ValueError(f"No date text reads back as {first.isoformat()} – {last.isoformat()}.")
+
+
+def _zone_name(moment: datetime) -> str | None:
+    """The abbreviation to write after a time: "PDT", "UTC"; None for "+03" and the like."""
+    name = moment.tzname()
+    return name if name and name.isalpha() else None
+
+
+def _date_candidates(
+    first: datetime, last: datetime, *, has_time: bool, year: int, zone: str
+) -> list[str]:
+    """Texts for `date_text` to try, the CNCF pages' compact form first."""
+    tz = zone_info(zone)
+    if not has_time:  # whole days: the end is the midnight after the last day
+        opens = first.astimezone(tz).date()
+        last_day = (last.astimezone(tz) - timedelta(days=1)).date()
+        if last_day <= opens:
+            return [_day_text(opens, year)]
+        # A date without a year takes the other end's: a range across New Year names both.
+        given = year if opens.year == last_day.year else None
+        return [f"{_day_text(opens, given)} - {_day_text(last_day, given)}"]
+    candidates: list[str] = []
+    for local in (tz, UTC):
+        opens, closes = first.astimezone(local), last.astimezone(local)
+        given = year if opens.year == closes.year else None
+        for named in (True, False):
+            clock = _clock_text(closes, abbreviation=_zone_name(closes) if named else None)
+            end_text = f"{_day_text(closes.date(), given)} {clock}"
+            if first == last:
+                candidates.append(end_text)
+                continue
+            start_day = _day_text(opens.date(), given)
+            if opens.time() == datetime.min.time():
+                candidates.append(f"{start_day} - {end_text}")
+            clock = _clock_text(opens, abbreviation=_zone_name(opens) if named else None)
+            candidates.append(f"{start_day} {clock} - {end_text}")
+    return candidates

@@ -178,6 +178,8 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, term: Term, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A new proposal starts with the term's default prerequisites (its settings).
+        self.initial.setdefault("prerequisites", list(term.default_prerequisites))
         field = self.fields["project"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = Organization.objects.filter(program=term.program)

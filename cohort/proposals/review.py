@@ -60,9 +60,14 @@ def derive_review(
 ) -> Review:
     """The review state from inputs already loaded: `review()` reads them for one proposal,
     `queries` for a whole board at once; both derive it here."""
-    validation = validate_proposal(
-        form, others=others, quota=quota_for(form.project, slug=project.organization.cncf_slug)
+    term = project.term  # the term's guideline (its settings), not a code constant
+    quota = quota_for(
+        form.project,
+        slug=project.organization.cncf_slug,
+        default=term.proposal_quota,
+        overrides=term.quota_overrides,
     )
+    validation = validate_proposal(form, others=others, quota=quota)
     derived = gates.derive_gates(
         events,
         roster=roster,

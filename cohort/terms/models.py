@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.core.models import TimeStampedModel
+from cohort.terms.calendar import CALENDAR_LABELS, Calendar, cncf_quota_overrides
 from cohort.terms.labels import parse_term_label
 
 
@@ -43,12 +44,21 @@ class Program(TimeStampedModel):
     # Whether every application includes the LFC102 certificate task (the CNCF's rule since
     # 2026, cncf-process.md §1).
     require_lfc102 = models.BooleanField(default=True)
+    # Which terms a year has and the timeline a new term starts with (`terms.calendar`).
+    calendar = models.CharField(
+        max_length=20,
+        choices=[(c.value, label) for c, label in CALENDAR_LABELS.items()],
+        default=Calendar.CNCF.value,
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
         constraints: ClassVar[list[Any]] = [
             models.CheckConstraint(
                 condition=Q(max_applications__gte=1), name="program_max_applications_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(calendar__in=[c.value for c in Calendar]), name="program_calendar_valid"
             ),
         ]
 
@@ -165,6 +175,14 @@ class Term(TimeStampedModel):
     duration = models.CharField(max_length=500, blank=True)
     frontmatter = models.TextField(blank=True)  # the page head the CNCF README export preserves
     lfx_generated = models.CharField(max_length=40, blank=True)  # lfx-export.json "_generated"
+    # The term's settings (`terms.services.update_settings`): the proposals guideline per
+    # organization (cncf-process.md §3.6: a default and overrides keyed as quotas.yml is),
+    # the applications cap (None: the program's), and the prerequisites a new proposal
+    # starts with (issue-form option texts, `formats.issueform.PREREQUISITE_OPTIONS`).
+    proposal_quota = models.PositiveSmallIntegerField(default=4)
+    quota_overrides = models.JSONField(default=cncf_quota_overrides, blank=True)
+    max_applications = models.PositiveSmallIntegerField(null=True, blank=True)
+    default_prerequisites = models.JSONField(default=list, blank=True)
 
     objects = TermQuerySet.as_manager()
 
@@ -174,6 +192,13 @@ class Term(TimeStampedModel):
             models.UniqueConstraint(fields=["program", "year", "number"], name="term_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="term_number_positive"),
             models.CheckConstraint(condition=Q(year__gte=2000), name="term_year_sane"),
+            models.CheckConstraint(
+                condition=Q(proposal_quota__gte=1), name="term_proposal_quota_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_applications__isnull=True) | Q(max_applications__gte=1),
+                name="term_max_applications_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,6 +207,12 @@ class Term(TimeStampedModel):
     @property
     def label(self) -> str:
         return f"{self.year} Term {self.number}"
+
+    @property
+    def applications_cap(self) -> int:
+        """How many applications a mentee may have active in this term: the term's own cap,
+        else the program's."""
+        return self.max_applications or self.program.max_applications
 
     @property
     def url_key(self) -> str:
