@@ -211,6 +211,26 @@ def test_over_quota_warns_and_never_blocks(world):
     assert review(projects[-1]).gates.admin_approved
 
 
+def test_the_guideline_is_the_terms_setting(world):
+    projects = [submitted(world, make_form(program_name=f"P{i}")) for i in range(3)]
+    assert not any("Over quota" in w for w in review(projects[-1]).validation.warnings)
+    world.term.proposal_quota = 2
+    world.term.save()
+    projects[-1].refresh_from_db()
+    assert any(
+        w.startswith(
+            "**Over quota:** Jaeger has 3 proposals for 2026 Term 3 (Sep-Nov) (guideline: 2)."
+        )
+        for w in review(projects[-1]).validation.warnings
+    )
+    world.term.quota_overrides = {"jaeger": 3}  # keyed as quotas.yml is: the name, lowercased
+    world.term.save()
+    projects[-1].refresh_from_db()
+    assert "Quota: 3/3 proposals for Jaeger in 2026 Term 3 (Sep-Nov)" in (
+        review(projects[-1]).validation.passed
+    )
+
+
 def test_withdraw_and_reject_are_limited_and_final(world):
     project = submitted(world)
     with pytest.raises(DomainError, match="Only the proposer"):

@@ -19,6 +19,7 @@ from cohort.projects.services import get_or_create_program, import_term
 from cohort.proposals.context import open_proposals_for, project_slug
 from cohort.proposals.management.commands import validate_proposal
 from cohort.proposals.rules import OtherProposal
+from cohort.terms.models import Term
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +155,16 @@ def test_the_quota_counts_the_stored_open_proposals_of_the_term(tmp_path):
     # The proposal itself, when stored, is left out with --number.
     code, result = run(str(path), "--term", TERM, "--number", "104")
     assert f"Quota: 4/4 proposals for Jaeger in {TERM}" in result["passed"]
+
+
+def test_a_stored_term_counts_with_its_own_guideline(tmp_path):
+    store_term([proposal(101), proposal(102)])
+    Term.objects.by_label(TERM).update(proposal_quota=2)
+    path = tmp_path / "issue.md"
+    path.write_text(body(), encoding="utf-8")
+    code, result = run(str(path), "--term", TERM)
+    assert code == 0
+    assert any("(guideline: 2)" in w for w in result["warnings"])
 
 
 def test_term_option_chooses_the_term_counted(tmp_path):

@@ -14,6 +14,7 @@ from cohort.formats.issueform import parse_issue_form
 from cohort.proposals.context import open_proposals_for, project_slug
 from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
 from cohort.terms.labels import parse_term_label
+from cohort.terms.models import Term
 
 DEFAULT_PROGRAM = "CNCF LFX Mentorship"
 
@@ -64,18 +65,31 @@ class Command(BaseCommand):
         term_label: str = options["term"] or form.term
         others: list[OtherProposal] = []
         slug, scan_error = "", None
+        term: Term | None = None
         try:
             if project and term_label:
                 try:
                     others = open_proposals_for(
                         options["program"], term_label, project, exclude_number=options["number"]
                     )
+                    term = (
+                        Term.objects.filter(program__name=options["program"])
+                        .by_label(term_label)
+                        .first()
+                    )
                 except DomainError:
                     others = []  # the form's own Term is not a term label: nothing to count
             slug = project_slug(options["program"], project)
         except DatabaseError as exc:  # e.g. a database without migrations: rule #28w
             scan_error = str(exc)
-        quota = quota_for(project, slug=slug)
+        # The term's guideline when Cohort has the term, else quotas.yml's (§3.6).
+        quota = (
+            quota_for(
+                project, slug=slug, default=term.proposal_quota, overrides=term.quota_overrides
+            )
+            if term is not None
+            else quota_for(project, slug=slug)
+        )
         result = validate_proposal(form, others=others, quota=quota, scan_error=scan_error)
         self.stdout.write(result.to_json(), ending="")
         if not result.ok:
