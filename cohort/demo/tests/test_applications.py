@@ -74,10 +74,12 @@ def stored_files() -> set[str]:
 
 def test_running_the_demo_twice_changes_nothing(demo, settings):
     before, files = snapshot(), stored_files()
-    # Seven in the reference term, two in the live one (cohort/demo/tests/test_live.py).
-    assert len(before["applications"]) == 7 + 2
-    # three résumés (shared by the résumé tasks), five LFC102, and one in the live term
-    assert len(files) == 3 + 5 + 1
+    # Seven in the reference term, two in the live one (cohort/demo/tests/test_live.py),
+    # seven in the review and selection terms (test_phases.py).
+    assert len(before["applications"]) == 7 + 2 + 7
+    # three résumés (shared by the résumé tasks), five LFC102, one in the live term and
+    # seven in the review and selection terms
+    assert len(files) == 3 + 5 + 1 + 7
     out = StringIO()
     call_command("demo", stdout=out)
     assert snapshot() == before
@@ -186,20 +188,21 @@ def test_every_demo_timestamp_lies_in_the_2024_applications_window(demo):
     stamps += list(
         ApplicationEvent.objects.filter(application__in=reference).values_list("at", flat=True)
     )
-    for r in Review.objects.all():
+    for r in Review.objects.filter(application__in=reference):
         stamps += [r.created_at, r.updated_at]
     for p in MenteeProfile.objects.all():
         stamps += [p.created_at, p.updated_at, p.attested_at, p.resume_uploaded_at]
-    # The live term's applications are made at the real time (cohort/demo/live.py).
+    # The live and phase terms' applications are made at the real time (cohort/demo/live.py,
+    # phases.py), and so are their reviews and rankings.
     live = {
-        str(pk) for pk in Application.objects.exclude(term__year=2024).values_list("pk", flat=True)
+        ("applications.application", str(pk))
+        for pk in Application.objects.exclude(term__year=2024).values_list("pk", flat=True)
+    } | {
+        ("projects.project", str(pk))
+        for pk in Project.objects.exclude(term__year=2024).values_list("pk", flat=True)
     }
     audit = AuditEvent.objects.filter(action__startswith="applications.")
-    stamps += [
-        e.at
-        for e in audit
-        if not (e.object_type == "applications.application" and e.object_id in live)
-    ]
+    stamps += [e.at for e in audit if (e.object_type, e.object_id) not in live]
     assert len(stamps) > 60
     assert [s for s in stamps if s is None or not inside(s)] == []
     # Each application was submitted once its last task was in, never before.

@@ -1,5 +1,6 @@
-"""cohort demo: the reference term, the demo users, a proposal in review, applications, and a
-live term whose applications are open now (idempotent). `--site` is the address the server
+"""cohort demo: the reference term, the demo users, a proposal in review, applications, a
+live term whose applications are open now, and a term at each later stage (proposals, review,
+selection), each dated from now (idempotent). `--site` is the address the server
 runs at, for the printed links (`make run` passes `http://$(HOST)`)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils import timezone
 from cohort.applications.models import Application
 from cohort.demo.applications import SHORT, load_demo_applications
 from cohort.demo.live import LiveDemo, load_live_demo
+from cohort.demo.phases import PhaseDemo, load_phase_demo
 from cohort.projects.demo import DEMO_PASSWORD, load_demo
 from cohort.proposals.demo import load_demo_proposals
 
@@ -22,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo: the CNCF 2024 Term 3 catalog and, with DEBUG on, one user per role, "
         "a proposal in review in an upcoming term, and the demo mentees' applications to "
-        "2024 Term 3 projects in every state, and a live term whose applications are open now."
+        "2024 Term 3 projects in every state, a live term whose applications are open now, and "
+        "a term in each later stage (accepting proposals, in review, selection)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,7 +54,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {site}/proposals/{proposals.proposal.pk}/")
         applications = load_demo_applications(term)
-        live = load_live_demo(timezone.now())
+        now = timezone.now()
+        live = load_live_demo(now)
+        phases = load_phase_demo(now)
         login = f"{site}/accounts/login/"
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”); log in at {login}")
         for user in result.users:
@@ -83,6 +88,7 @@ class Command(BaseCommand):
         for problem in applications.skipped:
             self.stdout.write(f"  skipped: {problem}")
         self._live(live, site)
+        self._phases(phases, site)
 
     def _live(self, live: LiveDemo, site: str) -> None:
         term = live.term
@@ -109,4 +115,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {'admin':<11} every live application: {site}/review/terms/{term.pk}/")
         for problem in live.skipped:
+            self.stdout.write(f"  skipped: {problem}")
+
+    def _phases(self, phases: PhaseDemo, site: str) -> None:
+        for phase in phases.terms:
+            term = phase.term
+            self.stdout.write(
+                f"{term.program.name}: {term.label} reads “{term.stage.label}”: "
+                f"{site}{term.get_absolute_url()}"
+            )
+            for name, what, path in phase.todo:
+                self.stdout.write(f"  {name:<11} {what}: {site}{path}")
+        for problem in phases.skipped:
             self.stdout.write(f"  skipped: {problem}")
