@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cohort.core.actors import Viewer
+from cohort.core.models import User
 from cohort.projects.models import (
     Mentorship,
     Organization,
@@ -33,14 +34,16 @@ from cohort.proposals.review import Review, derive_review, proposal_form
 from cohort.proposals.rules import OtherProposal
 from cohort.proposals.services import accepts_proposals
 from cohort.terms.access import is_program_admin
-from cohort.terms.models import Term
+from cohort.terms.models import ProgramMembership, Term
 
 __all__ = [
+    "AwaitingDecision",
     "Board",
     "BoardColumn",
     "ProposalRow",
     "Review",
     "TermProposals",
+    "awaiting_decision",
     "board",
     "proposal_list",
     "proposal_row",
@@ -139,6 +142,57 @@ def proposal_row(pk: int) -> ProposalRow:
     if not rows:
         raise Project.DoesNotExist(f"No proposal {pk}.")
     return rows[0]
+
+
+@dataclass(frozen=True)
+class AwaitingDecision:
+    """The open proposals waiting for one person's decision (the home page's next steps)."""
+
+    approve: list[ProposalRow]  # need their maintainer approval (organizations they approve for)
+    final: list[ProposalRow]  # hold both gates: need their final approval as program admin
+    publish: list[ProposalRow]  # hold the admin approval: ready to publish
+
+
+def awaiting_decision(user: User) -> AwaitingDecision:
+    """The submitted proposals that wait for `user`: as an approver of their organization
+    (a delegate, or a maintainer where maintainers approve: `permissions.approver_source`),
+    the maintainer approval; as a program admin, the final approval and publishing. The
+    column says which (`gates.board_column`), as on the board. Queries: two for the user's
+    organizations and programs, then the rows' own (`_rows`), whatever the number."""
+    if not user.is_authenticated:
+        return AwaitingDecision([], [], [])
+    approves = OrganizationMaintainer.objects.filter(user=user).filter(
+        Q(kind=OrganizationMaintainer.Kind.DELEGATE)
+        | Q(
+            kind=OrganizationMaintainer.Kind.MAINTAINER,
+            organization__maintainers_can_approve=True,
+        )
+    )
+    approved_orgs = set(approves.values_list("organization_id", flat=True))
+    admin_programs = set(
+        ProgramMembership.objects.filter(user=user, role=ProgramMembership.Role.ADMIN).values_list(
+            "program_id", flat=True
+        )
+    )
+    mine = Q(organization_id__in=approved_orgs) | Q(term__program_id__in=admin_programs)
+    if user.is_superuser:  # administers every program
+        mine = Q()
+    rows = _rows(
+        Project.objects.filter(mine, status=Project.Status.SUBMITTED).order_by(
+            "-term__year", "-term__number", "term_id", "number", "pk"
+        )
+    )
+    approve, final, publish = [], [], []
+    for row in rows:
+        is_admin = user.is_superuser or row.project.term.program_id in admin_programs
+        if row.column == gates.AWAITING and not row.review.gates.maintainer_approved:
+            if row.project.organization_id in approved_orgs:
+                approve.append(row)
+        elif row.column == gates.APPROVED_CONFIRMED and is_admin:
+            final.append(row)
+        elif row.column == gates.CNCF_APPROVED and is_admin:
+            publish.append(row)
+    return AwaitingDecision(approve, final, publish)
 
 
 # --- every input of the derivation, for many proposals at once ------------------------------

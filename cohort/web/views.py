@@ -33,6 +33,7 @@ from cohort.applications.access import bars_from_applying
 from cohort.applications.services import WINDOW_KEY, applications_window
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
+from cohort.web.next_steps import next_steps
 
 SEARCH_PAGE_SIZE = 25
 SEARCH_MAX_WORDS = 10
@@ -193,10 +194,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The programs and their terms; for a signed-in person, "Your next step" first."""
     programs = Program.objects.prefetch_related(
         Prefetch("terms", queryset=_terms_with_counts().prefetch_related("milestones"))
     )  # each term's timeline in one query, for its derived status
-    return render(request, "web/program_list.html", {"programs": programs})
+    steps = next_steps(request.user, timezone.now())
+    return render(request, "web/home.html", {"programs": programs, "steps": steps})
 
 
 def program_detail(request: HttpRequest, program: str) -> HttpResponse:

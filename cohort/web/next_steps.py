@@ -1,0 +1,220 @@
+"""The home page's "Your next step" box: what is waiting for the signed-in person, each with
+a link to the page where it is done.
+
+- **apply**: a term takes applications now and they have none in it (for a person the menu
+  counts as a mentee: `navigation.nav_roles`);
+- **finish a task**: an application of theirs in progress, while its term takes applications,
+  with tasks still to hand in;
+- **answer an offer**: an announced offer of theirs, pending, before its deadline;
+- **review N applicants**: complete applications to a project they mentor that they have
+  neither scored, noted nor recused from (the queue's "unreviewed" filter), while the term
+  takes applications or is in review;
+- **approve M proposals**: as an approver of an organization, proposals waiting for the
+  maintainer approval; as a program admin, proposals holding both gates (the final
+  approval) and approved ones to publish (`proposals.queries.awaiting_decision`).
+
+A fixed number of queries whatever the number of terms, projects, applications or proposals
+(tests/test_next_steps.py counts them): nothing for a visitor.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+
+from cohort.applications.models import Application, Review
+from cohort.core.actors import Viewer
+from cohort.core.models import User
+from cohort.projects.models import Project
+from cohort.proposals.access import mentored_by
+from cohort.proposals.queries import ProposalRow, awaiting_decision
+from cohort.selection.models import Offer
+from cohort.terms.models import Milestone, Term
+from cohort.web.navigation import nav_roles
+
+APPLY, TASK, OFFER, REVIEW, APPROVE, FINAL, PUBLISH = (
+    "apply",
+    "task",
+    "offer",
+    "review",
+    "approve",
+    "final",
+    "publish",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # one of the kinds above
+    text: str
+    url: str
+    when: datetime | None = None  # the deadline that goes with it, if any
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _window(key: str, now: datetime, *, open_only: bool) -> Exists:
+    """For filtering terms: the milestone `key` has started at `now` and, `open_only`, has
+    not ended (else: has not ended, whether or not it has started)."""
+    milestones = Milestone.objects.filter(term=OuterRef("pk"), key=key, end__gt=now)
+    if open_only:
+        milestones = milestones.filter(start__lte=now)
+    return Exists(milestones)
+
+
+def next_steps(user: Viewer, now: datetime) -> list[Step]:
+    """What is waiting for `user` at `now`, most urgent kind first."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return []
+    steps: list[Step] = []
+    roles = nav_roles(user)
+    open_terms: QuerySet[Term] = Term.objects.filter(
+        _window("applications_open", now, open_only=True)
+    )
+
+    # Offers to answer.
+    offers = Offer.objects.filter(
+        mentee=user, status=Offer.Status.PENDING, deadline__gt=now
+    ).select_related("project", "term__program")
+    for offer in offers.order_by("deadline", "id"):
+        steps.append(
+            Step(
+                OFFER,
+                f"Answer your offer on “{offer.project.title}” ({offer.term})",
+                reverse("applications:home"),
+                offer.deadline,
+            )
+        )
+
+    # Applications in progress, while their term takes applications.
+    in_progress: QuerySet[Application] = Application.objects.filter(
+        mentee=user, status=Application.Status.DRAFT, term__in=open_terms
+    )
+    drafts = (
+        in_progress.select_related("project", "term")
+        .annotate(missing=Count("tasks", filter=Q(tasks__completed_at__isnull=True)))
+        .filter(missing__gt=0)
+    )
+    for draft in drafts.order_by("created_at", "id"):
+        steps.append(
+            Step(
+                TASK,
+                f"Finish your application to “{draft.project.title}”: "
+                f"{_plural(draft.missing, 'task')} to hand in",
+                reverse("applications:detail", args=[draft.pk]),
+            )
+        )
+
+    # Terms that take applications, where they have none.
+    if roles.mentee:
+        mine = Application.objects.filter(mentee=user, term=OuterRef("pk"))
+        closes = Milestone.objects.filter(term=OuterRef("pk"), key="applications_open")
+        terms = (
+            open_terms.filter(~Exists(mine))
+            .annotate(closes=Subquery(closes.values("end")[:1]))
+            .select_related("program")
+            .order_by("program__name", "-year", "-number")
+        )
+        for open_term in terms:
+            steps.append(
+                Step(
+                    APPLY,
+                    f"Apply to a project of {open_term.program.name} {open_term.label}",
+                    open_term.get_absolute_url(),
+                    open_term.closes,
+                )
+            )
+
+    # Applicants to review, on the projects they mentor.
+    if roles.mentor:
+        reviewed = Review.objects.filter(reviewer=user).filter(
+            Q(score__isnull=False) | ~Q(notes="") | Q(conflict=True)
+        )
+        live = Term.objects.filter(
+            _window("applications_open", now, open_only=True)
+            | (
+                Exists(Milestone.objects.filter(term=OuterRef("pk"), key="applications_open"))
+                & _window("application_review", now, open_only=True)
+            )
+        )
+        mentored: QuerySet[Project] = Project.objects.filter(mentored_by(user), term__in=live)
+        projects = (
+            mentored.annotate(
+                unreviewed=Count(
+                    "applications",
+                    filter=Q(applications__status__in=Application.COMPLETE)
+                    & ~Q(applications__mentee=user)
+                    & ~Q(applications__in=reviewed.values("application_id")),
+                )
+            )
+            .filter(unreviewed__gt=0)
+            .select_related("term__program")
+            .order_by("term__year", "term__number", "position", "id")
+        )
+        for project in projects:
+            steps.append(
+                Step(
+                    REVIEW,
+                    f"Review {_plural(project.unreviewed, 'applicant')} of “{project.title}” "
+                    f"({project.term})",
+                    reverse("applications:queue", args=[project.pk]) + "?state=unreviewed",
+                )
+            )
+
+    # Proposals waiting for their decision.
+    if roles.maintainer or roles.program_admin:
+        waiting = awaiting_decision(user)
+        if waiting.approve:
+            steps.append(
+                Step(
+                    APPROVE,
+                    f"Approve {_plural(len(waiting.approve), 'proposal')} as a maintainer",
+                    _one_or_list(waiting.approve),
+                )
+            )
+        for term, rows in _by_term(waiting.final):
+            steps.append(
+                Step(
+                    FINAL,
+                    f"Give the final approval to {_plural(len(rows), 'proposal')} of "
+                    f"{term.program.name} {term.label}",
+                    _one_or_board(rows, term),
+                )
+            )
+        for term, rows in _by_term(waiting.publish):
+            steps.append(
+                Step(
+                    PUBLISH,
+                    f"Publish {_plural(len(rows), 'approved proposal')} of "
+                    f"{term.program.name} {term.label}",
+                    reverse("proposals:board", args=[term.pk]),
+                )
+            )
+    return steps
+
+
+def _by_term(rows: list[ProposalRow]) -> list[tuple[Term, list[ProposalRow]]]:
+    groups: dict[int, list[ProposalRow]] = defaultdict(list)
+    terms: dict[int, Term] = {}
+    for row in rows:
+        groups[row.project.term_id].append(row)
+        terms[row.project.term_id] = row.project.term
+    return [(terms[pk], group) for pk, group in groups.items()]
+
+
+def _one_or_list(rows: list[ProposalRow]) -> str:
+    if len(rows) == 1:
+        return reverse("proposals:detail", args=[rows[0].project.pk])
+    return reverse("proposals:list")
+
+
+def _one_or_board(rows: list[ProposalRow], term: Term) -> str:
+    if len(rows) == 1:
+        return reverse("proposals:detail", args=[rows[0].project.pk])
+    return reverse("proposals:board", args=[term.pk])
