@@ -237,7 +237,7 @@ def plan_timeline(
     for index, (row, key) in enumerate(zip(rows, keys, strict=True)):
         label = " ".join(row.label.split())
         name = label or f"Milestone {index + 1}"
-        problem = _row_problem(row, key, label, name, seen)
+        problem = _row_problem(row, key, label, name, seen, year)
         seen.add(key)
         if problem:
             problems.append((index, problem))
@@ -268,7 +268,9 @@ def plan_timeline(
     return [p for p in planned if p is not None]
 
 
-def _row_problem(row: MilestoneInput, key: str, label: str, name: str, seen: set[str]) -> str:
+def _row_problem(
+    row: MilestoneInput, key: str, label: str, name: str, seen: set[str], year: int
+) -> str:
     if not label:
         return f"{name}: give it a label, such as “Mentee applications open”."
     if len(label) > LABEL_MAX:
@@ -283,6 +285,12 @@ def _row_problem(row: MilestoneInput, key: str, label: str, name: str, seen: set
         return ""
     if row.start is None and row.start_time is not None:
         return f"{name}: a start time needs a start day."
+    for day in (row.start, row.end):
+        if day is not None and abs(day.year - year) > 1:
+            return (
+                f"{name}: {day:%b %-d}, {day.year:04d} is not a date of this term; its dates fall "
+                f"between {year - 1} and {year + 1}."
+            )
     if key in calendar.DEADLINE_KEYS and row.end_time is None:
         return (
             f"{name} is a deadline: give the time it closes (in the term's zone), "

@@ -260,9 +260,7 @@ def test_a_new_zone_keeps_instants_and_whole_days(program, admin):
     assert begins.end.astimezone(kolkata) == datetime(2027, 6, 8, tzinfo=kolkata)
     assert begins.raw == "Jun 7"
     event = AuditEvent.objects.get(action="terms.term.settings_changed")
-    assert event.data == {
-        "time_zone": {"before": "America/Los_Angeles", "after": "Asia/Kolkata"}
-    }
+    assert event.data == {"time_zone": {"before": "America/Los_Angeles", "after": "Asia/Kolkata"}}
 
 
 @pytest.mark.parametrize(
@@ -305,3 +303,14 @@ def test_the_form_values_read_back_as_the_same_instants(program, admin):
     saved = [(m.key, m.start, m.end, m.has_time, m.raw) for m in term.milestones.all()]
     services.set_timeline(term, _rows(term), actor=admin)  # saved as shown, unchanged
     assert [(m.key, m.start, m.end, m.has_time, m.raw) for m in term.milestones.all()] == saved
+
+
+def test_a_date_far_from_the_term_is_refused(program, admin):
+    term = services.create_term(program, year=2027, number=2, actor=admin)
+    rows = _rows(term)
+    rows[7] = MilestoneInput(key="term_end", label="Last day of term", end=date(1, 1, 1))
+    problems = dict(_refusal(term, rows, admin))
+    assert problems[7] == (
+        "Last day of term: Jan 1, 0001 is not a date of this term; its dates fall between "
+        "2026 and 2028."
+    )
