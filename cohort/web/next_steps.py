@@ -13,8 +13,9 @@ a link to the page where it is done.
   maintainer approval; as a program admin, proposals holding both gates (the final
   approval) and approved ones to publish (`proposals.queries.awaiting_decision`).
 
-A fixed number of queries whatever the number of terms, projects, applications or proposals
-(tests/test_next_steps.py counts them): nothing for a visitor.
+The link names the action; where (the program and term) follows it as plain text. A fixed
+number of queries whatever the number of terms, projects, applications or proposals
+(tests/test_next_steps.py counts them); none for a visitor.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ APPLY, TASK, OFFER, REVIEW, APPROVE, FINAL, PUBLISH = (
 @dataclass(frozen=True)
 class Step:
     kind: str  # one of the kinds above
-    text: str
+    text: str  # the link's words: the action
     url: str
+    detail: str = ""  # after the link: where (the program and term), how much is left
     when: datetime | None = None  # the deadline that goes with it, if any
 
 
@@ -86,8 +88,9 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
         steps.append(
             Step(
                 OFFER,
-                f"Answer your offer on “{offer.project.title}” ({offer.term})",
+                f"Answer your offer on “{offer.project.title}”",
                 reverse("applications:home"),
+                f"({offer.term})",
                 offer.deadline,
             )
         )
@@ -105,9 +108,9 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
         steps.append(
             Step(
                 TASK,
-                f"Finish your application to “{draft.project.title}”: "
-                f"{_plural(draft.missing, 'task')} to hand in",
+                f"Finish your application to “{draft.project.title}”",
                 reverse("applications:detail", args=[draft.pk]),
+                f"({_plural(draft.missing, 'task')} to hand in)",
             )
         )
 
@@ -125,8 +128,9 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             steps.append(
                 Step(
                     APPLY,
-                    f"Apply to a project of {open_term.program.name} {open_term.label}",
+                    f"Apply to a project of {open_term.label}",
                     open_term.get_absolute_url(),
+                    f"({open_term.program.name})",
                     open_term.closes,
                 )
             )
@@ -161,9 +165,9 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             steps.append(
                 Step(
                     REVIEW,
-                    f"Review {_plural(project.unreviewed, 'applicant')} of “{project.title}” "
-                    f"({project.term})",
+                    f"Review {_plural(project.unreviewed, 'applicant')} of “{project.title}”",
                     reverse("applications:queue", args=[project.pk]) + "?state=unreviewed",
+                    f"({project.term})",
                 )
             )
 
@@ -182,18 +186,18 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             steps.append(
                 Step(
                     FINAL,
-                    f"Give the final approval to {_plural(len(rows), 'proposal')} of "
-                    f"{term.program.name} {term.label}",
+                    f"Give the final approval to {_plural(len(rows), 'proposal')}",
                     _one_or_board(rows, term),
+                    f"of {term}",
                 )
             )
         for term, rows in _by_term(waiting.publish):
             steps.append(
                 Step(
                     PUBLISH,
-                    f"Publish {_plural(len(rows), 'approved proposal')} of "
-                    f"{term.program.name} {term.label}",
+                    f"Publish {_plural(len(rows), 'approved proposal')}",
                     reverse("proposals:board", args=[term.pk]),
+                    f"of {term}",
                 )
             )
     return steps

@@ -48,8 +48,8 @@ def term_of(program: str) -> Term:
     return Term.objects.get(program__name=program)
 
 
-def kinds(name: str, now: datetime) -> list[tuple[str, str, str]]:
-    return [(s.kind, s.text, s.url) for s in next_steps(user(name), now)]
+def kinds(name: str, now: datetime) -> list[tuple[str, str, str, str]]:
+    return [(s.kind, s.text, s.url, s.detail) for s in next_steps(user(name), now)]
 
 
 def test_a_visitor_has_no_steps_and_is_asked_to_sign_in(now, client: Client):
@@ -67,8 +67,8 @@ def test_the_home_page_lists_the_steps_as_links(now, client: Client):
     board = term_of(PROPOSALS_PROGRAM).pk
     assert '<h2 id="next-steps">Your next step</h2>' in page
     assert (
-        f'<a href="/proposals/board/{board}/">Publish 1 approved proposal of '
-        f"{PROPOSALS_PROGRAM} " in page
+        f'<a href="/proposals/board/{board}/">Publish 1 approved proposal</a> of '
+        f"{PROPOSALS_PROGRAM} 2026 Term 3" in page
     )
     client.force_login(user("mentee2"))  # waitlisted, submitted, applied everywhere open
     page = client.get("/").content.decode()
@@ -78,10 +78,11 @@ def test_the_home_page_lists_the_steps_as_links(now, client: Client):
 def test_mentee1_answers_an_offer(now):
     offer = Offer.objects.get(term=term_of(SELECTION_PROGRAM), mentee=user("mentee1"))
     steps = [s for s in next_steps(user("mentee1"), now) if s.kind == OFFER]
-    assert [(s.text, s.url, s.when) for s in steps] == [
+    assert [(s.text, s.url, s.detail, s.when) for s in steps] == [
         (
-            f"Answer your offer on “{offer.project.title}” ({offer.term})",
+            f"Answer your offer on “{offer.project.title}”",
             "/applications/",
+            f"({SELECTION_PROGRAM} 2026 Term 3)",
             offer.deadline,
         )
     ]
@@ -95,8 +96,13 @@ def test_mentee1_applies_then_finishes_the_tasks(now):
     live = term_of(LIVE_PROGRAM)
     window = live.window("applications_open")
     apply = [s for s in next_steps(user("mentee1"), now) if s.kind == APPLY]
-    assert [(s.text, s.url, s.when) for s in apply] == [
-        (f"Apply to a project of {LIVE_PROGRAM} {live.label}", live.get_absolute_url(), window.end)
+    assert [(s.text, s.url, s.detail, s.when) for s in apply] == [
+        (
+            f"Apply to a project of {live.label}",
+            live.get_absolute_url(),
+            f"({LIVE_PROGRAM})",
+            window.end,
+        )
     ]
     project = Project.objects.filter(term=live).order_by("position").first()
     assert project is not None
@@ -107,8 +113,9 @@ def test_mentee1_applies_then_finishes_the_tasks(now):
     assert APPLY not in {kind for kind, *_ in steps}
     assert (
         TASK,
-        f"Finish your application to “{project.title}”: 1 task to hand in",
+        f"Finish your application to “{project.title}”",
         f"/applications/{application.pk}/",
+        "(1 task to hand in)",
     ) in steps
     # Once the window has closed there is nothing left to finish (or to apply to).
     assert window.end is not None
@@ -133,7 +140,11 @@ def test_the_mentor_reviews_applicants_of_live_terms_only(now):
     assert sorted(by_project) == sorted([LIVE_PROGRAM, REVIEW_PROGRAM])
     assert len(steps) == 3
     assert all(s.url.endswith("/?state=unreviewed") for s in steps)
-    assert all("Review 1 applicant of “" in s.text for s in steps)
+    assert all(s.text.startswith("Review 1 applicant of “") for s in steps)
+    assert {s.detail for s in steps} == {
+        f"({LIVE_PROGRAM} 2026 Term 3)",
+        f"({REVIEW_PROGRAM} 2026 Term 3)",
+    }
     assert APPLY not in {kind for kind, *_ in kinds("mentor", now)}  # not a mentee
     first = Project.objects.filter(term=term_of(REVIEW_PROGRAM)).order_by("position").first()
     assert first is not None
@@ -163,15 +174,14 @@ def test_the_maintainer_approves_proposals(now):
 def test_the_admin_gives_final_approvals_and_publishes(now):
     term = term_of(PROPOSALS_PROGRAM)
     ready = Project.objects.get(term=term, number=2)
-    label = f"{PROPOSALS_PROGRAM} {term.label}"
+    of = f"of {PROPOSALS_PROGRAM} {term.label}"
+    board = f"/proposals/board/{term.pk}/"
     assert kinds("admin", now) == [
-        (FINAL, f"Give the final approval to 1 proposal of {label}", f"/proposals/{ready.pk}/"),
-        (PUBLISH, f"Publish 1 approved proposal of {label}", f"/proposals/board/{term.pk}/"),
+        (FINAL, "Give the final approval to 1 proposal", f"/proposals/{ready.pk}/", of),
+        (PUBLISH, "Publish 1 approved proposal", board, of),
     ]
     proposals.approve_proposal_as_admin(ready, actor=user("admin"))
-    assert kinds("admin", now) == [
-        (PUBLISH, f"Publish 2 approved proposals of {label}", f"/proposals/board/{term.pk}/")
-    ]
+    assert kinds("admin", now) == [(PUBLISH, "Publish 2 approved proposals", board, of)]
     proposals.publish_proposals(term, actor=user("admin"))
     assert kinds("admin", now) == []
 
