@@ -564,3 +564,21 @@ def test_a_small_and_a_large_term_take_the_same_number_of_queries(world: World):
 def test_the_terms_admin_pages_link_to_the_dashboard(world: World, page: str):
     html = _page(world.client("admin").get(page.format(world.term.pk)))
     assert f'href="/console/terms/{world.term.pk}/"' in html
+
+
+def test_the_dashboard_links_to_the_terms_other_pages(world: World):
+    client = world.client("admin")
+    html = _page(client.get(f"/console/terms/{world.term.pk}/"))
+    pk = world.term.pk
+    for href in (
+        "/console/",
+        "/console/programs/cncf/",
+        f"/console/terms/{pk}/timeline/",
+        f"/console/terms/{pk}/settings/",
+        f"/proposals/board/{pk}/",
+        f"/review/terms/{pk}/",
+        f"/selection/terms/{pk}/",
+        "/cncf/2026-term-3/",
+    ):
+        assert f'href="{href}"' in html, href
+        assert client.get(href, follow=True).status_code == 200, href
