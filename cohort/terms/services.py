@@ -39,6 +39,7 @@ from django.db import IntegrityError, transaction
 from cohort.core.errors import ConflictError, DomainError, NotAllowedError
 from cohort.core.models import AuditEvent, User
 from cohort.formats.issueform import PREREQUISITE_OPTIONS
+from cohort.formats.scaffold import ScheduleEntry, scaffold_readme
 from cohort.formats.timeline import date_text, milestone_key, parse_date_text, unique_keys
 from cohort.terms import calendar
 from cohort.terms.access import is_program_admin
@@ -59,6 +60,54 @@ def _require_admin(actor: User, program: Program) -> None:
 
 def _lock(term: Term) -> Term:
     return Term.objects.select_for_update().select_related("program").get(pk=term.pk)
+
+
+# -- the README head ---------------------------------------------------------------------------
+
+
+def _clock(moment: datetime) -> str:
+    """ "5:00 PM PDT": a closing time as the README's Dates cell writes it (literal text)."""
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'} {moment.tzname()}"
+
+
+def _schedule_entry(m: Milestone, zone: zoneinfo.ZoneInfo) -> ScheduleEntry:
+    first = m.start or m.end
+    if first is None or m.end is None:
+        return ScheduleEntry(m.label, None)
+    start = first.astimezone(zone)
+    end = m.end.astimezone(zone)
+    last = end.date() if m.has_time else (end - timedelta(days=1)).date()
+    return ScheduleEntry(
+        m.label,
+        start.date(),
+        last if last > start.date() else None,
+        _clock(end) if m.has_time else "",
+    )
+
+
+def scaffold_head(term: Term, milestones: Sequence[Milestone]) -> str:
+    """The page head the CNCF's scaffold writes for this term (cncf-process.md §4.5), up to
+    and including its `---` line (`Term.frontmatter`, which the LFX README export starts
+    with); "" without a dated `proposals_open`, whose deadline the instructions give."""
+    zone = zoneinfo.ZoneInfo(term.time_zone)
+    proposals = next((m for m in milestones if m.key == "proposals_open"), None)
+    deadline = None if proposals is None else proposals.end or proposals.start
+    if proposals is None or deadline is None:
+        return ""
+    if not proposals.has_time and proposals.end is not None:
+        deadline -= timedelta(days=1)  # a whole-day end is the midnight after the last day
+    entries = [_schedule_entry(m, zone) for m in milestones]
+    text = scaffold_readme(term.title, term.year, entries, deadline.astimezone(zone).date())
+    return text.removesuffix("\n")
+
+
+def _refresh_head(term: Term, before: Sequence[Milestone]) -> None:
+    """Write the README head again from the timeline now, unless someone wrote it (an
+    imported page's head, or one edited by hand): it is ours while it is what we wrote."""
+    if term.frontmatter == scaffold_head(term, before):
+        term.frontmatter = scaffold_head(term, list(term.milestones.order_by("position")))
+        term.save(update_fields=["frontmatter", "updated_at"])
 
 
 # -- creating a term ---------------------------------------------------------------------------
@@ -110,6 +159,8 @@ def create_term(
         with transaction.atomic():
             term.save()
             _write_milestones(term, planned)
+            term.frontmatter = scaffold_head(term, list(term.milestones.order_by("position")))
+            term.save(update_fields=["frontmatter", "updated_at"])
     except IntegrityError:
         raise ConflictError(f"{program.name} already has {year} Term {number}.") from None
     AuditEvent.record(
@@ -362,6 +413,7 @@ def set_timeline(term: Term, rows: Sequence[MilestoneInput], *, actor: User) -> 
         before = [_audit_milestone(m) for m in saved.values()]
         planned = plan_timeline(rows, year=term.year, zone=term.time_zone, keep=saved)
         _write_milestones(term, planned)
+        _refresh_head(term, list(saved.values()))
         AuditEvent.record(
             actor,
             "terms.term.timeline_changed",
@@ -451,8 +503,13 @@ def update_settings(term: Term, change: SettingsChange, *, actor: User) -> Term:
             term.default_prerequisites = [p for p in PREREQUISITE_OPTIONS if p in chosen]
         if change.time_zone is not None and change.time_zone != term.time_zone:
             _check_zone(change.time_zone)
+            head_is_ours = term.frontmatter == scaffold_head(
+                term, list(term.milestones.order_by("position"))
+            )
             _move_whole_days(term, change.time_zone)
             term.time_zone = change.time_zone
+            if head_is_ours:  # the README's dates and times, now in the new zone
+                term.frontmatter = scaffold_head(term, list(term.milestones.order_by("position")))
         term.save()
         after = _settings_snapshot(term)
         changed = {

@@ -255,7 +255,8 @@ def test_a_new_zone_keeps_instants_and_whole_days(program, admin):
     assert moved.raw == deadline.raw  # "… 5:00 PM PDT" still says the same instant
     begins = term.milestones.get(key="term_start")
     kolkata = zoneinfo.ZoneInfo("Asia/Kolkata")
-    assert begins.start is not None and begins.end is not None
+    assert begins.start is not None
+    assert begins.end is not None
     assert begins.start.astimezone(kolkata) == datetime(2027, 6, 7, tzinfo=kolkata)
     assert begins.end.astimezone(kolkata) == datetime(2027, 6, 8, tzinfo=kolkata)
     assert begins.raw == "Jun 7"
@@ -314,3 +315,50 @@ def test_a_date_far_from_the_term_is_refused(program, admin):
         "Last day of term: Jan 1, 0001 is not a date of this term; its dates fall between "
         "2026 and 2028."
     )
+
+
+def test_a_new_term_starts_with_the_scaffolds_readme_head_and_keeps_it_in_step(program, admin):
+    term = services.create_term(program, year=2027, number=2, actor=admin)
+    lines = term.frontmatter.split("\n")
+    assert lines[:9] == [
+        "# Term 02 - 2027 June - August",
+        "",
+        "Status: Planning",
+        "",
+        "Mentorship duration - three months (full-time schedule)",
+        "",
+        "### Timeline",
+        "",
+        "| Activity | Dates (2027) |",
+    ]
+    assert "| Project proposals | Wed, Mar 31 \u2013 Tue, Apr 27, 5:00 PM PDT |" in lines
+    assert "| Selection notifications | Tue, Jun 1, 5:00 PM PDT |" in lines
+    assert "| Mentorship program begins with the initial work assignments | Mon, Jun 7 |" in lines
+    assert ", by April 27, 2027. Submit one issue per program" in term.frontmatter
+    assert lines[-1] == "---"
+    # A moved deadline moves in the head too, while the head is the one Cohort wrote.
+    rows = _rows(term)
+    first = rows[0]
+    rows[0] = MilestoneInput(
+        key=first.key,
+        label=first.label,
+        start=first.start,
+        start_time=first.start_time,
+        end=date(2027, 4, 26),
+        end_time=time(12, 0),
+    )
+    services.set_timeline(term, rows, actor=admin)
+    term.refresh_from_db()
+    assert (
+        "| Project proposals | Wed, Mar 31 \u2013 Mon, Apr 26, 12:00 PM PDT |" in term.frontmatter
+    )
+    assert ", by April 26, 2027." in term.frontmatter
+    services.update_settings(term, SettingsChange(time_zone="UTC"), actor=admin)
+    term.refresh_from_db()
+    assert "| Project proposals | Wed, Mar 31 \u2013 Mon, Apr 26, 7:00 PM UTC |" in term.frontmatter
+    # A head someone wrote by hand is theirs: it is never written over.
+    term.frontmatter = "# Our own page\n\n---"
+    term.save()
+    services.set_timeline(term, _rows(term), actor=admin)
+    term.refresh_from_db()
+    assert term.frontmatter == "# Our own page\n\n---"
