@@ -79,9 +79,11 @@ def test_program_admin_sees_board_review_and_selection_of_their_newest_term(
         "Proposals board",
         "Review",
         "Selection",
+        "Console",
         "Log out",
     }
     html = client.get("/").content.decode()
+    assert f'href="{reverse("console:home")}"' in html
     assert f'href="{reverse("proposals:board", args=[world.term.pk])}"' in html
     assert f'href="{reverse("selection:term", args=[world.term.pk])}"' in html
 
