@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import Steps, log_in
+from e2e.conftest import Steps, check_page, log_in
 
 
 def first_link(page: Page, pattern: str) -> str:
@@ -72,6 +72,7 @@ def test_mentor_reviews_and_scores_an_applicant(page: Page, steps: Steps) -> Non
     page.locator("form[action$='/review/'] button[type=submit]").first.click()
     expect(page.locator("input[name=score][value='4']")).to_be_checked()
     steps.shot("scored")
+    check_page(page, "applicant-scored")
 
 
 def test_maintainer_approves_the_demo_proposal(page: Page, steps: Steps) -> None:
@@ -83,6 +84,7 @@ def test_maintainer_approves_the_demo_proposal(page: Page, steps: Steps) -> None
     page.get_by_role("button", name=re.compile("^Approve")).click()
     expect(page.locator("main")).to_contain_text("approved")
     steps.shot("approved")
+    check_page(page, "proposal-approved")
 
 
 def test_admin_runs_selection_for_the_reference_term(page: Page, steps: Steps) -> None:
@@ -96,6 +98,7 @@ def test_admin_runs_selection_for_the_reference_term(page: Page, steps: Steps) -
     page.get_by_role("button", name=re.compile("Run")).first.click()
     expect(page.locator("main")).to_contain_text(re.compile(r"Round \d+ computed: \d+ placed"))
     steps.shot("round")
+    check_page(page, "selection-round")
 
 
 def test_mentee_applies_to_a_live_project_and_hands_in_every_task(
@@ -117,6 +120,7 @@ def test_mentee_applies_to_a_live_project_and_hands_in_every_task(
     page.get_by_role("button", name=re.compile("Start my application")).click()
     expect(page.locator("main")).to_contain_text("Hand in each task")
     steps.shot("started")
+    check_page(page, "application-started")
     certificate = tmp_path / "lfc102.pdf"
     certificate.write_bytes(b"%PDF-1.7\n" + b"0" * 2048)
     for form in page.locator("form.task-form.mentee-form").all():
@@ -134,3 +138,4 @@ def test_mentee_applies_to_a_live_project_and_hands_in_every_task(
             break
     expect(page.locator("main")).to_contain_text("Submitted, awaiting review")
     steps.shot("submitted")
+    check_page(page, "application-submitted")

@@ -138,3 +138,11 @@ def test_the_email_page_lays_out_its_radio_buttons_the_sites_way(client: Client,
     main = main_of(client.get(reverse("account_email")).content)
     assert 'class="field field--check"' in main
     assert 'class="account-form"' in main
+
+
+def test_connections_offer_no_empty_connect_section_without_a_provider(client, db, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"github": {}}
+    client.force_login(User.objects.create_user("dana", password="a long passphrase"))
+    main = main_of(client.get(reverse("socialaccount_connections")).content)
+    assert "No other account is connected" in main
+    assert "Connect an account" not in main
