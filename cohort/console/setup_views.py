@@ -10,6 +10,7 @@ row it concerns, and the status of the refusal; nothing is saved. What the pages
 
 from __future__ import annotations
 
+import dataclasses
 import zoneinfo
 from collections.abc import Sequence
 
@@ -34,6 +35,9 @@ from cohort.terms.queries import (
     term_setup,
 )
 from cohort.terms.services import MilestoneInput, PlannedMilestone, SettingsChange, TimelineError
+
+# The timeline form's fields, named as the service's input is.
+INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(MilestoneInput))
 
 
 def _zones() -> list[str]:
@@ -105,17 +109,7 @@ def _rows(formset: BaseFormSet[MilestoneForm]) -> tuple[list[MilestoneInput], li
     for index, form in enumerate(formset.forms):
         if not form.is_valid() or form.is_blank() or form.cleaned_data.get("DELETE"):
             continue
-        data = form.cleaned_data
-        rows.append(
-            MilestoneInput(
-                key=data["key"] or "",
-                label=data["label"] or "",
-                start=data["start"],
-                start_time=data["start_time"],
-                end=data["end"],
-                end_time=data["end_time"],
-            )
-        )
+        rows.append(MilestoneInput(**{name: form.cleaned_data[name] for name in INPUT_FIELDS}))
         indexes.append(index)
     return rows, indexes
 

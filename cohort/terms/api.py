@@ -160,17 +160,7 @@ def put_timeline(request: HttpRequest, pk: Id, body: TimelineIn) -> dict[str, An
     """Replace the timeline; milestones left out are removed."""
     user = request_user(request)
     term = access_admin_term(user, pk)
-    rows = [
-        services.MilestoneInput(
-            key=m.key,
-            label=m.label,
-            start=m.start,
-            start_time=m.start_time,
-            end=m.end,
-            end_time=m.end_time,
-        )
-        for m in body.milestones
-    ]
+    rows = [services.MilestoneInput(**m.model_dump()) for m in body.milestones]
     services.set_timeline(term, rows, actor=user)
     return setup_out(term_setup(access_admin_term(user, pk)))
 

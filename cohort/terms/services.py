@@ -25,6 +25,7 @@ date_text`, which reads back as exactly the instants.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import zoneinfo
@@ -144,14 +145,7 @@ def create_term(
         term.max_applications = latest.max_applications
         term.default_prerequisites = list(latest.default_prerequisites)
     rows = [
-        MilestoneInput(
-            key=day.key,
-            label=day.label,
-            start=day.start,
-            start_time=day.start_time,
-            end=day.end,
-            end_time=day.end_time,
-        )
+        MilestoneInput(**dataclasses.asdict(day))
         for day in calendar.timeline(program_calendar, number, year)
     ]
     planned = plan_timeline(rows, year=year, zone=zone)
