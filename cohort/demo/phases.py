@@ -30,6 +30,8 @@ the services (`import_term`, `apply_to_project`, `hand_in_task`, `review_applica
 `shortlist_application`, `rank_shortlist`, `run_round`, `confirm_round`, `accept_offer`,
 `create_proposal`, `submit_proposal`, `approve_proposal`, `approve_proposal_as_admin`), with
 `now=` inside the window a rule checks (an application made while applications were open).
+The rows keep the real time of the first load as their timestamps: unlike the reference
+term's (`cohort.demo.applications`), nothing here is restamped.
 
 Idempotent: each term is created once per third of the year; each application, proposal and
 selection round is made once (a round only if the term has none), so a second run changes

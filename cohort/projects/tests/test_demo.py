@@ -23,9 +23,12 @@ def test_demo_loads_the_reference_term_and_users_once(settings):
     assert User.objects.get(username="mentee2").check_password("demo")
     assert ProgramMembership.objects.filter(user__username="admin", role="admin").exists()
     maintained = OrganizationMaintainer.objects.filter(user__username="maintainer")
-    # Antrea in the reference program, and again in the live demo's (cohort/demo/live.py).
+    # Antrea in the reference program, and again in the live demo's (cohort/demo/live.py) and
+    # in the proposals and review stages' (cohort/demo/phases.py).
     assert sorted(maintained.values_list("organization__program__name", "organization__name")) == [
         ("CNCF LFX Mentorship", "Antrea"),
+        ("Cohort demo: accepting proposals", "Antrea"),
+        ("Cohort demo: in review", "Antrea"),
         ("Cohort live demo", "Antrea"),
     ]
     assert User.objects.get(username="mentor").person.mentorships.exists()
