@@ -107,7 +107,7 @@ class OverrideIn(Schema):
     reason: str = Field(description="Why; kept in the audit log")
 
 
-class ConfirmIn(Schema):
+class RoundConfirmIn(Schema):
     response_days: int = Field(7, description="Days a mentee has to answer, from announcement")
 
 
@@ -115,11 +115,11 @@ class SlotsIn(Schema):
     slots: int = Field(description="How many mentees the project takes")
 
 
-class RankingIn(Schema):
+class MyRankingIn(Schema):
     order: IdList = Field(description="Every one of your complete applications, best first")
 
 
-class DeclineIn(Schema):
+class OfferDeclineIn(Schema):
     reason: str = Field("", description="Optional: why (the mentors see it)")
 
 
@@ -161,7 +161,7 @@ def remove_override(request: HttpRequest, pk: Id) -> Round:
 
 
 @router.post("/selection/rounds/{pk}/confirm", response={200: RoundOut, **ERRORS})
-def confirm(request: HttpRequest, pk: Id, payload: ConfirmIn) -> Round:
+def confirm(request: HttpRequest, pk: Id, payload: RoundConfirmIn) -> Round:
     """Make the offers (409 if the rankings changed since the round was computed)."""
     user = request_user(request)
     round_ = admin_round(request_user(request), pk)
@@ -176,15 +176,15 @@ def slots(request: HttpRequest, pk: Id, payload: SlotsIn) -> Project:
     return services.set_slots(project, payload.slots, actor=user)
 
 
-@router.put("/me/terms/{pk}/ranking", response={200: RankingIn, **ERRORS})
-def my_ranking(request: HttpRequest, pk: Id, payload: RankingIn) -> RankingIn:
+@router.put("/me/terms/{pk}/ranking", response={200: MyRankingIn, **ERRORS})
+def my_ranking(request: HttpRequest, pk: Id, payload: MyRankingIn) -> MyRankingIn:
     """Rank your complete applications in the term, best first."""
     user = request_user(request)
     term = Term.objects.filter(pk=pk).first()
     if term is None:
         raise Http404("No such term.")
     ranked = services.rank_my_applications(user, term, payload.order)
-    return RankingIn(order=[a.pk for a in ranked])
+    return MyRankingIn(order=[a.pk for a in ranked])
 
 
 @router.get("/me/offers", response={200: list[OfferOut], **ERRORS})
@@ -204,7 +204,7 @@ def accept(request: HttpRequest, pk: Id) -> Offer:
 
 
 @router.post("/me/offers/{pk}/decline", response={200: OfferOut, **ERRORS})
-def decline(request: HttpRequest, pk: Id, payload: DeclineIn) -> Offer:
+def decline(request: HttpRequest, pk: Id, payload: OfferDeclineIn) -> Offer:
     """Decline: you leave this term's selection, and the place goes to the next in line."""
     offer = services.decline_offer(
         announced_offer(request_user(request), pk),

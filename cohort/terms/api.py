@@ -23,10 +23,11 @@ from cohort.terms.models import Program
 from cohort.terms.queries import MilestoneView, TermSetup, term_setup
 
 router = Router(tags=["terms"], auth=api_auth)
+_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
-class MilestoneOut(Schema):
+class TimelineMilestoneOut(Schema):
     key: str = Field(description="proposals_open, applications_open, … (unique in the term)")
     label: str
     raw: str = Field(description="The date text, as the term page writes it")
@@ -37,9 +38,9 @@ class MilestoneOut(Schema):
     start_local: str | None = Field(description="The start in the term's zone")
     end_local: str | None
     start_date: date | None = Field(description="The form's values, in the term's zone")
-    start_time: time | None
+    start_time: str | None = Field(description="HH:MM, in the term's zone", pattern=_CLOCK)
     end_date: date | None
-    end_time: time | None
+    end_time: str | None = Field(description="HH:MM, in the term's zone", pattern=_CLOCK)
 
 
 class TermSetupOut(Schema):
@@ -56,7 +57,7 @@ class TermSetupOut(Schema):
     max_applications: int | None = Field(description="The term's cap; null: the program's")
     applications_cap: int = Field(description="The cap in force")
     default_prerequisites: list[str]
-    milestones: list[MilestoneOut]
+    milestones: list[TimelineMilestoneOut]
 
 
 def _milestone(m: MilestoneView) -> dict[str, Any]:
@@ -71,9 +72,9 @@ def _milestone(m: MilestoneView) -> dict[str, Any]:
         "start_local": m.start.local if m.start else None,
         "end_local": m.end.local if m.end else None,
         "start_date": m.start_date,
-        "start_time": m.start_time,
+        "start_time": f"{m.start_time:%H:%M}" if m.start_time else None,
         "end_date": m.end_date,
-        "end_time": m.end_time,
+        "end_time": f"{m.end_time:%H:%M}" if m.end_time else None,
     }
 
 
