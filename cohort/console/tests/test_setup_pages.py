@@ -7,10 +7,13 @@ import zoneinfo
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cohort.core.models import AuditEvent, User
 from cohort.core.tokens import create_api_token
+from cohort.terms import services
 from cohort.terms.models import Program, ProgramMembership, Term
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +270,19 @@ def test_the_api_hides_programs_and_terms_from_others(client, program, admin):
     )
     assert created.status_code == 404
     assert client.get(f"/api/v1/terms/{term.pk}/setup").status_code == 401
+
+
+def test_the_program_page_runs_the_same_queries_for_one_term_or_nine(admin_client, program):
+    admin = User.objects.get(username="admin")
+    services.create_term(program, year=2024, number=1, actor=admin)
+    with CaptureQueriesContext(connection) as small:
+        assert admin_client.get("/console/programs/lfx/").status_code == 200
+    for year in (2025, 2026):
+        for number in (1, 2, 3):
+            services.create_term(program, year=year, number=number, actor=admin)
+    services.create_term(program, year=2024, number=2, actor=admin)
+    services.create_term(program, year=2024, number=3, actor=admin)
+    with CaptureQueriesContext(connection) as large:
+        page = admin_client.get("/console/programs/lfx/")
+    assert page.content.decode().count("/timeline/") == 9
+    assert len(large.captured_queries) == len(small.captured_queries)
