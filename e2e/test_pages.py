@@ -3,8 +3,8 @@ critical axe-core violation and no sideways scrolling, at 1280 px and at 390 px.
 
 The pages are a table, `PAGES`: add a row to check another page. A row opens `path` as each
 of its `roles`, then follows links, so rows need no database ids: each step of `follow` is a
-regular expression that the link's path (query and fragment left out) must match whole, and
-opens the first such link of the page; a step `(pattern, n)` opens the n-th (-1: the last). The demo
+regular expression that the path of a link in <main> (query and fragment left out) must match
+whole, and opens the first such link; a step `(pattern, n)` opens the n-th (-1: the last). The demo
 (`cohort demo`) is what the pages show; the journeys (test_journeys.py) run first and may
 have moved it on, so rows pick links that survive them. Django's 404 and 500 pages, which
 DEBUG (the demo needs it) replaces with its technical pages, are rendered here from
@@ -48,6 +48,7 @@ class Visit:
     follow: tuple[str | tuple[str, int], ...] = ()  # links to open in turn (see above)
     status: int = 200  # the answer expected for the page that is checked
     template: str = ""  # an error page DEBUG replaces: rendered here and served at `path`
+    shows: str = ""  # text the checked page's <main> must hold (that the links led right)
 
 
 PAGES: tuple[Visit, ...] = (
@@ -95,7 +96,6 @@ PAGES: tuple[Visit, ...] = (
         follow=((r"/[^/]+/2026-term-3/[^/]+/", -1), r"/applications/apply/\d+/"),
     ),
     Visit("application", "/applications/", MENTEE, follow=(r"/applications/\d+/",)),
-    Visit("application-second", "/applications/", MENTEE, follow=((r"/applications/\d+/", 1),)),
     Visit("application-last", "/applications/", MENTEE, follow=((r"/applications/\d+/", -1),)),
     # Reviewing applicants.
     Visit("review", "/review/", ("mentor", "maintainer", "admin")),
@@ -121,6 +121,29 @@ PAGES: tuple[Visit, ...] = (
         ADMIN,
         follow=((r"/review/terms/\d+/", -1), r"/review/projects/\d+/"),
     ),
+    # The demo's terms at later stages (`cohort demo`; the lists put the newest term first and
+    # the reference term last).
+    Visit(
+        "review-term-in-review",
+        "/review/",
+        ADMIN,
+        follow=((r"/review/terms/\d+/", -3),),
+        shows="Cohort demo: in review",
+    ),
+    Visit(
+        "review-queue-offers",
+        "/review/",
+        MENTOR,
+        follow=((r"/review/projects/\d+/", -2),),
+        shows="Cohort demo: selection",
+    ),
+    Visit(
+        "selection-confirmed",
+        "/review/",
+        ADMIN,
+        follow=((r"/review/terms/\d+/", -2), r"/selection/terms/\d+/"),
+        shows="Cohort demo: selection",
+    ),
     # Proposals.
     Visit("proposals", "/proposals/", ("mentor", "maintainer", "admin")),
     Visit("proposal", "/proposals/", ("mentor", "maintainer"), follow=(r"/proposals/\d+/",)),
@@ -135,7 +158,7 @@ PAGES: tuple[Visit, ...] = (
     Visit("proposal-board", "/proposals/", ADMIN, follow=(r"/proposals/board/\d+/",)),
     Visit("proposal-board-last", "/proposals/", ADMIN, follow=((r"/proposals/board/\d+/", -1),)),
     # Selection.
-    Visit("selection", "/", ADMIN, follow=(r"/selection/terms/\d+/",)),
+    Visit("selection", "/review/", ADMIN, follow=(r"/review/terms/\d+/", r"/selection/terms/\d+/")),
     Visit(
         "selection-reference",
         "/review/",
@@ -157,7 +180,7 @@ def test_page_names_are_unique() -> None:
 
 
 def _links(page: Page, pattern: str) -> list[str]:
-    hrefs: list[str] = page.locator("a[href]").evaluate_all(
+    hrefs: list[str] = page.locator("main a[href]").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     return [h for h in hrefs if re.fullmatch(pattern, h.split("#")[0].split("?")[0])]
@@ -194,6 +217,8 @@ def test_page(visit: Visit, role: str, role_context: BrowserContext) -> None:
         answer = page.goto(links[nth])
     assert answer is not None
     assert answer.status == visit.status, f"{page.url} answered {answer.status} to {role}"
+    if visit.shows:
+        expect(page.locator("main")).to_contain_text(visit.shows)
     check_page(page, f"{visit.name}-{role}")
 
 
