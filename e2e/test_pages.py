@@ -165,6 +165,43 @@ PAGES: tuple[Visit, ...] = (
         ADMIN,
         follow=((r"/review/terms/\d+/", -1), r"/selection/terms/\d+/"),
     ),
+    # The program admin's console.
+    Visit("console", "/console/", ADMIN, shows="The programs you run"),
+    Visit(
+        "console-program",
+        "/console/",
+        ADMIN,
+        follow=(r"/console/programs/cncf-lfx-mentorship/",),
+        shows="New term",
+    ),
+    Visit(
+        "console-dashboard",
+        "/console/programs/cncf-lfx-mentorship/",
+        ADMIN,
+        follow=((r"/console/terms/\d+/", -1),),
+        shows="Where the term stands",
+    ),
+    Visit(
+        "console-dashboard-live",
+        "/console/programs/cohort-live-demo/",
+        ADMIN,
+        follow=(r"/console/terms/\d+/",),
+        shows="Accepting applications",
+    ),
+    Visit(
+        "console-timeline",
+        "/console/programs/cncf-lfx-mentorship/",
+        ADMIN,
+        follow=((r"/console/terms/\d+/timeline/", -1),),
+        shows="Saved timeline",
+    ),
+    Visit(
+        "console-settings",
+        "/console/programs/cncf-lfx-mentorship/",
+        ADMIN,
+        follow=((r"/console/terms/\d+/settings/", -1),),
+        shows="Proposals per organization",
+    ),
 )
 
 
