@@ -139,3 +139,46 @@ def test_mentee_applies_to_a_live_project_and_hands_in_every_task(
     expect(page.locator("main")).to_contain_text("Submitted, awaiting review")
     steps.shot("submitted")
     check_page(page, "application-submitted")
+
+
+def test_mentor_shortlists_and_ranks_in_the_term_under_review(page: Page, steps: Steps) -> None:
+    log_in(page, "mentor")
+    page.goto("/review/")
+    page.locator("main a[href^='/review/projects/']").filter(
+        has_text="NetworkPolicy audit log viewer"
+    ).first.click()
+    expect(page.get_by_role("heading", name="Applicants")).to_be_visible()
+    steps.shot("queue-in-review")
+    queue = page.url
+    hrefs = page.locator("main a[href^='/review/applications/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    applicants = list(
+        dict.fromkeys(h for h in hrefs if re.fullmatch(r"/review/applications/\d+/", h))
+    )
+    assert len(applicants) >= 2, applicants
+    for number, href in enumerate(applicants[:2]):
+        page.goto(href)
+        page.locator("input[name=score][value='3']").check()
+        page.locator("form[action$='/review/'] button[type=submit]").first.click()
+        expect(page.locator(".messages")).to_contain_text("Your review is saved.")
+        page.get_by_role("button", name="Shortlist", exact=True).click()
+        expect(page.locator(".messages")).to_contain_text("Shortlisted.")
+        expect(
+            page.get_by_role("button", name="Take off the shortlist", exact=True)
+        ).to_be_visible()
+        steps.shot(f"shortlisted-{number + 1}")
+    page.goto(queue)
+    page.get_by_role("link", name=re.compile(r"Rank the shortlist")).click()
+    ranks = page.locator("main input[name^='rank']")
+    expect(ranks).to_have_count(2)
+    names = page.locator(".ranking__who > a").all_inner_texts()
+    ranks.nth(0).fill("2")
+    ranks.nth(1).fill("1")
+    steps.shot("ranking")
+    page.get_by_role("button", name="Save the ranking").click()
+    expect(page.locator(".messages")).to_contain_text("Ranking saved.")
+    expect(page.locator(".ranking__who").first).to_contain_text(names[1])
+    expect(page.locator(".ranking__who").first).to_contain_text("saved rank 1")
+    steps.shot("ranked")
+    check_page(page, "ranking-saved")
