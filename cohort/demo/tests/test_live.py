@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from cohort.applications import access, queries, services
 from cohort.applications.models import Application, Task
@@ -144,6 +145,10 @@ def test_the_printed_links_use_the_site_given(settings):
     )
     assert f"mentee1     no application yet, so apply to “{first.title}” now: " in text
     assert f"http://0.0.0.0:9000/applications/apply/{first.pk}/" in text
+    assert f"http://0.0.0.0:9000/console/terms/{first.term_id}/" in text
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    assert admin.get(f"/console/terms/{first.term_id}/").status_code == 200  # the admin's
     out = StringIO()
     call_command("demo", "--site", "localhost:8001", stdout=out)
     assert "http://localhost:8001/review/projects/" in out.getvalue()

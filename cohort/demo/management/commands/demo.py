@@ -114,6 +114,10 @@ class Command(BaseCommand):
             f"  {'mentor':<11} the live review queue: {site}/review/projects/{first.pk}/"
         )
         self.stdout.write(f"  {'admin':<11} every live application: {site}/review/terms/{term.pk}/")
+        self.stdout.write(
+            f"  {'admin':<11} the term's dashboard, timeline and settings, or a new term: "
+            f"{site}/console/terms/{term.pk}/"
+        )
         for problem in live.skipped:
             self.stdout.write(f"  skipped: {problem}")
 
