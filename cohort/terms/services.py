@@ -105,8 +105,9 @@ def scaffold_head(term: Term, milestones: Sequence[Milestone]) -> str:
 
 def _refresh_head(term: Term, before: Sequence[Milestone]) -> None:
     """Write the README head again from the timeline now, unless someone wrote it (an
-    imported page's head, or one edited by hand): it is ours while it is what we wrote."""
-    if term.frontmatter == scaffold_head(term, before):
+    imported page's head, or one edited by hand): it is ours while it is what we wrote. A
+    term without a head keeps none (the export then writes its own short one)."""
+    if term.frontmatter and term.frontmatter == scaffold_head(term, before):
         term.frontmatter = scaffold_head(term, list(term.milestones.order_by("position")))
         term.save(update_fields=["frontmatter", "updated_at"])
 
@@ -497,7 +498,7 @@ def update_settings(term: Term, change: SettingsChange, *, actor: User) -> Term:
             term.default_prerequisites = [p for p in PREREQUISITE_OPTIONS if p in chosen]
         if change.time_zone is not None and change.time_zone != term.time_zone:
             _check_zone(change.time_zone)
-            head_is_ours = term.frontmatter == scaffold_head(
+            head_is_ours = bool(term.frontmatter) and term.frontmatter == scaffold_head(
                 term, list(term.milestones.order_by("position"))
             )
             _move_whole_days(term, change.time_zone)
