@@ -35,6 +35,7 @@ from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.projects.models import MAX_SLOTS, Project
+from cohort.selection import hooks
 from cohort.selection.models import REASON_MAX, Offer, Override, Round
 from cohort.selection.plan import Inputs, Pair, PlanError, Proposal, propose, refill
 from cohort.selection.tasks import enqueue_offer_notification, enqueue_round_notifications
@@ -466,6 +467,7 @@ def accept_offer(offer: Offer, *, actor: User, now: datetime | None = None) -> O
     offer = _answerable(offer, actor, now)
     transition(offer, to=Offer.Status.ACCEPTED, actor=actor)
     accept_application_offer(offer.application, actor=actor)
+    hooks.offer_accepted(offer, actor)  # e.g. the placement (cohort.mentorship)
     return offer
 
 
