@@ -87,7 +87,8 @@ class MenteeProfile(TimeStampedModel):
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def active(self) -> ApplicationQuerySet:
-        return self.exclude(status=Application.Status.WITHDRAWN)
+        """Not closed: neither withdrawn nor closed because the mentee was placed elsewhere."""
+        return self.exclude(status__in=CLOSED)
 
     def complete(self) -> ApplicationQuerySet:
         return self.filter(status__in=Application.COMPLETE)
@@ -104,6 +105,13 @@ class ApplicationStatus(models.TextChoices):
     OFFERED = "offered", "Offered a place"
     ACCEPTED = "accepted", "Offer accepted"
     OFFER_DECLINED = "offer_declined", "Offer declined"
+    # The mentee accepted a place on another project of the term: the application left every
+    # queue and selection (`applications.services.close_placed_elsewhere`).
+    PLACED_ELSEWHERE = "placed_elsewhere", "Closed: placed elsewhere"
+
+
+# Closed applications hold no slot and are in no queue.
+CLOSED: Final = (ApplicationStatus.WITHDRAWN, ApplicationStatus.PLACED_ELSEWHERE)
 
 
 # Every task is in: what mentors review by default.
@@ -127,16 +135,27 @@ class Application(TimeStampedModel):
     Status = ApplicationStatus
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        Status.DRAFT: frozenset({Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN}),
-        Status.SUBMITTED: frozenset({Status.SHORTLISTED, Status.REJECTED, Status.WITHDRAWN}),
+        Status.DRAFT: frozenset(
+            {Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN, Status.PLACED_ELSEWHERE}
+        ),
+        Status.SUBMITTED: frozenset(
+            {Status.SHORTLISTED, Status.REJECTED, Status.WITHDRAWN, Status.PLACED_ELSEWHERE}
+        ),
         Status.SHORTLISTED: frozenset(
-            {Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN, Status.OFFERED}
+            {
+                Status.SUBMITTED,
+                Status.REJECTED,
+                Status.WITHDRAWN,
+                Status.OFFERED,
+                Status.PLACED_ELSEWHERE,
+            }
         ),
         Status.REJECTED: frozenset(),
         Status.WITHDRAWN: frozenset({Status.DRAFT}),  # re-applying, before the deadline
         Status.OFFERED: frozenset({Status.ACCEPTED, Status.OFFER_DECLINED, Status.SHORTLISTED}),
         Status.ACCEPTED: frozenset(),
         Status.OFFER_DECLINED: frozenset(),
+        Status.PLACED_ELSEWHERE: frozenset(),
     }
     COMPLETE: ClassVar[tuple[str, ...]] = COMPLETE
     RANKED: ClassVar[tuple[str, ...]] = RANKED
@@ -174,9 +193,9 @@ class Application(TimeStampedModel):
             ),
             models.CheckConstraint(
                 # `isnull=False` is needed: a CHECK passes when it is NULL, and `NULL >= 1` is.
-                condition=Q(status=ApplicationStatus.WITHDRAWN.value, active_slot__isnull=True)
+                condition=Q(status__in=[s.value for s in CLOSED], active_slot__isnull=True)
                 | (
-                    ~Q(status=ApplicationStatus.WITHDRAWN.value)
+                    ~Q(status__in=[s.value for s in CLOSED])
                     & Q(active_slot__isnull=False, active_slot__gte=1)
                 ),
                 name="application_slot_iff_active",
@@ -210,7 +229,7 @@ class Application(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
-        return self.status != self.Status.WITHDRAWN
+        return self.status not in CLOSED
 
     @property
     def is_complete(self) -> bool:

@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cohort.applications import eligibility, services
 from cohort.applications.models import (
+    CLOSED,
     Application,
     ApplicationEvent,
     ApplicationQuerySet,
@@ -522,7 +523,7 @@ def counts(projects: QuerySet[Project], state: OverviewFilter | None = None) -> 
     rows = (
         projects.select_related("organization")
         .annotate(
-            n_total=Count("applications", filter=~Q(applications__status=Status.WITHDRAWN)),
+            n_total=Count("applications", filter=~Q(applications__status__in=CLOSED)),
             n_complete=Count(
                 "applications", filter=Q(applications__status__in=Application.COMPLETE)
             ),

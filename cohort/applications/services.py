@@ -471,6 +471,31 @@ def accept_application_offer(application: Application, *, actor: User | None) ->
     return _change_status(application, Status.ACCEPTED, actor=actor)
 
 
+def close_placed_elsewhere(accepted: Application, *, actor: User | None) -> list[Application]:
+    """The mentee took a place (`accepted`, now accepted): their other open applications in
+    the term (in progress, submitted or shortlisted) close as placed elsewhere. They leave
+    every queue and selection, free their slot and lose their ranks; each one's history says
+    why. An application with an offer of its own is selection's to settle, not closed here."""
+    others = (
+        Application.objects.select_for_update(no_key=True)
+        .filter(mentee_id=accepted.mentee_id, term_id=accepted.term_id)
+        .filter(status__in=[Status.DRAFT, Status.SUBMITTED, Status.SHORTLISTED])
+        .exclude(pk=accepted.pk)
+        .order_by("pk")
+    )
+    closed = list(others)
+    reason = f"You accepted a place on {accepted.project.title}, so this application is closed."
+    for application in closed:
+        _change_status(
+            application,
+            Status.PLACED_ELSEWHERE,
+            actor=actor,
+            reason=reason,
+            also={"active_slot": None, "mentor_rank": None, "mentee_rank": None},
+        )
+    return closed
+
+
 def decline_application_offer(
     application: Application, *, actor: User | None, reason: str
 ) -> ApplicationEvent:

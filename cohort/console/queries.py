@@ -202,7 +202,10 @@ def _application_counts(term: Term, statuses: dict[str, int]) -> list[Count]:
 
     return [
         Count(
-            "applied", "Applied (not withdrawn)", n(*statuses) - n(AppStatus.WITHDRAWN), overview
+            "applied",
+            "Applied (not withdrawn or placed elsewhere)",
+            n(*statuses) - n(AppStatus.WITHDRAWN, AppStatus.PLACED_ELSEWHERE),
+            overview,
         ),
         Count("incomplete", "In progress", n(AppStatus.DRAFT), filtered(OverviewFilter.INCOMPLETE)),
         Count("complete", "Complete", n(*Application.COMPLETE), filtered(OverviewFilter.COMPLETE)),
@@ -233,6 +236,12 @@ def _application_counts(term: Term, statuses: dict[str, int]) -> list[Count]:
             filtered(OverviewFilter.DECLINED),
         ),
         Count("withdrawn", "Withdrawn", n(AppStatus.WITHDRAWN), filtered(OverviewFilter.WITHDRAWN)),
+        Count(
+            "placed_elsewhere",
+            "Closed: placed elsewhere",
+            n(AppStatus.PLACED_ELSEWHERE),
+            _offers(offers, "accepted"),
+        ),
     ]
 
 

@@ -26,6 +26,7 @@ from cohort.applications.models import Application
 from cohort.applications.services import (
     accept_application_offer,
     applications_window,
+    close_placed_elsewhere,
     decline_application_offer,
     offer_application,
     return_application_to_shortlist,
@@ -467,6 +468,7 @@ def accept_offer(offer: Offer, *, actor: User, now: datetime | None = None) -> O
     offer = _answerable(offer, actor, now)
     transition(offer, to=Offer.Status.ACCEPTED, actor=actor)
     accept_application_offer(offer.application, actor=actor)
+    close_placed_elsewhere(offer.application, actor=actor)
     hooks.offer_accepted(offer, actor)  # e.g. the placement (cohort.mentorship)
     return offer
 

@@ -339,6 +339,7 @@ def test_counts_per_phase(world: World):
         "offer_declined": 2,
         "declined": 2,
         "withdrawn": 2,
+        "placed_elsewhere": 0,
     }
     selection = {c.key: c.count for c in board.selection}
     assert selection == {
@@ -433,7 +434,7 @@ def test_every_count_on_the_page_links_to_a_list_that_opens(world: World):
         links["dashboard-selection-pending"]
         == f"/selection/terms/{pk}/?offers=pending#selection-offers"
     )
-    assert len(links) == 5 + 10 + 8  # non-empty board columns, application states, selection
+    assert len(links) == 5 + 11 + 8  # non-empty board columns, application states, selection
     for href in links.values():
         assert client.get(href.split("#")[0]).status_code == 200, href
 

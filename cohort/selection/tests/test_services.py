@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from cohort.applications import queries
 from cohort.applications import services as applications
 from cohort.applications.models import Application
 from cohort.core.errors import ConflictError, DomainError
@@ -565,6 +566,52 @@ def test_mentee_can_accept_their_own_offer_before_the_deadline(ready: Selection)
     with pytest.raises(DomainError, match="accepted already"):
         s.decline_offer(mine, actor=user, now=NOTIFY_AT)
     assert live(ready) == STABLE  # nothing else moved
+
+
+def test_accepting_closes_the_mentees_other_applications_as_placed_elsewhere(
+    ready: Selection,
+) -> None:
+    confirmed(ready)
+    s.announce_due_rounds(NOTIFY_AT)
+    mentee = ready.world.user("mentee1")
+    other = ready.application("mentee1", "antrea")
+    assert other.status == Status.SHORTLISTED
+    assert other.mentor_rank is not None
+
+    s.accept_offer(offer(ready, "mentee1", "cilium"), actor=mentee, now=NOTIFY_AT)
+
+    other.refresh_from_db()
+    assert other.status == Status.PLACED_ELSEWHERE
+    assert (other.active_slot, other.mentor_rank, other.mentee_rank) == (None, None, None)
+    assert not other.is_active
+    history = other.events.order_by("-id").first()
+    assert history is not None
+    assert history.reason == (
+        f"You accepted a place on {ready.project('cilium').title}, so this application is closed."
+    )
+    # It leaves every queue and the next selection's inputs.
+    admin = ready.world.user("admin")
+    queued = {row.application.pk for row in queries.queue(ready.project("antrea"), admin)}
+    assert other.pk not in queued
+    inputs = s.gather_inputs(ready.world.term)
+    assert ready.project("antrea").pk not in inputs.applicants.get(mentee.pk, [])
+    assert mentee.pk not in inputs.projects[ready.project("antrea").pk]
+    # The accepted one keeps its slot; nothing else moved.
+    assert ready.application("mentee1", "cilium").active_slot is not None
+    assert live(ready) == STABLE
+
+
+def test_a_closed_application_is_final(ready: Selection) -> None:
+    confirmed(ready)
+    s.announce_due_rounds(NOTIFY_AT)
+    s.accept_offer(
+        offer(ready, "mentee1", "cilium"), actor=ready.world.user("mentee1"), now=NOTIFY_AT
+    )
+    other = ready.application("mentee1", "antrea")
+    for edge in (Status.DRAFT, Status.SHORTLISTED, Status.WITHDRAWN, Status.OFFERED):
+        assert not other.can_become(edge)
+    with pytest.raises(DomainError):
+        applications.withdraw_application(other, actor=ready.world.user("mentee1"))
 
 
 # --- declining and the refill --------------------------------------------------------------
