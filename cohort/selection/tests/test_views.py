@@ -607,3 +607,18 @@ def test_mentor_sees_deadlines_once_announced(
     assert "Selection round 1: the stable assignment." in row
     assert "Tue, Sep 10, 2024, 10:00 AM PDT" in row
     assert "Tue, Sep 10, 2024, 17:00 UTC" in row
+
+
+def test_an_application_closed_by_a_place_elsewhere_says_so_to_its_mentee(
+    client: Client, ready: Selection
+) -> None:
+    _confirm(ready)
+    services.announce_due_rounds(NOTIFY_AT)
+    mentee = ready.world.user("mentee1")
+    services.accept_offer(_offer(ready, "mentee1", "cilium"), actor=mentee, now=NOTIFY_AT)
+    other = ready.application("mentee1", "antrea")
+    client.force_login(mentee)
+    page = client.get(reverse("applications:detail", args=[other.pk])).content.decode()
+    assert "Closed: you accepted a place on another project this term." in page
+    assert "You can still withdraw" not in page
+    assert "so this application is closed" in page  # its history gives the reason
