@@ -31,6 +31,7 @@ from cohort.applications.models import (
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for
 from cohort.core.actors import Viewer
 from cohort.core.models import User
+from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant
 from cohort.projects.models import Project
 from cohort.terms.access import is_program_admin
@@ -581,9 +582,9 @@ def queue_csv(rows: Iterable[QueueRow]) -> str:
                 a.status,
                 a.mentor_rank or "",
                 a.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ") if a.submitted_at else "",
-                _cell(display_name(a.mentee, p)),
-                _cell(p.github if p else ""),
-                _cell(a.mentee.email),
+                safe_cell(display_name(a.mentee, p)),
+                safe_cell(p.github if p else ""),
+                safe_cell(a.mentee.email),
                 p.country if p else "",
                 p.time_zone if p else "",
                 row.tasks_done,
@@ -591,13 +592,8 @@ def queue_csv(rows: Iterable[QueueRow]) -> str:
                 row.mean_score if row.mean_score is not None else "",
                 " ".join(str(s) for s in row.scores),
                 row.mine.score if row.mine and row.mine.score else "",
-                _cell(row.mine.notes if row.mine else ""),
+                safe_cell(row.mine.notes if row.mine else ""),
                 "yes" if row.recused else "",
             )
         )
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
