@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cohort.notifications",
     "cohort.web",
     "cohort.console",
+    "cohort.mentorship",
     "cohort.demo",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",

@@ -45,6 +45,7 @@ def test_the_apps_register_their_jobs_and_the_command_imports_no_app():
     assert [job.name for job in periodic.periodic_jobs()] == [
         "selection",
         "applications.review_digests",
+        "mentorship",
         "notifications.retry",
     ]
     from pathlib import Path

@@ -70,6 +70,7 @@ def test_a_day_s_digest_is_sent_once_across_runs(world: World, in_window):  # no
         "Offers lapsed: 0\n"
         "Selection rounds announced: 0\n"
         "Selection e-mails sent: 0\n"
+        "Placements activated: 0\n"
     )
     assert mail.outbox == []
 

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class MentorshipConfig(AppConfig):
+    name = "cohort.mentorship"
+    label = "mentorship"
+
+    def ready(self) -> None:
+        from cohort.core.periodic import register_periodic_job
+        from cohort.mentorship.periodic import mentorship_job
+        from cohort.mentorship.services import on_offer_accepted
+        from cohort.selection.hooks import on_offer_accepted as register_offer_accepted
+
+        # An accepted offer becomes a placement, inside accept_offer's transaction.
+        register_offer_accepted(on_offer_accepted)
+        # After selection and the digests, before the retries; its line comes last.
+        register_periodic_job("mentorship", mentorship_job, order=25, report_order=40)
