@@ -12,7 +12,7 @@ import copy
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -228,8 +228,19 @@ def all_mutations() -> Iterator[tuple[str, str, str]]:
         yield "lfx-export.json", what, mutated
 
 
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
 def test_mutated_files_import_or_fail_with_file_line_and_write_nothing(tmp_path, capsys):
     call_command("import_term", str(REFERENCE), stdout=StringIO())  # something to keep
+    # The baseline, in this run and on this machine: importing the reference page again.
+    baseline = min(
+        _timed(lambda: call_command("import_term", str(REFERENCE), stdout=StringIO()))
+        for _ in range(3)
+    )
     started = time.perf_counter()
     codes: list[int] = []
     for n, (name, what, text) in enumerate(all_mutations()):
@@ -239,11 +250,17 @@ def test_mutated_files_import_or_fail_with_file_line_and_write_nothing(tmp_path,
         except AssertionError as exc:
             raise AssertionError(f"{name}, {what}: {exc}") from exc
     elapsed = time.perf_counter() - started
-    print(f"{len(codes)} mutated files, {codes.count(2)} refused, in {elapsed:.1f} s")  # noqa: T201
+    per_file = elapsed / len(codes)
+    print(  # noqa: T201
+        f"{len(codes)} mutated files, {codes.count(2)} refused, in {elapsed:.1f} s: "
+        f"{per_file:.3f} s a file against {baseline:.3f} s for the reference page"
+    )
     assert len(codes) >= 350
     assert codes.count(2) >= 150  # both paths are exercised
     assert codes.count(0) >= 50
-    assert elapsed < 60
+    # No file makes the readers crawl: a mutated file (most are the reference page or smaller)
+    # takes on average no more than twice the reference import, however loaded the machine.
+    assert per_file < 2 * baseline
 
 
 # --- the filed cases -------------------------------------------------------------------------
