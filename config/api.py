@@ -15,6 +15,7 @@ from cohort.console.api import router as console_router
 from cohort.core.api_errors import sentence
 from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
+from cohort.mentorship.api import router as mentorship_router
 from cohort.proposals.api import router as proposals_router
 from cohort.selection.api import router as selection_router
 from cohort.terms.api import router as terms_router
@@ -33,6 +34,7 @@ api.add_router("/", selection_router)
 # /programs/{slug}/terms, /terms/{id}/setup|timeline|settings: setting up a term (admins)
 api.add_router("/", terms_router)
 api.add_router("/", console_router)  # /terms/{id}/dashboard
+api.add_router("/", mentorship_router)  # /me/placements, /terms/{id}/placements
 
 
 @api.exception_handler(DomainError)

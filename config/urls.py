@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("cohort.applications.urls")),  # applications/… and review/…
     path("", include("cohort.selection.urls")),
     path("console/", include("cohort.console.urls")),
+    path("", include("cohort.mentorship.urls")),  # mentorship/…
     path("", include("cohort.web.urls")),
 ]

@@ -582,7 +582,9 @@ def test_accepting_closes_the_mentees_other_applications_as_placed_elsewhere(
 
     other.refresh_from_db()
     assert other.status == Status.PLACED_ELSEWHERE
-    assert (other.active_slot, other.mentor_rank, other.mentee_rank) == (None, None, None)
+    assert other.active_slot is None
+    assert other.mentor_rank is None
+    assert other.mentee_rank is None
     assert not other.is_active
     history = other.events.order_by("-id").first()
     assert history is not None

@@ -1,0 +1,179 @@
+"""What the mentorship pages and `/api/v1` read about placements (one read model for both).
+
+Each list loads in a fixed number of queries, whatever the number of placements: the
+placements with their project, organization, term, program and mentee (one query), then the
+projects' mentors, their upstream issues, the terms' milestones and the mentees' profiles (one
+prefetch each).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from cohort.applications.access import mentored_projects
+from cohort.applications.models import MenteeProfile
+from cohort.core.models import User
+from cohort.core.spreadsheet import safe_cell
+from cohort.core.time import Instant, format_day, instant
+from cohort.mentorship.models import Placement
+from cohort.projects.models import Mentorship, UpstreamIssue
+from cohort.terms.models import Milestone, Term
+
+
+@dataclass(frozen=True)
+class MentorContact:
+    name: str
+    github: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DateAhead:
+    """A milestone of the term still ahead: its label and the instant it closes, shown in
+    the term's zone, in UTC and in `zone` (the reader's own, from the mentee's profile)."""
+
+    label: str
+    key: str
+    closes: Instant  # in the term's zone
+    own: Instant  # the same instant in the reader's zone
+    whole_day: bool
+    day: str  # the day in the term's calendar ("Mon, Sep 9, 2024"), for a whole-day one
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    placement: Placement
+    mentors: list[MentorContact]
+    upstream: list[str]
+    ahead: list[DateAhead]
+    mentee_name: str
+    mentee_github: str
+    starts: Instant | None  # in the term's zone
+    ends: Instant | None
+
+    @property
+    def next_due(self) -> DateAhead | None:
+        return self.ahead[0] if self.ahead else None
+
+
+def _placements() -> QuerySet[Placement]:
+    return Placement.objects.select_related(
+        "project__organization", "term__program", "mentee"
+    ).prefetch_related(
+        Prefetch("project__mentorships", queryset=Mentorship.objects.order_by("position")),
+        Prefetch("project__upstream_issues", queryset=UpstreamIssue.objects.order_by("position")),
+        Prefetch("term__milestones", queryset=Milestone.objects.order_by("position")),
+        Prefetch("mentee__mentee_profile", queryset=MenteeProfile.objects.all()),
+    )
+
+
+def _ahead(term: Term, zone: str, now: datetime) -> list[DateAhead]:
+    rows: list[DateAhead] = []
+    for milestone in term.milestones.all():
+        closes = milestone.end or milestone.start
+        if closes is None or closes <= now:
+            continue
+        moment = closes if milestone.has_time else (milestone.start or closes)
+        rows.append(
+            DateAhead(
+                label=milestone.label,
+                key=milestone.key,
+                closes=Instant(moment, term.time_zone),
+                own=Instant(moment, zone),
+                whole_day=not milestone.has_time,
+                day=format_day(moment.astimezone(term.zone).date()),
+            )
+        )
+    return sorted(rows, key=lambda row: row.closes.at)
+
+
+def _row(placement: Placement, now: datetime, zone: str | None = None) -> PlacementRow:
+    profile = getattr(placement.mentee, "mentee_profile", None)
+    own_zone = zone or (profile.time_zone if profile else "") or placement.term.time_zone
+    if own_zone not in zoneinfo.available_timezones():
+        own_zone = placement.term.time_zone
+    return PlacementRow(
+        placement=placement,
+        mentors=[
+            MentorContact(m.name, m.github, m.email, m.get_role_display())
+            for m in placement.project.mentorships.all()
+        ],
+        upstream=[issue.url for issue in placement.project.upstream_issues.all()],
+        ahead=_ahead(placement.term, own_zone, now),
+        mentee_name=profile.name if profile else placement.mentee.get_username(),
+        mentee_github=profile.github if profile else "",
+        starts=instant(placement.starts_at, placement.term.time_zone),
+        ends=instant(placement.ends_at, placement.term.time_zone),
+    )
+
+
+def mentee_placements(user: User, now: datetime) -> list[PlacementRow]:
+    """The mentee's own placements, newest term first, dates in their profile's zone."""
+    placements = _placements().filter(mentee=user).order_by("-term__year", "-term__number")
+    return [_row(p, now) for p in placements]
+
+
+def mentor_placements(user: User, now: datetime) -> list[PlacementRow]:
+    """The placements on the projects `user` mentors ("My mentees"), newest term first."""
+    placements = (
+        _placements()
+        .filter(project__in=mentored_projects(user))
+        .order_by("-term__year", "-term__number", "project__title", "id")
+    )
+    return [_row(p, now, zone=p.term.time_zone) for p in placements]
+
+
+def term_placements(term: Term, now: datetime, status: str = "") -> list[PlacementRow]:
+    """A term's placements for its program admins, optionally of one status."""
+    placements = _placements().filter(term=term).order_by("project__title", "id")
+    if status:
+        placements = placements.filter(status=status)
+    return [_row(p, now, zone=term.time_zone) for p in placements]
+
+
+CSV_HEADER = (
+    "placement",
+    "status",
+    "mentee",
+    "mentee_email",
+    "github",
+    "organization",
+    "project",
+    "mentors",
+    "starts_at",
+    "ends_at",
+    "extended_weeks",
+)
+
+
+def placements_csv(rows: Iterable[PlacementRow]) -> str:
+    """The admin's list as CSV, one row per placement; instants in ISO 8601 UTC."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        p = row.placement
+        writer.writerow(
+            [
+                p.pk,
+                p.status,
+                safe_cell(row.mentee_name),
+                safe_cell(p.mentee.email),
+                safe_cell(row.mentee_github),
+                safe_cell(p.project.organization.name),
+                safe_cell(p.project.title),
+                safe_cell("; ".join(m.name for m in row.mentors)),
+                Instant(p.starts_at).iso if p.starts_at else "",
+                Instant(p.ends_at).iso if p.ends_at else "",
+                p.extended_weeks,
+            ]
+        )
+    return out.getvalue()
