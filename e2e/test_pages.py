@@ -195,6 +195,16 @@ PAGES: tuple[Visit, ...] = (
         follow=((r"/console/terms/\d+/timeline/", -1),),
         shows="Saved timeline",
     ),
+    # The mentorship period.
+    Visit("mentorship-mine", "/mentorship/", MENTEE, shows="My mentorship"),
+    Visit("mentorship-mentees", "/mentorship/mentees/", MENTOR, shows="My mentees"),
+    Visit(
+        "mentorship-term",
+        "/console/programs/cohort-demo-selection/",
+        ADMIN,
+        follow=(r"/console/terms/\d+/", r"/mentorship/terms/\d+/"),
+        shows="1 placement",
+    ),
     Visit(
         "console-settings",
         "/console/programs/cncf-lfx-mentorship/",
