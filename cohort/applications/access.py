@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeIs
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -135,10 +136,24 @@ def is_recused(user: Viewer, application: Application) -> bool:
     return Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
 
 
+# Other apps' reasons a person may not apply, registered from their `AppConfig.ready()` (as
+# panels are), so applications imports none of them: e.g. cohort.mentorship, a place in a term
+# that overlaps this one. Each answers "" when it does not bar.
+ApplyBar = Callable[[User, Project], str]
+_bars: list[ApplyBar] = []
+
+
+def register_apply_bar(bar: ApplyBar) -> ApplyBar:
+    """Add `bar(user, project)` to the reasons `bars_from_applying` gives (once per process)."""
+    if bar not in _bars:
+        _bars.append(bar)
+    return bar
+
+
 def bars_from_applying(user: Viewer, project: Project) -> str:
     """Why `user` may not apply to `project` ("" when they may): its listed mentors and the
     maintainers of its organization are on the deciding side (CNCF: a mentee must not already
-    be a maintainer of the project offering the mentorship)."""
+    be a maintainer of the project offering the mentorship); then the registered bars."""
     if not _authenticated(user):
         return ""
     if is_mentor_of(user, project):
@@ -148,6 +163,10 @@ def bars_from_applying(user: Viewer, project: Project) -> str:
             f"You are a maintainer of {project.organization.name}, so you cannot apply to its "
             "projects."
         )
+    for bar in _bars:
+        reason = bar(user, project)
+        if reason:
+            return reason
     return ""
 
 

@@ -8,12 +8,16 @@ class MentorshipConfig(AppConfig):
     label = "mentorship"
 
     def ready(self) -> None:
+        from cohort.applications.access import register_apply_bar
         from cohort.core.periodic import register_periodic_job
+        from cohort.mentorship.bars import placed_in_an_overlapping_term
         from cohort.mentorship.periodic import mentorship_job
         from cohort.mentorship.services import on_offer_accepted
         from cohort.selection.hooks import on_offer_accepted as register_offer_accepted
 
         # An accepted offer becomes a placement, inside accept_offer's transaction.
         register_offer_accepted(on_offer_accepted)
+        # One mentorship at a time: no applying in a term that overlaps a live placement.
+        register_apply_bar(placed_in_an_overlapping_term)
         # After selection and the digests, before the retries; its line comes last.
         register_periodic_job("mentorship", mentorship_job, order=25, report_order=40)
