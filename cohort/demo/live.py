@@ -141,35 +141,31 @@ def _apply(
     result.created += 1
 
 
-def _term_data(year: int, number: int, now: datetime, mentor: Person) -> fm.TermData:
-    start = now.astimezone(UTC).replace(second=0, microsecond=0)
+def _span(a: datetime, b: datetime) -> str:
+    return f"{a:%a, %b %-d, %Y %H:%M} – {b:%a, %b %-d, %Y %H:%M} UTC"
 
-    def day(days: int, hour: int = 18) -> datetime:
-        return (start + timedelta(days=days)).replace(hour=hour, minute=0)
 
-    opens = start - timedelta(days=2)
-    closes = day(WINDOW_DAYS)
-    review_ends = day(WINDOW_DAYS + 7)
-    notify = day(WINDOW_DAYS + 8)
-    begins = day(WINDOW_DAYS + 14, 0)
+def timeline_milestones(
+    *,
+    proposals: tuple[datetime, datetime],
+    applications: tuple[datetime, datetime],
+    review_ends: datetime,
+    notify: datetime,
+    begins: datetime,
+) -> list[fm.Milestone]:
+    """A demo term's timeline in UTC with the CNCF's milestone keys: proposals, applications,
+    review until `review_ends`, the notifications at `notify`, and a 12-week mentorship from
+    the day `begins` (the live term and the later-stage terms of `demo.phases` share it)."""
+    opens, closes = applications
     ends = begins + timedelta(weeks=12)
-
-    def span(a: datetime, b: datetime) -> str:
-        return f"{a:%a, %b %-d, %Y %H:%M} – {b:%a, %b %-d, %Y %H:%M} UTC"
-
-    milestones = [
+    return [
         fm.Milestone(
-            "proposals_open",
-            "Project proposals open",
-            span(day(-21), day(-7)),
-            day(-21),
-            day(-7),
-            True,
+            "proposals_open", "Project proposals open", _span(*proposals), *proposals, True
         ),
         fm.Milestone(
             "applications_open",
             "Mentee applications open",
-            span(opens, closes),
+            _span(opens, closes),
             opens,
             closes,
             True,
@@ -177,7 +173,7 @@ def _term_data(year: int, number: int, now: datetime, mentor: Person) -> fm.Term
         fm.Milestone(
             "application_review",
             "Application review/admission decisions",
-            span(closes, review_ends),
+            _span(closes, review_ends),
             closes,
             review_ends,
             True,
@@ -201,6 +197,27 @@ def _term_data(year: int, number: int, now: datetime, mentor: Person) -> fm.Term
             "term_end", "Last day of term", f"{ends:%a, %b %-d, %Y}", ends, ends + timedelta(days=1)
         ),
     ]
+
+
+def _term_data(year: int, number: int, now: datetime, mentor: Person) -> fm.TermData:
+    start = now.astimezone(UTC).replace(second=0, microsecond=0)
+
+    def day(days: int, hour: int = 18) -> datetime:
+        return (start + timedelta(days=days)).replace(hour=hour, minute=0)
+
+    opens = start - timedelta(days=2)
+    closes = day(WINDOW_DAYS)
+    review_ends = day(WINDOW_DAYS + 7)
+    notify = day(WINDOW_DAYS + 8)
+    begins = day(WINDOW_DAYS + 14, 0)
+
+    milestones = timeline_milestones(
+        proposals=(day(-21), day(-7)),
+        applications=(opens, closes),
+        review_ends=review_ends,
+        notify=notify,
+        begins=begins,
+    )
     you = fm.Mentor(mentor.name, github=mentor.github, email=mentor.email, role="primary")
     co = fm.Mentor("Jordan Demo", github="jordan-demo", email="jordan@example.org")
     lee = fm.Mentor("Sam Lee", github="sam-lee-demo", email="sam@example.org", role="primary")

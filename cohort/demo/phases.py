@@ -52,7 +52,7 @@ from cohort.applications.models import Application, MenteeProfile
 from cohort.core.errors import DomainError
 from cohort.core.models import Person, User
 from cohort.demo.applications import pdf_file
-from cohort.demo.live import live_term_key
+from cohort.demo.live import live_term_key, timeline_milestones
 from cohort.formats import model as fm
 from cohort.formats.issueform import PREREQUISITE_COVER_LETTER, PREREQUISITE_RESUME, IssueForm
 from cohort.formats.lfx import term_dropdown_label
@@ -427,55 +427,10 @@ def _milestones(now: datetime, days: _Timeline) -> list[fm.Milestone]:
     def day(n: int, hour: int = 18) -> datetime:
         return (start + timedelta(days=n)).replace(hour=hour, minute=0)
 
-    def span(a: datetime, b: datetime) -> str:
-        return f"{a:%a, %b %-d, %Y %H:%M} – {b:%a, %b %-d, %Y %H:%M} UTC"
-
-    proposals_open, proposals_close = day(days.proposals[0]), day(days.proposals[1])
-    opens, closes = day(days.applications[0]), day(days.applications[1])
-    review_ends, notify = day(days.review_end), day(days.notify)
-    begins = day(days.begins, 0)
-    ends = begins + timedelta(weeks=12)
-    return [
-        fm.Milestone(
-            "proposals_open",
-            "Project proposals open",
-            span(proposals_open, proposals_close),
-            proposals_open,
-            proposals_close,
-            True,
-        ),
-        fm.Milestone(
-            "applications_open",
-            "Mentee applications open",
-            span(opens, closes),
-            opens,
-            closes,
-            True,
-        ),
-        fm.Milestone(
-            "application_review",
-            "Application review/admission decisions",
-            span(closes, review_ends),
-            closes,
-            review_ends,
-            True,
-        ),
-        fm.Milestone(
-            "selection_notify",
-            "Selected mentees notified",
-            f"{notify:%a, %b %-d, %Y %H:%M} UTC",
-            notify,
-            notify,
-            True,
-        ),
-        fm.Milestone(
-            "term_start",
-            "Mentorship program begins",
-            f"{begins:%a, %b %-d, %Y}",
-            begins,
-            begins + timedelta(days=1),
-        ),
-        fm.Milestone(
-            "term_end", "Last day of term", f"{ends:%a, %b %-d, %Y}", ends, ends + timedelta(days=1)
-        ),
-    ]
+    return timeline_milestones(
+        proposals=(day(days.proposals[0]), day(days.proposals[1])),
+        applications=(day(days.applications[0]), day(days.applications[1])),
+        review_ends=day(days.review_end),
+        notify=day(days.notify),
+        begins=day(days.begins, 0),
+    )
