@@ -496,7 +496,7 @@ def _day_text(day: date, year: int | None) -> str:
     return text if day.year == year else f"{text}, {day.year}"
 
 
-def _clock_text(moment: datetime, *, abbreviation: str | None) -> str:
+def clock_text(moment: datetime, *, abbreviation: str | None) -> str:
     """`5:00 PM PDT` (a 12-hour clock, as the CNCF pages write it); no abbreviation for None."""
     hour = moment.hour % 12 or 12
     text = f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
@@ -549,7 +549,7 @@ def _date_candidates(
         opens, closes = first.astimezone(local), last.astimezone(local)
         given = year if opens.year == closes.year else None
         for named in (True, False):
-            clock = _clock_text(closes, abbreviation=_zone_name(closes) if named else None)
+            clock = clock_text(closes, abbreviation=_zone_name(closes) if named else None)
             end_text = f"{_day_text(closes.date(), given)} {clock}"
             if first == last:
                 candidates.append(end_text)
@@ -557,6 +557,6 @@ def _date_candidates(
             start_day = _day_text(opens.date(), given)
             if opens.time() == datetime.min.time():
                 candidates.append(f"{start_day} - {end_text}")
-            clock = _clock_text(opens, abbreviation=_zone_name(opens) if named else None)
+            clock = clock_text(opens, abbreviation=_zone_name(opens) if named else None)
             candidates.append(f"{start_day} {clock} - {end_text}")
     return candidates

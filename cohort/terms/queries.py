@@ -82,7 +82,6 @@ class TermSetup:
     stage: TermStage
     milestones: list[MilestoneView]
     applications_cap: int  # the cap in force: the term's, else the program's
-    program_cap: int
 
     @property
     def quota_lines(self) -> str:
@@ -100,7 +99,6 @@ def term_setup(term: Term, *, now: datetime | None = None) -> TermSetup:
         stage=term.stage_at(now or timezone.now()),
         milestones=[milestone_view(m, term) for m in milestones],
         applications_cap=term.applications_cap,
-        program_cap=term.program.max_applications,
     )
 
 

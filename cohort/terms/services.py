@@ -41,7 +41,13 @@ from cohort.core.errors import ConflictError, DomainError, NotAllowedError
 from cohort.core.models import AuditEvent, User
 from cohort.formats.issueform import PREREQUISITE_OPTIONS
 from cohort.formats.scaffold import ScheduleEntry, scaffold_readme
-from cohort.formats.timeline import date_text, milestone_key, parse_date_text, unique_keys
+from cohort.formats.timeline import (
+    clock_text,
+    date_text,
+    milestone_key,
+    parse_date_text,
+    unique_keys,
+)
 from cohort.terms import calendar
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Milestone, Program, Term, validate_time_zone
@@ -66,12 +72,6 @@ def _lock(term: Term) -> Term:
 # -- the README head ---------------------------------------------------------------------------
 
 
-def _clock(moment: datetime) -> str:
-    """ "5:00 PM PDT": a closing time as the README's Dates cell writes it (literal text)."""
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'} {moment.tzname()}"
-
-
 def _schedule_entry(m: Milestone, zone: zoneinfo.ZoneInfo) -> ScheduleEntry:
     first = m.start or m.end
     if first is None or m.end is None:
@@ -83,7 +83,7 @@ def _schedule_entry(m: Milestone, zone: zoneinfo.ZoneInfo) -> ScheduleEntry:
         m.label,
         start.date(),
         last if last > start.date() else None,
-        _clock(end) if m.has_time else "",
+        clock_text(end, abbreviation=end.tzname()) if m.has_time else "",
     )
 
 
