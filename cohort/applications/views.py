@@ -12,10 +12,8 @@ they are sent to the review page, which is theirs, and this page stays the mente
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +34,7 @@ from cohort.core.actors import signed_in
 from cohort.core.errors import DomainError
 from cohort.core.permissions import Perm
 from cohort.core.time import Instant, instant
+from cohort.formats.limits import time_zone_names
 from cohort.projects.models import Project
 
 Status = Application.Status
@@ -57,11 +56,6 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return ""
-
-
-@cache
-def _time_zone_names() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 # --- my applications -----------------------------------------------------------------------
@@ -88,7 +82,7 @@ def _render_profile(
         "form": form,
         "profile": profile,
         "standing": queries.standing(profile),
-        "time_zones": _time_zone_names(),
+        "time_zones": time_zone_names(),
         "next": _safe_next(request),
     }
     response = render(request, "applications/mentee/profile.html", context, status=status)

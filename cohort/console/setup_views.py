@@ -11,7 +11,6 @@ row it concerns, and the status of the refusal; nothing is saved. What the pages
 from __future__ import annotations
 
 import dataclasses
-import zoneinfo
 from collections.abc import Sequence
 
 from django.contrib import messages
@@ -25,6 +24,7 @@ from cohort.console.forms import MilestoneForm, MilestoneFormSet, NewTermForm, S
 from cohort.core.actors import signed_in
 from cohort.core.errors import DomainError
 from cohort.core.pages import Refused, run_service
+from cohort.formats.limits import time_zone_names
 from cohort.terms import services
 from cohort.terms.access import access_admin_term, is_program_admin
 from cohort.terms.models import Milestone, Program, Term
@@ -38,10 +38,6 @@ from cohort.terms.services import MilestoneInput, PlannedMilestone, SettingsChan
 
 # The timeline form's fields, named as the service's input is.
 INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(MilestoneInput))
-
-
-def _zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
 
 
 def _admin_program(request: HttpRequest, slug: str) -> Program:
@@ -98,7 +94,7 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
         status = created.status
     elif request.method == "POST":
         status = 400
-    context = {"console": console, "form": form, "zones": _zones()}
+    context = {"console": console, "form": form, "zones": time_zone_names()}
     return render(request, "console/setup/program.html", context, status=status)
 
 
@@ -242,5 +238,11 @@ def settings(request: HttpRequest, pk: int) -> HttpResponse:
             status = saved.status
         else:
             status = 400
-    context = {"term": term, "setup": setup, "form": form, "zones": _zones(), "tab": "settings"}
+    context = {
+        "term": term,
+        "setup": setup,
+        "form": form,
+        "zones": time_zone_names(),
+        "tab": "settings",
+    }
     return render(request, "console/setup/settings.html", context, status=status)

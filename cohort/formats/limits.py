@@ -50,6 +50,12 @@ def is_time_zone(name: str) -> bool:
     return name in _time_zones()
 
 
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name this system knows, sorted (for a form's choices)."""
+    return tuple(sorted(_time_zones()))
+
+
 def is_web_url(url: str) -> bool:
     """Whether `url` is an absolute http(s) URL with a host: the only links Cohort stores."""
     if _CONTROL.search(url):

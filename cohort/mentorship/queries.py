@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from cohort.applications.models import MenteeProfile
 from cohort.core.models import User
 from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant, format_day, instant
+from cohort.formats.limits import is_time_zone
 from cohort.mentorship.models import Placement
 from cohort.projects.models import Mentorship, UpstreamIssue
 from cohort.terms.models import Milestone, Term
@@ -98,7 +98,7 @@ def _ahead(term: Term, zone: str, now: datetime) -> list[DateAhead]:
 def _row(placement: Placement, now: datetime, zone: str | None = None) -> PlacementRow:
     profile = getattr(placement.mentee, "mentee_profile", None)
     own_zone = zone or (profile.time_zone if profile else "") or placement.term.time_zone
-    if own_zone not in zoneinfo.available_timezones():
+    if not is_time_zone(own_zone):
         own_zone = placement.term.time_zone
     return PlacementRow(
         placement=placement,

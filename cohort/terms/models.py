@@ -7,7 +7,6 @@ computed from the milestones, never stored.
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,17 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.core.models import TimeStampedModel
+from cohort.formats.limits import is_time_zone
 from cohort.terms.calendar import CALENDAR_LABELS, Calendar, cncf_quota_overrides
 from cohort.terms.labels import parse_term_label
 
 
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())  # scans the disk; once per process
-
-
 def validate_time_zone(value: str) -> None:
-    if value not in _time_zones():
+    if not is_time_zone(value):
         raise ValidationError(f"{value!r} is not an IANA time zone name such as Europe/Berlin.")
 
 
