@@ -22,7 +22,8 @@ from cohort.core.models import User
 from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant, format_day, instant
 from cohort.formats.limits import is_time_zone
-from cohort.mentorship.models import Placement
+from cohort.mentorship.access import Seat
+from cohort.mentorship.models import Evaluation, EvaluationRound, Feedback, Placement
 from cohort.projects.models import Mentorship, UpstreamIssue
 from cohort.terms.models import Milestone, Term
 
@@ -49,6 +50,79 @@ class DateAhead:
 
 
 @dataclass(frozen=True)
+class RoundView:
+    """One of the placement's rounds as `seat` may see it: the evaluation without its private
+    comments for the mentee, and the feedback for the mentee and the admins only."""
+
+    round: EvaluationRound
+    opens: Instant
+    due: Instant
+    closes: Instant
+    state: str  # "upcoming", "open", "reopened", "closed", "overdue"
+    evaluation: Evaluation | None
+    feedback: Feedback | None  # None also when the seat may not see it
+    feedback_given: bool  # whether the mentee gave it (a mentor sees only this)
+    can_evaluate: bool  # the seat is a mentor's and the round takes a submission or an edit
+    can_give_feedback: bool
+
+    @property
+    def key(self) -> str:
+        return self.round.key
+
+    @property
+    def result(self) -> str:
+        """ "passed", "not passed", or "" while nobody evaluated."""
+        if self.evaluation is None:
+            return ""
+        return "passed" if self.evaluation.passed else "not passed"
+
+    @property
+    def settled(self) -> bool:
+        return self.evaluation is not None and self.evaluation.settled_at is not None
+
+
+def round_state(round_: EvaluationRound, evaluation: Evaluation | None, now: datetime) -> str:
+    if now < round_.opens_at:
+        return "upcoming"
+    if now < round_.closes_at:
+        return "reopened" if round_.closes_at > round_.due_at else "open"
+    return "closed" if evaluation is not None else "overdue"
+
+
+def round_views(placement: Placement, seat: Seat, now: datetime) -> list[RoundView]:
+    """The placement's rounds (from the prefetch of `_placements`) as `seat` sees them."""
+    zone = placement.term.time_zone
+    live = placement.status == Placement.Status.ACTIVE
+    views = []
+    for r in placement.rounds.all():
+        evaluation = getattr(r, "evaluation", None)
+        feedback = getattr(r, "feedback", None)
+        state = round_state(r, evaluation, now)
+        editable = evaluation is None or evaluation.status in Evaluation.EDITABLE
+        views.append(
+            RoundView(
+                round=r,
+                opens=Instant(r.opens_at, zone),
+                due=Instant(r.due_at, zone),
+                closes=Instant(r.closes_at, zone),
+                state=state,
+                evaluation=evaluation,
+                feedback=feedback if seat.sees_feedback else None,
+                feedback_given=feedback is not None,
+                can_evaluate=seat is Seat.MENTOR
+                and live
+                and editable
+                and state in ("open", "reopened"),
+                can_give_feedback=seat is Seat.MENTEE
+                and feedback is None
+                and state != "upcoming"
+                and placement.status not in (Placement.Status.UPCOMING, Placement.Status.WITHDRAWN),
+            )
+        )
+    return views
+
+
+@dataclass(frozen=True)
 class PlacementRow:
     placement: Placement
     mentors: list[MentorContact]
@@ -72,6 +146,12 @@ def _placements() -> QuerySet[Placement]:
         Prefetch("project__upstream_issues", queryset=UpstreamIssue.objects.order_by("position")),
         Prefetch("term__milestones", queryset=Milestone.objects.order_by("position")),
         Prefetch("mentee__mentee_profile", queryset=MenteeProfile.objects.all()),
+        Prefetch(
+            "rounds",
+            queryset=EvaluationRound.objects.select_related("evaluation", "feedback").order_by(
+                "position"
+            ),
+        ),
     )
 
 
@@ -177,3 +257,52 @@ def placements_csv(rows: Iterable[PlacementRow]) -> str:
             ]
         )
     return out.getvalue()
+
+
+def placement_row(placement_id: int, now: datetime, zone: str | None = None) -> PlacementRow:
+    """One placement's row (the detail page), in the reader's `zone` or the mentee's."""
+    return _row(_placements().get(pk=placement_id), now, zone)
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    round: EvaluationRound
+    closed: Instant
+    mentee_name: str
+
+
+def overdue_rounds(now: datetime, term: Term | None = None) -> list[EvaluationRound]:
+    """The rounds closed with no evaluation, of placements still running (active or on
+    hold): an evaluation never passes silently. One query, oldest first."""
+    rounds = EvaluationRound.objects.select_related(
+        "placement__mentee", "placement__project__organization", "placement__term__program"
+    ).filter(
+        closes_at__lte=now,
+        evaluation__isnull=True,
+        placement__status__in=[Placement.Status.ACTIVE, Placement.Status.ON_HOLD],
+    )
+    if term is not None:
+        rounds = rounds.filter(placement__term=term)
+    return list(rounds.order_by("closes_at", "placement_id"))
+
+
+def term_overdue(term: Term, now: datetime) -> list[OverdueRow]:
+    """A term's overdue rounds for its admins' list (a fixed number of queries)."""
+    rounds = overdue_rounds(now, term)
+    profiles = {
+        p.user_id: p
+        for p in MenteeProfile.objects.filter(user__in={r.placement.mentee_id for r in rounds})
+    }
+    rows = []
+    for r in rounds:
+        profile = profiles.get(r.placement.mentee_id)
+        rows.append(
+            OverdueRow(
+                round=r,
+                closed=Instant(r.closes_at, term.time_zone),
+                mentee_name=profile.name
+                if profile and profile.name
+                else r.placement.mentee.get_username(),
+            )
+        )
+    return rows

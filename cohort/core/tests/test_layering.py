@@ -18,6 +18,8 @@ PURE_MODULES = [
     COHORT / "applications" / "limits.py",
     COHORT / "selection" / "matching.py",
     COHORT / "selection" / "plan.py",
+    COHORT / "mentorship" / "policies.py",
+    COHORT / "mentorship" / "schedule.py",
 ]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
