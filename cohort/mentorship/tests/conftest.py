@@ -23,6 +23,11 @@ from cohort.terms.models import Milestone
 # "Sep 9: Mentorship program begins" and "Nov 29: Last day of term", whole days in PDT/PST.
 TERM_START = datetime(2024, 9, 9, 7, 0, tzinfo=UTC)
 TERM_END = datetime(2024, 11, 30, 8, 0, tzinfo=UTC)  # the end of Nov 29 in PST
+# The reference term's evaluation deadlines, "Oct 15 5:00 PM PDT" and "Nov 26 5:00 PM PDT",
+# as `formats.timeline.parse_date_text` reads them: the page names the offset (PDT, UTC-7)
+# even in November, and the importer keeps the instant the page wrote.
+MIDTERM_DUE = datetime(2024, 10, 16, 0, 0, tzinfo=UTC)
+FINAL_DUE = datetime(2024, 11, 27, 0, 0, tzinfo=UTC)
 
 
 def add_mentorship_dates(world: World) -> None:  # noqa: F811 (a World, not the fixture)
@@ -33,6 +38,23 @@ def add_mentorship_dates(world: World) -> None:  # noqa: F811 (a World, not the 
         raw="Sep 9",
         start=TERM_START,
         end=TERM_START + timedelta(days=1),
+    )
+    Milestone.objects.create(
+        term=world.term,
+        key="midterm_evals",
+        label="Midterm mentee evaluations and first stipend payments",
+        raw="Oct 15 5:00 PM PDT",
+        end=MIDTERM_DUE,
+        has_time=True,
+    )
+    Milestone.objects.create(
+        term=world.term,
+        key="final_evals",
+        label="Final mentee evaluations and mentee feedback/blog submission due, "
+        "second and final stipend payment approvals",
+        raw="Nov 26 5:00 PM PDT",
+        end=FINAL_DUE,
+        has_time=True,
     )
     Milestone.objects.create(
         term=world.term,
