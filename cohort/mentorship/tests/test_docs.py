@@ -1,11 +1,12 @@
-"""docs/architecture.md draws the placement state machine; it must match the table."""
+"""docs/architecture.md draws the placement and evaluation state machines; each must match
+its table."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from cohort.mentorship.models import Placement
+from cohort.mentorship.models import Evaluation, Placement
 
 ARCHITECTURE = Path(__file__).resolve().parents[3] / "docs" / "architecture.md"
 
@@ -20,7 +21,14 @@ def diagrams() -> list[set[tuple[str, str]]]:
 
 
 def test_the_placement_diagram_matches_its_transition_table() -> None:
-    (placements,) = diagrams()
+    placements, _ = diagrams()
     table = {(a, b) for a, targets in Placement.TRANSITIONS.items() for b in targets}
     assert placements == table
     assert len(placements) == 9
+
+
+def test_the_evaluation_diagram_matches_its_transition_table() -> None:
+    _, evaluations = diagrams()
+    table = {(a, b) for a, targets in Evaluation.TRANSITIONS.items() for b in targets}
+    assert evaluations == table
+    assert len(evaluations) == 7
