@@ -15,6 +15,7 @@ from cohort.applications.tests.conftest import (  # noqa: F401 (fixtures)
     world,
 )
 from cohort.mentorship.models import Placement
+from cohort.mentorship.services import activate_due_placements
 from cohort.selection import services as selection
 from cohort.selection.models import Offer
 from cohort.selection.tests.conftest import NOTIFY_AT, Selection, ready  # noqa: F401
@@ -95,3 +96,11 @@ def placed(ready: Selection) -> Placed:  # noqa: F811
     offers_announced(ready)
     offer = accept(ready, "mentee1", "cilium")
     return Placed(ready, Placement.objects.get(offer=offer))
+
+
+@pytest.fixture
+def active(placed: Placed) -> Placed:
+    """The placement of `placed`, active from the program's start (Sep 9, 2024)."""
+    assert activate_due_placements(TERM_START) == 1
+    placed.placement.refresh_from_db()
+    return placed

@@ -24,7 +24,6 @@ from cohort.mentorship.queries import overdue_rounds
 from cohort.mentorship.tests.conftest import (
     FINAL_DUE,
     MIDTERM_DUE,
-    TERM_START,
     Placed,
     accept,
 )
@@ -56,13 +55,6 @@ FINAL_FEEDBACK = m.FeedbackAnswers(
         " https://github.com/cilium/cilium/issues/2 ",
     ],
 )
-
-
-@pytest.fixture
-def active(placed: Placed) -> Placed:
-    assert m.activate_due_placements(TERM_START) == 1
-    placed.placement.refresh_from_db()
-    return placed
 
 
 def rounds(p: Placement) -> dict[str, EvaluationRound]:
