@@ -108,12 +108,17 @@ class Live:
         self.move_to(rnd(self.placement, key).opens_at + after_opening)
 
 
-@pytest.fixture
-def live(placed: Placed, in_window: Any) -> Live:
+def go_live(placed: Placed, clock: Any) -> Live:
+    """Activate the placement and move `clock` an hour into its midterm."""
     services.activate_placement(placed.placement, actor=placed.world.user("admin"))
-    state = Live(placed, in_window)
+    state = Live(placed, clock)
     state.into("midterm")
     return state
+
+
+@pytest.fixture
+def live(placed: Placed, in_window: Any) -> Live:
+    return go_live(placed, in_window)
 
 
 def round_of(body: dict[str, Any], key: str) -> dict[str, Any]:
