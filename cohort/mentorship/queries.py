@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from cohort.applications.access import mentored_projects
 from cohort.applications.models import MenteeProfile
@@ -277,9 +277,12 @@ def overdue_rounds(now: datetime, term: Term | None = None) -> list[EvaluationRo
     rounds = EvaluationRound.objects.select_related(
         "placement__mentee", "placement__project__organization", "placement__term__program"
     ).filter(
+        # A placement on hold owes only the rounds that closed before its pause began: the
+        # others move when it resumes.
+        Q(placement__status=Placement.Status.ACTIVE)
+        | Q(placement__status=Placement.Status.ON_HOLD, closes_at__lte=F("placement__held_since")),
         closes_at__lte=now,
         evaluation__isnull=True,
-        placement__status__in=[Placement.Status.ACTIVE, Placement.Status.ON_HOLD],
     )
     if term is not None:
         rounds = rounds.filter(placement__term=term)

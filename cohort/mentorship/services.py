@@ -217,9 +217,11 @@ def resume_placement(
     now = now or timezone.now()
     note = _reason(note, "A note on resuming", required=False)
     placement = _move(placement, Status.ACTIVE, actor=actor, sources={Status.ON_HOLD}, note=note)
-    days = whole_days(now - placement.held_since) if placement.held_since else 0
-    if days:
-        _move_dates(placement, days, now=now)
+    held_since = placement.held_since
+    days = whole_days(now - held_since) if held_since else 0
+    if held_since is not None and days:
+        # Rounds that fell due during the pause move too: the mentee was not working.
+        _move_dates(placement, days, since=held_since)
     Placement.objects.filter(pk=placement.pk).update(
         held_since=None, paused_days=placement.paused_days + days
     )
@@ -383,15 +385,17 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _move_dates(placement: Placement, days: int, *, now: datetime) -> None:
-    """Move the placement's end and its rounds not yet due by `days` local days; rounds
-    already due (evaluated or overdue) stay where they were."""
+def _move_dates(placement: Placement, days: int, *, since: datetime) -> None:
+    """Move the placement's end and its rounds due after `since` by `days` local days,
+    unless their result is settled; rounds due before (evaluated or overdue) stay."""
     zone = placement.term.zone
     if placement.ends_at is not None:
         placement.ends_at = local_days_later(placement.ends_at, days, zone)
         Placement.objects.filter(pk=placement.pk).update(ends_at=placement.ends_at)
     rounds = list(
-        EvaluationRound.objects.select_for_update().filter(placement=placement, due_at__gt=now)
+        EvaluationRound.objects.select_for_update()
+        .filter(placement=placement, due_at__gt=since)
+        .exclude(evaluation__settled_at__isnull=False)
     )
     for r in rounds:
         reopened = r.closes_at - r.due_at
@@ -422,7 +426,7 @@ def extend_placement(
             else f"This placement is already extended by {MAX_EXTENDED_WEEKS} weeks, the most."
         )
     before = placement.ends_at
-    _move_dates(placement, 7 * weeks, now=now)
+    _move_dates(placement, 7 * weeks, since=now)
     placement.extended_weeks += weeks
     Placement.objects.filter(pk=placement.pk).update(extended_weeks=placement.extended_weeks)
     AuditEvent.record(

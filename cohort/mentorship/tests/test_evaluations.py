@@ -557,3 +557,26 @@ def test_a_round_opening_is_announced_once(active: Placed):
     assert m.announce_open_rounds(MIDTERM_OPENS) == 1
     assert m.announce_open_rounds(MIDTERM_OPENS + timedelta(hours=1)) == 0
     assert rounds(active.placement)["midterm"].announced_at == MIDTERM_OPENS
+
+
+def test_rounds_due_during_a_pause_are_not_overdue_and_move_when_it_resumes(active: Placed):
+    admin = active.world.user("admin")
+    held = datetime(2024, 10, 10, 12, 0, tzinfo=UTC)  # before the midterm is due (Oct 16)
+    m.hold_placement(active.placement, actor=admin, reason="Surgery.", now=held)
+    assert overdue_rounds(MIDTERM_DUE + timedelta(days=1)) == []
+    m.resume_placement(active.placement, actor=admin, now=held + timedelta(days=10))
+    moved = rounds(active.placement)["midterm"]
+    assert moved.due_at == MIDTERM_DUE + timedelta(days=10)
+    assert overdue_rounds(moved.due_at - SECOND) == []
+    assert [r.pk for r in overdue_rounds(moved.due_at)] == [moved.pk]
+
+
+def test_a_round_that_closed_before_the_pause_stays_overdue(active: Placed):
+    admin = active.world.user("admin")
+    m.hold_placement(
+        active.placement, actor=admin, reason="Surgery.", now=MIDTERM_DUE + timedelta(days=1)
+    )
+    (late,) = overdue_rounds(MIDTERM_DUE + timedelta(days=2))
+    assert late.key == "midterm"
+    m.resume_placement(active.placement, actor=admin, now=MIDTERM_DUE + timedelta(days=8))
+    assert rounds(active.placement)["midterm"].due_at == MIDTERM_DUE
