@@ -15,7 +15,14 @@ from cohort.applications.models import Application, ApplicationEvent, MenteeProf
 from cohort.applications.tests.conftest import DEADLINE, WINDOW_START
 from cohort.core.models import AuditEvent, User
 from cohort.core.permissions import Perm
-from cohort.demo.applications import DECLINE_MESSAGE, MENTOR_NOTE, load_demo_applications, pdf_bytes
+from cohort.demo import mentorship
+from cohort.demo.applications import (
+    DECLINE_MESSAGE,
+    MENTEES,
+    MENTOR_NOTE,
+    load_demo_applications,
+    pdf_bytes,
+)
 from cohort.notifications.models import Notification
 from cohort.projects.demo import load_demo
 from cohort.projects.models import Project
@@ -75,11 +82,13 @@ def stored_files() -> set[str]:
 def test_running_the_demo_twice_changes_nothing(demo, settings):
     before, files = snapshot(), stored_files()
     # Seven in the reference term, two in the live one (cohort/demo/tests/test_live.py),
-    # seven in the review and selection terms (test_phases.py).
-    assert len(before["applications"]) == 7 + 2 + 7
+    # seven in the review and selection terms (test_phases.py), five in the mentorship terms
+    # (test_mentorship_demo.py).
+    assert len(before["applications"]) == 7 + 2 + 7 + 5
     # three résumés (shared by the résumé tasks), five LFC102, one in the live term and
-    # seven in the review and selection terms
-    assert len(files) == 3 + 5 + 1 + 7
+    # seven in the review and selection terms; the mentorship terms' five mentees' résumés
+    # and LFC102
+    assert len(files) == 3 + 5 + 1 + 7 + 5 + 5
     out = StringIO()
     call_command("demo", stdout=out)
     assert snapshot() == before
@@ -190,7 +199,9 @@ def test_every_demo_timestamp_lies_in_the_2024_applications_window(demo):
     )
     for r in Review.objects.filter(application__in=reference):
         stamps += [r.created_at, r.updated_at]
-    for p in MenteeProfile.objects.all():
+    # The reference term's mentees (the mentorship terms' own mentees, cohort/demo/mentorship.py,
+    # are made at the real time).
+    for p in MenteeProfile.objects.filter(user__username__in=MENTEES):
         stamps += [p.created_at, p.updated_at, p.attested_at, p.resume_uploaded_at]
     # The live and phase terms' applications are made at the real time (cohort/demo/live.py,
     # phases.py), and so are their reviews and rankings.
@@ -201,7 +212,9 @@ def test_every_demo_timestamp_lies_in_the_2024_applications_window(demo):
         ("projects.project", str(pk))
         for pk in Project.objects.exclude(term__year=2024).values_list("pk", flat=True)
     }
-    audit = AuditEvent.objects.filter(action__startswith="applications.")
+    audit = AuditEvent.objects.filter(action__startswith="applications.").exclude(
+        object_type="applications.menteeprofile", actor__username__in=mentorship.SCENARIOS
+    )
     stamps += [e.at for e in audit if (e.object_type, e.object_id) not in live]
     assert len(stamps) > 60
     assert [s for s in stamps if s is None or not inside(s)] == []

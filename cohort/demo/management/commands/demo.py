@@ -1,6 +1,7 @@
 """cohort demo: the reference term, the demo users, a proposal in review, applications, a
-live term whose applications are open now, and a term at each later stage (proposals, review,
-selection), each dated from now (idempotent). `--site` is the address the server
+live term whose applications are open now, a term at each later stage (proposals, review,
+selection), a term in its mentorship period and a finished one, each dated from now
+(idempotent). `--site` is the address the server
 runs at, for the printed links (`make run` passes `http://$(HOST)`)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils import timezone
 from cohort.applications.models import Application
 from cohort.demo.applications import SHORT, load_demo_applications
 from cohort.demo.live import LiveDemo, load_live_demo
+from cohort.demo.mentorship import MentorshipDemo, load_mentorship_demo
 from cohort.demo.phases import PhaseDemo, load_phase_demo
 from cohort.projects.demo import DEMO_PASSWORD, load_demo
 from cohort.proposals.demo import load_demo_proposals
@@ -25,7 +27,9 @@ class Command(BaseCommand):
         "Load the demo: the CNCF 2024 Term 3 catalog and, with DEBUG on, one user per role, "
         "a proposal in review in an upcoming term, and the demo mentees' applications to "
         "2024 Term 3 projects in every state, a live term whose applications are open now, and "
-        "a term in each later stage (accepting proposals, in review, selection)."
+        "a term in each later stage (accepting proposals, in review, selection), a term in its "
+        "mentorship period (midterm open, passed, failed, overdue) and a finished term with a "
+        "graduate."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,12 +59,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {site}/proposals/{proposals.proposal.pk}/")
         applications = load_demo_applications(term)
         now = timezone.now()
+        # Before the live and later-stage terms: see cohort.demo.mentorship on the lists' order.
+        mentorship = load_mentorship_demo(now)
         live = load_live_demo(now)
         phases = load_phase_demo(now)
         login = f"{site}/accounts/login/"
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”); log in at {login}")
         for user in result.users:
             self.stdout.write(f"  {user.username:<11} {user.role}")
+        for username, role in mentorship.users:
+            self.stdout.write(f"  {username:<11} {role}")
         if applications.mentees:
             self.stdout.write(
                 f"Demo applications in {term.label}, dated as if made in its applications "
@@ -89,6 +97,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped: {problem}")
         self._live(live, site)
         self._phases(phases, site)
+        self._mentorship(mentorship, site)
 
     def _live(self, live: LiveDemo, site: str) -> None:
         term = live.term
@@ -131,4 +140,16 @@ class Command(BaseCommand):
             for name, what, path in phase.todo:
                 self.stdout.write(f"  {name:<11} {what}: {site}{path}")
         for problem in phases.skipped:
+            self.stdout.write(f"  skipped: {problem}")
+
+    def _mentorship(self, mentorship: MentorshipDemo, site: str) -> None:
+        for phase in mentorship.terms:
+            term = phase.term
+            self.stdout.write(
+                f"{term.program.name}: {term.label} reads “{term.stage.label}”: "
+                f"{site}{term.get_absolute_url()}"
+            )
+            for name, what, path in phase.todo:
+                self.stdout.write(f"  {name:<11} {what}: {site}{path}")
+        for problem in mentorship.skipped:
             self.stdout.write(f"  skipped: {problem}")
