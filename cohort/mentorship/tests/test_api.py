@@ -205,6 +205,29 @@ def test_the_terms_list_runs_the_same_queries_for_one_placement_or_three(live: L
     assert len(three.captured_queries) == len(one.captured_queries)
 
 
+@pytest.mark.parametrize(
+    ("who", "path", "many"),
+    [("admin", "/terms/{term}/overdue", 3), ("bob", "/me/mentees", 2)],
+)
+def test_the_overdue_list_and_my_mentees_run_a_fixed_number_of_queries(
+    live: Live, who: str, path: str, many: int
+) -> None:
+    api = live.as_(who)
+    url = path.format(term=live.placement.term_id)
+    live.move_to(rnd(live.placement, "midterm").due_at + timedelta(hours=1))
+    ok(api("GET", url))  # the token's first use writes its last-used time
+    with CaptureQueriesContext(connection) as one:
+        assert len(ok(api("GET", url))) == 1
+    for mentee, slug in (("mentee2", "antrea"), ("mentee3", "falco")):
+        accept(live.placed.sel, mentee, slug)
+        services.activate_placement(
+            Placement.objects.get(mentee=live.user(mentee)), actor=live.user("admin")
+        )
+    with CaptureQueriesContext(connection) as more:
+        assert len(ok(api("GET", url))) == many
+    assert len(more.captured_queries) == len(one.captured_queries)
+
+
 # --- evaluations ---------------------------------------------------------------------------------
 
 
