@@ -271,6 +271,29 @@ def test_any_round_key_of_the_placement_is_taken_and_an_unknown_one_refused(live
     assert Evaluation.objects.get().round.key == "final"
 
 
+def test_a_round_of_another_policy_is_evaluated_by_its_own_key(live: Live) -> None:
+    """The rounds are the program's policy's: the LF part-time variant's "week-6"."""
+    admin = live.user("admin")
+    services.install_policy(live.placement.term.program, "lfx-part-time", actor=admin)
+    accept(live.placed.sel, "mentee2", "antrea")
+    other = Placement.objects.get(mentee=live.user("mentee2"))
+    services.activate_placement(other, actor=admin)
+    keys = list(other.rounds.values_list("key", flat=True))
+    assert keys == ["week-6", "week-12", "week-18", "week-24"]
+    live.move_to(rnd(other, "week-6").opens_at + timedelta(hours=1))
+    alice = live.as_("alice")  # she mentors antrea
+    body = ok(
+        alice("POST", f"/placements/{other.pk}/evaluations", {**EVALUATION, "round": "week-6"}),
+        201,
+    )
+    assert body["round"] == "week-6"
+    midterm = refused(alice("POST", f"/placements/{other.pk}/evaluations", EVALUATION))
+    assert "no round “midterm”" in midterm
+    listed = ok(alice("GET", f"/placements/{other.pk}"))
+    assert [r["key"] for r in listed["rounds"]] == keys
+    assert round_of(listed, "week-6")["result"] == "passed"
+
+
 @pytest.mark.parametrize(
     ("change", "status", "words"),
     [
