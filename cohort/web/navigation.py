@@ -33,6 +33,8 @@ class NavRoles:
     program_admin: bool = False  # administers a program (superusers administer all)
     staff: bool = False  # may open the Django admin
     admin_term: int | None = None  # the newest term the program admin runs
+    placed: bool = False  # has a placement (My mentorship)
+    has_mentees: bool = False  # mentors a project with a placement (My mentees)
 
     @property
     def sees_proposals(self) -> bool:
@@ -59,6 +61,10 @@ def nav_roles(user: Viewer) -> NavRoles:
             nav_applied=Exists(applications_of(user)),
             nav_profile=Exists(MenteeProfile.objects.filter(user=user)),
             nav_mentor=Exists(mentored_projects(user)),
+            # Placements through the reverse relations' names ("placements"): `web` may not
+            # import `mentorship` (the same layer), and the answer stays in this one query.
+            nav_placed=Exists(User.objects.filter(pk=user.pk, placements__isnull=False)),
+            nav_mentees=Exists(mentored_projects(user).filter(placements__isnull=False)),
             nav_proposer=Exists(Project.objects.filter(proposer=user)),
             nav_maintainer=Exists(OrganizationMaintainer.objects.filter(user=user)),
             nav_admin_term=Subquery(
@@ -73,6 +79,8 @@ def nav_roles(user: Viewer) -> NavRoles:
             "nav_applied",
             "nav_profile",
             "nav_mentor",
+            "nav_placed",
+            "nav_mentees",
             "nav_proposer",
             "nav_maintainer",
             "nav_admin_term",
@@ -91,6 +99,8 @@ def nav_roles(user: Viewer) -> NavRoles:
         program_admin=program_admin,
         staff=bool(user.is_staff),
         admin_term=row["nav_admin_term"] if program_admin else None,
+        placed=bool(row["nav_placed"]),
+        has_mentees=bool(row["nav_mentees"]),
     )
 
 
