@@ -8,6 +8,8 @@ Every instant answered is a `UtcDatetime`; an instant sent (`until`) must carry 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
@@ -23,6 +25,7 @@ from cohort.mentorship.models import (
 
 # The longest URL a work link or a blog post may be (`Feedback.blog_url`).
 URL_MAX = 500
+WorkLink = Annotated[str, Field(max_length=URL_MAX)]
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -76,7 +79,7 @@ class PlacementFeedbackIn(Schema):
     blog_url: str = Field(
         "", description="Your blog post (the final round needs it)", max_length=URL_MAX
     )
-    work_links: list[str] = Field(
+    work_links: list[WorkLink] = Field(
         default_factory=list,
         description="Links to your pull requests and issues (the final round needs one)",
         max_length=MAX_WORK_LINKS,

@@ -558,6 +558,22 @@ def test_the_final_feedback_needs_the_blog_and_the_work(live: Live) -> None:
 
 
 @pytest.mark.parametrize(
+    "links",
+    [
+        [f"https://github.com/x/y/pull/{i}" for i in range(31)],  # more than 30
+        ["https://github.com/" + "x" * 500],  # longer than a stored address
+    ],
+)
+def test_too_many_or_too_long_work_links_are_422(live: Live, links: list[str]) -> None:
+    live.into("final")
+    body = {**FINAL_FEEDBACK, "work_links": links}
+    response = live.as_("mentee1")("POST", f"/placements/{live.pk}/feedback", body)
+    assert response.status_code == 422, response.content
+    assert "work_links" in response.json()["detail"]
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("change", "status"),
     [({"mentor_rating": 6}, 400), ({"program_rating": 0}, 400), ({"mentor_rating": "a"}, 422)],
 )
