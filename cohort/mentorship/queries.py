@@ -12,20 +12,20 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cohort.applications.access import mentored_projects
 from cohort.applications.models import MenteeProfile
-from cohort.core.models import AuditEvent, User
+from cohort.core.models import User
 from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant, format_day, instant
 from cohort.formats.limits import is_time_zone
 from cohort.mentorship.access import Seat
 from cohort.mentorship.models import Evaluation, EvaluationRound, Feedback, Placement
 from cohort.projects.models import Mentorship, UpstreamIssue
-from cohort.terms.models import Milestone, Term
+from cohort.terms.models import Milestone, ProgramMembership, Term
 
 
 @dataclass(frozen=True)
@@ -271,19 +271,22 @@ class OverdueRow:
     mentee_name: str
 
 
+def _overdue(now: datetime) -> Q:
+    """For filtering rounds: closed at `now` with no evaluation, of a placement still running.
+    A placement on hold owes only the rounds that closed before its pause began: the others
+    move when it resumes."""
+    return (
+        Q(placement__status=Placement.Status.ACTIVE)
+        | Q(placement__status=Placement.Status.ON_HOLD, closes_at__lte=F("placement__held_since"))
+    ) & Q(closes_at__lte=now, evaluation__isnull=True)
+
+
 def overdue_rounds(now: datetime, term: Term | None = None) -> list[EvaluationRound]:
     """The rounds closed with no evaluation, of placements still running (active or on
     hold): an evaluation never passes silently. One query, oldest first."""
     rounds = EvaluationRound.objects.select_related(
         "placement__mentee", "placement__project__organization", "placement__term__program"
-    ).filter(
-        # A placement on hold owes only the rounds that closed before its pause began: the
-        # others move when it resumes.
-        Q(placement__status=Placement.Status.ACTIVE)
-        | Q(placement__status=Placement.Status.ON_HOLD, closes_at__lte=F("placement__held_since")),
-        closes_at__lte=now,
-        evaluation__isnull=True,
-    )
+    ).filter(_overdue(now))
     if term is not None:
         rounds = rounds.filter(placement__term=term)
     return list(rounds.order_by("closes_at", "placement_id"))
@@ -311,81 +314,60 @@ def term_overdue(term: Term, now: datetime) -> list[OverdueRow]:
     return rows
 
 
-# --- the placement page's history and the public completion page (appended by the pages) ---
+# --- what is waiting for someone (the home page's "Your next step") --------------------------
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One audited change of a placement, for its page: what, who, when and why."""
-
-    action: str
-    actor: str
-    at: Instant  # in the term's zone
-    note: str
-    data: dict[str, object]
-
-
-def placement_history(placement: Placement) -> list[HistoryRow]:
-    """The placement's audit rows (made, moved, extended, paused, shared), oldest first, in
-    one query."""
-    events = (
-        AuditEvent.objects.filter(
-            object_type=Placement._meta.label_lower, object_id=str(placement.pk)
+def rounds_to_evaluate(user: User, now: datetime) -> list[EvaluationRound]:
+    """The open rounds of active placements on projects `user` mentors that no one evaluated
+    yet, the soonest to close first. One query."""
+    return list(
+        EvaluationRound.objects.filter(
+            opens_at__lte=now,
+            closes_at__gt=now,
+            evaluation__isnull=True,
+            placement__status=Placement.Status.ACTIVE,
+            placement__project__in=mentored_projects(user),
         )
-        .select_related("actor")
-        .order_by("at", "id")
+        .select_related("placement__project", "placement__mentee", "placement__term__program")
+        .order_by("closes_at", "id")
     )
-    return [
-        HistoryRow(
-            action=e.action.rsplit(".", 1)[-1].replace("_", " "),
-            actor=e.actor.get_username() if e.actor else "Cohort",
-            at=Instant(e.at, placement.term.time_zone),
-            note=e.note,
-            data=e.data,
+
+
+# How long after its due date a round still asks the mentee for missing feedback.
+FEEDBACK_REMINDER_DAYS = 30
+
+
+def feedback_to_give(user: User, now: datetime) -> list[EvaluationRound]:
+    """The rounds of `user`'s placements that are open (or were due in the last
+    `FEEDBACK_REMINDER_DAYS` days) with no feedback from them yet. One query."""
+    return list(
+        EvaluationRound.objects.filter(
+            placement__mentee=user,
+            opens_at__lte=now,
+            due_at__gt=now - timedelta(days=FEEDBACK_REMINDER_DAYS),
+            feedback__isnull=True,
         )
-        for e in events
-    ]
+        .exclude(placement__status__in=[Placement.Status.UPCOMING, Placement.Status.WITHDRAWN])
+        .select_related("placement__project", "placement__term__program")
+        .order_by("due_at", "id")
+    )
 
 
-@dataclass(frozen=True)
-class CompletionView:
-    """What the public completion page shows: no e-mail, no evaluation, no feedback."""
-
-    mentee_name: str
-    project: str
-    organization: str
-    program: str
-    term: str
-    mentors: list[str]
-    starts: Instant | None
-    ends: Instant | None
-
-
-def completion_page(token: str) -> CompletionView | None:
-    """The graduated placement shared under `token`, or None (never shared, taken down, or
-    not graduated): the page's 404."""
-    if not token:
-        return None
-    placement = (
-        Placement.objects.select_related("project__organization", "term__program", "mentee")
-        .prefetch_related(
-            Prefetch("project__mentorships", queryset=Mentorship.objects.order_by("position")),
-            Prefetch("mentee__mentee_profile", queryset=MenteeProfile.objects.all()),
+def overdue_by_term(user: User, now: datetime) -> list[tuple[Term, int]]:
+    """Per term whose program `user` administers, how many rounds are overdue, oldest term
+    first. Two queries."""
+    rounds = EvaluationRound.objects.filter(_overdue(now))
+    if not user.is_superuser:
+        rounds = rounds.filter(
+            placement__term__program__in=ProgramMembership.objects.filter(
+                user=user, role=ProgramMembership.Role.ADMIN
+            ).values("program_id")
         )
-        .filter(share_token=token, status=Placement.Status.GRADUATED)
-        .first()
+    counts = dict(
+        rounds.order_by()
+        .values_list("placement__term")
+        .annotate(n=Count("id"))
+        .values_list("placement__term", "n")
     )
-    if placement is None or placement.share_token != token:
-        return None
-    profile = getattr(placement.mentee, "mentee_profile", None)
-    zone = placement.term.time_zone
-    return CompletionView(
-        mentee_name=profile.name if profile and profile.name else placement.mentee.get_username(),
-        project=placement.project.title,
-        organization=placement.project.organization.name,
-        program=placement.term.program.name,
-        term=placement.term.label,
-        mentors=[m.name for m in placement.project.mentorships.all()],
-        starts=instant(placement.starts_at, zone),
-        ends=instant(placement.ends_at, zone),
-    )
+    terms = Term.objects.select_related("program").filter(pk__in=list(counts))
+    return [(t, counts[t.pk]) for t in terms.order_by("year", "number", "id")]

@@ -6,6 +6,12 @@ a link to the page where it is done.
 - **finish a task**: an application of theirs in progress, while its term takes applications,
   with tasks still to hand in;
 - **answer an offer**: an announced offer of theirs, pending, before its deadline;
+- **evaluate a mentee**: an open evaluation round of a placement on a project they mentor
+  that no mentor has evaluated yet (`mentorship.queries.rounds_to_evaluate`);
+- **give feedback**: a round of their own placement that has opened with no feedback from
+  them yet (`mentorship.queries.feedback_to_give`);
+- **decide overdue evaluations**: as a program admin, rounds that closed with no evaluation
+  (`mentorship.queries.overdue_by_term`);
 - **review N applicants**: complete applications to a project they mentor that they have
   neither scored, noted nor recused from (the queue's "unreviewed" filter), while the term
   takes applications or is in review;
@@ -30,6 +36,7 @@ from django.urls import reverse
 from cohort.applications.models import Application, Review
 from cohort.core.actors import Viewer
 from cohort.core.models import User
+from cohort.mentorship import queries as mentorship
 from cohort.projects.models import Project
 from cohort.proposals.access import mentored_by
 from cohort.proposals.queries import ProposalRow, awaiting_decision
@@ -46,6 +53,7 @@ APPLY, TASK, OFFER, REVIEW, APPROVE, FINAL, PUBLISH = (
     "final",
     "publish",
 )
+EVALUATE, FEEDBACK, OVERDUE = "evaluate", "feedback", "overdue"
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,40 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
                 offer.deadline,
             )
         )
+
+    # The mentorship period: evaluations to submit, feedback to give, overdue rounds.
+    if roles.mentor:
+        for r in mentorship.rounds_to_evaluate(user, now):
+            placement = r.placement
+            steps.append(
+                Step(
+                    EVALUATE,
+                    f"Submit the {r.label.lower()} of {placement.mentee.get_username()}",
+                    reverse("mentorship:evaluate", args=[placement.pk, r.key]),
+                    f"(“{placement.project.title}”, {placement.term})",
+                    r.closes_at,
+                )
+            )
+    for r in mentorship.feedback_to_give(user, now):
+        steps.append(
+            Step(
+                FEEDBACK,
+                f"Give your feedback for the {r.label.lower()}",
+                reverse("mentorship:feedback", args=[r.placement.pk, r.key]),
+                f"(“{r.placement.project.title}”, {r.placement.term})",
+                r.due_at,
+            )
+        )
+    if roles.program_admin:
+        for term, count in mentorship.overdue_by_term(user, now):
+            steps.append(
+                Step(
+                    OVERDUE,
+                    f"Decide {_plural(count, 'overdue evaluation')}",
+                    reverse("mentorship:overdue", args=[term.pk]),
+                    f"of {term}",
+                )
+            )
 
     # Applications in progress, while their term takes applications.
     in_progress: QuerySet[Application] = Application.objects.filter(

@@ -48,8 +48,12 @@ def term_of(program: str) -> Term:
     return Term.objects.get(program__name=program)
 
 
-def kinds(name: str, now: datetime) -> list[tuple[str, str, str, str]]:
-    return [(s.kind, s.text, s.url, s.detail) for s in next_steps(user(name), now)]
+def kinds(
+    name: str, now: datetime, only: frozenset[str] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """`name`'s steps, or only those of the kinds `only`."""
+    steps = next_steps(user(name), now)
+    return [(s.kind, s.text, s.url, s.detail) for s in steps if only is None or s.kind in only]
 
 
 def test_a_visitor_has_no_steps_and_is_asked_to_sign_in(now, client: Client):
@@ -176,14 +180,15 @@ def test_the_admin_gives_final_approvals_and_publishes(now):
     ready = Project.objects.get(term=term, number=2)
     of = f"of {PROPOSALS_PROGRAM} {term.label}"
     board = f"/proposals/board/{term.pk}/"
-    assert kinds("admin", now) == [
+    decisions = frozenset({FINAL, PUBLISH})  # the demo's admin also has overdue evaluations
+    assert kinds("admin", now, decisions) == [
         (FINAL, "Give the final approval to 1 proposal", f"/proposals/{ready.pk}/", of),
         (PUBLISH, "Publish 1 approved proposal", board, of),
     ]
     proposals.approve_proposal_as_admin(ready, actor=user("admin"))
-    assert kinds("admin", now) == [(PUBLISH, "Publish 2 approved proposals", board, of)]
+    assert kinds("admin", now, decisions) == [(PUBLISH, "Publish 2 approved proposals", board, of)]
     proposals.publish_proposals(term, actor=user("admin"))
-    assert kinds("admin", now) == []
+    assert kinds("admin", now, decisions) == []
 
 
 def grow(now: datetime) -> None:
@@ -252,7 +257,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(now, client: Client):
         with CaptureQueriesContext(connection) as queries:
             after = [s.text for s in next_steps(user(name), now)]
         assert (name, len(queries)) == (name, small[name])
-        assert small[name] <= 15
+        assert small[name] <= 18
         if name in ("mentee1", "mentor", "maintainer", "admin"):  # more to do now
             assert after != before[name], name
     assert {name: home_queries(client, name) for name in pages} == pages
