@@ -18,7 +18,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from cohort.applications.access import mentored_projects
 from cohort.applications.models import MenteeProfile
-from cohort.core.models import User
+from cohort.core.models import AuditEvent, User
 from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant, format_day, instant
 from cohort.formats.limits import is_time_zone
@@ -312,6 +312,86 @@ def term_overdue(term: Term, now: datetime) -> list[OverdueRow]:
             )
         )
     return rows
+
+
+# --- the placement page's history and the public completion page (appended by the pages) ---
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audited change of a placement, for its page: what, who, when and why."""
+
+    action: str
+    actor: str
+    at: Instant  # in the term's zone
+    note: str
+    data: dict[str, object]
+
+
+def placement_history(placement: Placement) -> list[HistoryRow]:
+    """The placement's audit rows (made, moved, extended, paused, shared), oldest first, in
+    one query."""
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Placement._meta.label_lower, object_id=str(placement.pk)
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    return [
+        HistoryRow(
+            action=e.action.rsplit(".", 1)[-1].replace("_", " "),
+            actor=e.actor.get_username() if e.actor else "Cohort",
+            at=Instant(e.at, placement.term.time_zone),
+            note=e.note,
+            data=e.data,
+        )
+        for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class CompletionView:
+    """What the public completion page shows: no e-mail, no evaluation, no feedback."""
+
+    mentee_name: str
+    project: str
+    organization: str
+    program: str
+    term: str
+    mentors: list[str]
+    starts: Instant | None
+    ends: Instant | None
+
+
+def completion_page(token: str) -> CompletionView | None:
+    """The graduated placement shared under `token`, or None (never shared, taken down, or
+    not graduated): the page's 404."""
+    if not token:
+        return None
+    placement = (
+        Placement.objects.select_related("project__organization", "term__program", "mentee")
+        .prefetch_related(
+            Prefetch("project__mentorships", queryset=Mentorship.objects.order_by("position")),
+            Prefetch("mentee__mentee_profile", queryset=MenteeProfile.objects.all()),
+        )
+        .filter(share_token=token, status=Placement.Status.GRADUATED)
+        .first()
+    )
+    if placement is None or placement.share_token != token:
+        return None
+    profile = getattr(placement.mentee, "mentee_profile", None)
+    zone = placement.term.time_zone
+    return CompletionView(
+        mentee_name=profile.name if profile and profile.name else placement.mentee.get_username(),
+        project=placement.project.title,
+        organization=placement.project.organization.name,
+        program=placement.term.program.name,
+        term=placement.term.label,
+        mentors=[m.name for m in placement.project.mentorships.all()],
+        starts=instant(placement.starts_at, zone),
+        ends=instant(placement.ends_at, zone),
+    )
 
 
 # --- what is waiting for someone (the home page's "Your next step") --------------------------
