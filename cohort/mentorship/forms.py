@@ -45,7 +45,7 @@ class EvaluationForm(forms.Form):
     rather than an overwrite."""
 
     passed = forms.TypedChoiceField(
-        label="Result",
+        label="The result",
         choices=RESULT_CHOICES,
         coerce=lambda value: value == "pass",
         widget=forms.RadioSelect,

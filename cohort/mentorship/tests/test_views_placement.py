@@ -591,12 +591,14 @@ def test_the_overdue_and_placements_lists_run_the_same_queries_for_3_or_30(
         login(client, active, "admin")
         overdue_3, page = count_queries(client, f"/mentorship/terms/{term}/overdue/")
         assert page.count("Reopen the midterm evaluation") == 3
+        assert "3 overdue rounds" in page
         list_3, page = count_queries(client, f"/mentorship/terms/{term}/")
         assert "3 placements" in page
         assert "Overdue evaluations: 3" in page
         add_placements(active, 27)
         overdue_30, page = count_queries(client, f"/mentorship/terms/{term}/overdue/")
         assert page.count("Reopen the midterm evaluation") == 30
+        assert "30 overdue rounds" in page
         list_30, page = count_queries(client, f"/mentorship/terms/{term}/")
         assert "30 placements" in page
     assert overdue_30 == overdue_3
