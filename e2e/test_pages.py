@@ -205,6 +205,52 @@ PAGES: tuple[Visit, ...] = (
         follow=(r"/console/terms/\d+/", r"/mentorship/terms/\d+/"),
         shows="1 placement",
     ),
+    # The demo's term in its mentorship period (cohort/demo/mentorship.py): My mentees lists
+    # the mentor's placements by project title, the open midterm (Mei Tanaka's) first.
+    Visit(
+        "mentorship-placement-mentor",
+        "/mentorship/mentees/",
+        MENTOR,
+        follow=(r"/mentorship/placements/\d+/",),
+        shows="Mei Tanaka",
+    ),
+    Visit(
+        "mentorship-evaluate",
+        "/mentorship/mentees/",
+        MENTOR,
+        follow=(r"/mentorship/placements/\d+/", r"/mentorship/placements/\d+/evaluations/midterm/"),
+        shows="Private comments for the program admins",
+    ),
+    Visit(
+        "mentorship-term-demo",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(r"/console/terms/\d+/", r"/mentorship/terms/\d+/"),
+        shows="Overdue evaluations: 1",
+    ),
+    Visit(
+        "mentorship-overdue",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(
+            r"/console/terms/\d+/",
+            r"/mentorship/terms/\d+/",
+            r"/mentorship/terms/\d+/overdue/",
+        ),
+        shows="Kwame Mensah",
+    ),
+    Visit(
+        "mentorship-placement-admin",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(
+            r"/console/terms/\d+/",
+            r"/mentorship/terms/\d+/",
+            r"/mentorship/terms/\d+/overdue/",
+            r"/mentorship/placements/\d+/",
+        ),
+        shows="Program admin actions",
+    ),
     Visit(
         "console-settings",
         "/console/programs/cncf-lfx-mentorship/",
