@@ -81,12 +81,26 @@ class RoundView:
         return self.evaluation is not None and self.evaluation.settled_at is not None
 
 
-def round_state(round_: EvaluationRound, evaluation: Evaluation | None, now: datetime) -> str:
+def owes(placement: Placement, round_: EvaluationRound) -> bool:
+    """Whether a missing evaluation of `round_` is overdue (the rule of `_overdue`): the
+    placement is active, or on hold since after the round closed."""
+    if placement.status == Placement.Status.ACTIVE:
+        return True
+    return (
+        placement.status == Placement.Status.ON_HOLD
+        and placement.held_since is not None
+        and round_.closes_at <= placement.held_since
+    )
+
+
+def round_state(
+    round_: EvaluationRound, evaluation: Evaluation | None, now: datetime, placement: Placement
+) -> str:
     if now < round_.opens_at:
         return "upcoming"
     if now < round_.closes_at:
         return "reopened" if round_.closes_at > round_.due_at else "open"
-    return "closed" if evaluation is not None else "overdue"
+    return "overdue" if evaluation is None and owes(placement, round_) else "closed"
 
 
 def round_views(placement: Placement, seat: Seat, now: datetime) -> list[RoundView]:
@@ -97,7 +111,7 @@ def round_views(placement: Placement, seat: Seat, now: datetime) -> list[RoundVi
     for r in placement.rounds.all():
         evaluation = getattr(r, "evaluation", None)
         feedback = getattr(r, "feedback", None)
-        state = round_state(r, evaluation, now)
+        state = round_state(r, evaluation, now, placement)
         editable = evaluation is None or evaluation.status in Evaluation.EDITABLE
         views.append(
             RoundView(

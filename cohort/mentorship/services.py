@@ -234,6 +234,17 @@ def resume_placement(
             data={"days": days, "ends_at": _iso(placement.ends_at)},
             note=note,
         )
+    # A final round passed and settled while it was on hold graduates it now.
+    passed_final = Evaluation.objects.filter(
+        placement=placement, round__final=True, passed=True, settled_at__isnull=False
+    )
+    if passed_final.exists():
+        transition(
+            placement,
+            to=Status.GRADUATED,
+            actor=actor,
+            note="The final evaluation was passed while the placement was on hold.",
+        )
     return placement
 
 

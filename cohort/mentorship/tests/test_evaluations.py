@@ -13,6 +13,7 @@ from cohort.core.errors import ConflictError, DomainError, NotAllowedError
 from cohort.core.models import AuditEvent
 from cohort.mentorship import hooks
 from cohort.mentorship import services as m
+from cohort.mentorship.access import Seat
 from cohort.mentorship.models import (
     Evaluation,
     EvaluationPolicy,
@@ -20,7 +21,7 @@ from cohort.mentorship.models import (
     Feedback,
     Placement,
 )
-from cohort.mentorship.queries import overdue_rounds
+from cohort.mentorship.queries import overdue_rounds, round_views
 from cohort.mentorship.tests.conftest import (
     FINAL_DUE,
     MIDTERM_DUE,
@@ -580,3 +581,30 @@ def test_a_round_that_closed_before_the_pause_stays_overdue(active: Placed):
     assert late.key == "midterm"
     m.resume_placement(active.placement, actor=admin, now=MIDTERM_DUE + timedelta(days=8))
     assert rounds(active.placement)["midterm"].due_at == MIDTERM_DUE
+
+
+def test_a_final_pass_settled_on_hold_graduates_when_it_resumes(active: Placed):
+    admin = active.world.user("admin")
+    m.hold_placement(active.placement, actor=admin, reason="Visa.", now=IN_FINAL)
+    m.override_evaluation(
+        active.placement,
+        actor=admin,
+        round_key="final",
+        passed=True,
+        reason="The work is merged; the mentor agreed by e-mail.",
+        now=IN_FINAL,
+    )
+    active.placement.refresh_from_db()
+    assert active.placement.status == S.ON_HOLD
+    m.resume_placement(active.placement, actor=admin, now=IN_FINAL + timedelta(days=1))
+    active.placement.refresh_from_db()
+    assert active.placement.status == S.GRADUATED
+
+
+def test_a_round_missed_by_an_ended_placement_is_closed_not_overdue(active: Placed):
+    admin = active.world.user("admin")
+    m.withdraw_placement(active.placement, actor=admin, reason="Took a job.")
+    p = Placement.objects.prefetch_related("rounds").get(pk=active.placement.pk)
+    states = {v.key: v.state for v in round_views(p, Seat.ADMIN, MIDTERM_DUE)}
+    assert states == {"midterm": "closed", "final": "upcoming"}
+    assert overdue_rounds(MIDTERM_DUE) == []
