@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 
 from cohort.core.errors import ConflictError
@@ -18,6 +19,7 @@ from cohort.core.tests.threads import run_together
 from cohort.mentorship import services as m
 from cohort.mentorship.models import Evaluation, Feedback, Placement
 from cohort.mentorship.tests.conftest import TERM_START, Placed, accept
+from cohort.mentorship.tests.test_api import Api
 from cohort.mentorship.tests.test_evaluations import FEEDBACK, IN_MIDTERM, PASS
 
 pytestmark = [
@@ -75,3 +77,32 @@ def test_a_double_click_on_the_feedback_stores_it_once(placed: Placed) -> None:
     assert len(failures) == 3, failures
     assert all(isinstance(f, ConflictError) for f in failures), failures
     assert Feedback.objects.filter(placement=placement).count() == 1
+
+
+def test_ten_api_calls_by_two_co_mentors_get_one_201_and_nine_409s(placed: Placed) -> None:
+    placement = co_mentored(placed)
+    apis = [Api(placed.world.user("alice")), Api(placed.world.user("bob"))]
+    body = {
+        "round": "midterm",
+        "passed": True,
+        "progress": "on_track",
+        "communication": "good",
+        "hours_per_week": 15,
+        "comments_for_mentee": "Keep going.",
+        "private_comments": "",
+    }
+
+    def call(i: int) -> tuple[int, str]:
+        response = apis[i % 2]("POST", f"/placements/{placement.pk}/evaluations", body)
+        detail = response.json().get("detail", "") if response.status_code != 201 else ""
+        return response.status_code, detail
+
+    with time_machine.travel(IN_MIDTERM, tick=False):
+        done, failures = run_together([partial(call, i) for i in range(SUBMISSIONS)])
+    assert failures == []
+    statuses = sorted(status for status, _ in done)
+    assert statuses == [201] + [409] * (SUBMISSIONS - 1)
+    for status, detail in done:
+        if status == 409:
+            assert "already submitted by" in detail, detail
+    assert Evaluation.objects.filter(placement=placement).count() == 1
