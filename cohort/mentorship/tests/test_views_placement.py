@@ -384,7 +384,16 @@ def test_the_admin_reopens_an_overdue_round_in_the_terms_zone(
     assert r.due_at == datetime(2024, 10, 16, tzinfo=UTC)
 
 
-def test_a_time_the_clocks_skip_is_refused_clearly(client: Client, active: Placed) -> None:
+@pytest.mark.parametrize(
+    ("day", "clock", "says"),
+    [
+        ("2025-03-09", "02:30", "does not exist in America/Los_Angeles"),  # 2 AM jumps to 3 AM
+        ("2024-11-03", "01:30", "happens twice in America/Los_Angeles"),  # 2 AM goes back to 1
+    ],
+)
+def test_a_time_the_clocks_skip_or_repeat_is_refused_clearly(
+    client: Client, active: Placed, day: str, clock: str, says: str
+) -> None:
     r = round_of(active, "midterm")
     prefix = f"reopen-{active.placement.pk}-midterm"
     with time_machine.travel(r.due_at + timedelta(days=2), tick=False):
@@ -392,14 +401,14 @@ def test_a_time_the_clocks_skip_is_refused_clearly(client: Client, active: Place
         response = client.post(
             f"{page_of(active)}rounds/midterm/reopen/",
             {
-                f"{prefix}-day": "2025-03-09",  # 2:00 AM jumps to 3:00 AM in Los Angeles
-                f"{prefix}-clock": "02:30",
+                f"{prefix}-day": day,
+                f"{prefix}-clock": clock,
                 f"{prefix}-reason": "Kept in the form.",
             },
         )
     assert response.status_code == 400
     text = response.content.decode()
-    assert "does not exist in America/Los_Angeles" in text
+    assert says in text
     assert "Kept in the form." in text
     r.refresh_from_db()
     assert r.closes_at == r.due_at
@@ -489,7 +498,15 @@ def test_a_placement_not_graduated_has_no_completion_page(client: Client, active
     assert Placement.objects.get().share_token is None
 
 
-# --- the menu ----------------------------------------------------------------------------------
+# --- links and the menu ----------------------------------------------------------------------
+
+
+def test_the_lists_link_each_row_to_its_placement_page(client: Client, active: Placed) -> None:
+    link = f'href="{page_of(active)}"'
+    assert link in login(client, active, "mentee1").get("/mentorship/").content.decode()
+    assert link in login(client, active, "bob").get("/mentorship/mentees/").content.decode()
+    admin = login(client, active, "admin")
+    assert link in admin.get(f"/mentorship/terms/{active.world.term.pk}/").content.decode()
 
 
 def test_the_menu_links_the_mentee_and_the_mentors_pages(client: Client, active: Placed) -> None:
