@@ -19,16 +19,21 @@ def test_demo_loads_the_reference_term_and_users_once(settings):
     call_command("demo", stdout=StringIO())
     assert Project.objects.filter(term__year=2024).count() == 48
     names = set(User.objects.values_list("username", flat=True))
-    assert names == {"admin", "maintainer", "mentor", "mentee1", "mentee2", "mentee3"}
+    # mentee4..mentee8 are the mentorship period's own mentees (cohort/demo/mentorship.py).
+    mentees = {f"mentee{n}" for n in range(1, 9)}
+    assert names == {"admin", "maintainer", "mentor", *mentees}
     assert User.objects.get(username="mentee2").check_password("demo")
+    assert User.objects.get(username="mentee8").check_password("demo")
     assert ProgramMembership.objects.filter(user__username="admin", role="admin").exists()
     maintained = OrganizationMaintainer.objects.filter(user__username="maintainer")
-    # Antrea in the reference program, and again in the live demo's (cohort/demo/live.py) and
-    # in the proposals and review stages' (cohort/demo/phases.py).
+    # Antrea in the reference program, and again in the live demo's (cohort/demo/live.py), in
+    # the proposals and review stages' (cohort/demo/phases.py) and in the mentorship period's
+    # (cohort/demo/mentorship.py).
     assert sorted(maintained.values_list("organization__program__name", "organization__name")) == [
         ("CNCF LFX Mentorship", "Antrea"),
         ("Cohort demo: accepting proposals", "Antrea"),
         ("Cohort demo: in review", "Antrea"),
+        ("Cohort demo: mentorship", "Antrea"),
         ("Cohort live demo", "Antrea"),
     ]
     assert User.objects.get(username="mentor").person.mentorships.exists()
