@@ -651,12 +651,17 @@ def _settle(evaluation: Evaluation, actor: User | None, now: datetime, note: str
     placement = evaluation.placement
     round_ = evaluation.round
     if not evaluation.passed and round_.ends_on_fail and placement.can_become(Status.FAILED):
+        # The placement's outcome says what happened; an admin's reason stays in the audit
+        # log and on the evaluation, for the admins (the mentee never reads it).
+        outcome = f"The {round_.label.lower()} was not passed."
+        if evaluation.status == EvalStatus.OVERRIDDEN:
+            outcome = f"The {round_.label.lower()} was not passed (decided by a program admin)."
         transition(
             placement,
             to=Status.FAILED,
             actor=actor,
-            note=note or f"The {round_.label.lower()} was not passed.",
-            also={"outcome_note": note or f"The {round_.label.lower()} was not passed."},
+            note=note or outcome,
+            also={"outcome_note": outcome},
         )
     elif evaluation.passed and round_.final and placement.status == Status.ACTIVE:
         transition(
@@ -682,8 +687,12 @@ def lock_evaluation(evaluation: Evaluation, *, now: datetime | None = None) -> E
     """Submitted or reopened → locked, once its round has closed (the periodic job): the
     result is settled."""
     now = now or timezone.now()
+    # The placement's row first, as every other service takes it, then the evaluation's.
+    placement_id = (
+        Evaluation.objects.filter(pk=evaluation.pk).values_list("placement_id", flat=True).get()
+    )
+    Placement.objects.select_for_update().filter(pk=placement_id).first()
     evaluation = _locked_evaluation(evaluation.pk)
-    Placement.objects.select_for_update().filter(pk=evaluation.placement_id).first()
     if evaluation.round.closes_at > now:
         raise DomainError("This evaluation is still open; it locks when its round closes.")
     if not evaluation.can_become(EvalStatus.LOCKED):

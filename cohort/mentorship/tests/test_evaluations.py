@@ -388,7 +388,12 @@ def test_an_admin_decides_an_overdue_round_or_overrides_the_mentors(active: Plac
     )
     active.placement.refresh_from_db()
     assert active.placement.status == S.FAILED
-    assert active.placement.outcome_note == "Plagiarised work."
+    assert active.placement.outcome_note == (
+        "The final evaluation was not passed (decided by a program admin)."
+    )
+    assert AuditEvent.objects.filter(
+        action="mentorship.placement.failed", note="Plagiarised work."
+    ).exists()
     assert AuditEvent.objects.filter(action="mentorship.evaluation.overridden").count() == 2
 
 
