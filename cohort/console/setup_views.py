@@ -26,7 +26,7 @@ from cohort.core.errors import DomainError
 from cohort.core.pages import Refused, run_service
 from cohort.formats.limits import time_zone_names
 from cohort.terms import services
-from cohort.terms.access import access_admin_term, is_program_admin
+from cohort.terms.access import access_admin_program, access_admin_term
 from cohort.terms.models import Milestone, Program, Term
 from cohort.terms.queries import (
     administered_programs,
@@ -41,10 +41,7 @@ INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(MilestoneInput))
 
 
 def _admin_program(request: HttpRequest, slug: str) -> Program:
-    program = Program.objects.filter(slug=slug).first()
-    if program is None or not is_program_admin(request.user, program):
-        raise Http404("No such program.")
-    return program
+    return access_admin_program(request.user, slug)
 
 
 @require_safe

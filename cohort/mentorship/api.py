@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 
@@ -46,28 +46,24 @@ from cohort.mentorship.schemas import (
     PlacementOut,
     PlacementReasonIn,
     PlacementResumeIn,
+    PolicyChoiceIn,
+    PolicyChoiceOut,
     RoundDecisionIn,
     RoundReopenIn,
 )
-from cohort.terms.access import access_admin_term
+from cohort.terms.access import access_admin_program, access_admin_term
+from cohort.terms.models import Program
 
 router = Router(tags=["mentorship"], auth=api_auth)
 ERRORS: Final = errors(400, 401, 404, 422)
 WRITE_ERRORS: Final = errors(400, 401, 403, 404, 409, 422)
 
-# The public completion page, while the URL name `mentorship:completion` is not there yet.
-COMPLETION_PATH: Final = "/completed/{token}/"
-
-
 # --- what each seat sees -------------------------------------------------------------------
 
 
 def completion_path(token: str) -> str:
-    """The public completion page of `token`: its named URL when the pages define it."""
-    try:
-        return reverse("mentorship:completion", args=[token])
-    except NoReverseMatch:
-        return COMPLETION_PATH.format(token=token)
+    """The public completion page of `token` (its path)."""
+    return reverse("mentorship:completion", args=[token])
 
 
 def evaluation_out(evaluation: Evaluation, seat: Seat, placement_status: str) -> dict[str, Any]:
@@ -405,3 +401,33 @@ def unshare(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """The mentee takes their completion page down; its address stops working for good."""
     placement, _seat = _placement(request, pk)
     return _share_out(services.unshare_completion(placement, actor=request_user(request)))
+
+
+# --- the program's evaluation policy -------------------------------------------------------
+
+
+def _policies(program: Program) -> list[dict[str, Any]]:
+    return [
+        {**vars(choice), "rounds": [vars(r) for r in choice.rounds]}
+        for choice in queries.policy_choices(program)
+    ]
+
+
+@router.get("/programs/{slug}/evaluation-policies", response={200: list[PolicyChoiceOut], **ERRORS})
+def evaluation_policies(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The evaluation policies the program can use (program admins): the ones it has and the
+    presets (LFX full-time and part-time, GSoC, Outreachy), its default first."""
+    return _policies(access_admin_program(request_user(request), slug))
+
+
+@router.put(
+    "/programs/{slug}/evaluation-policy", response={200: list[PolicyChoiceOut], **WRITE_ERRORS}
+)
+def choose_evaluation_policy(
+    request: HttpRequest, slug: str, payload: PolicyChoiceIn
+) -> list[dict[str, Any]]:
+    """Make `policy` the program's default: placements made from now on take its rounds;
+    placements already made keep theirs."""
+    program = access_admin_program(request_user(request), slug)
+    services.install_policy(program, payload.policy, actor=request_user(request))
+    return _policies(program)

@@ -23,9 +23,17 @@ from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant, format_day, instant
 from cohort.formats.limits import is_time_zone
 from cohort.mentorship.access import Seat
-from cohort.mentorship.models import Evaluation, EvaluationRound, Feedback, Placement
+from cohort.mentorship.models import (
+    Evaluation,
+    EvaluationPolicy,
+    EvaluationRound,
+    Feedback,
+    Placement,
+    PolicyRound,
+)
+from cohort.mentorship.policies import DEFAULT_PRESET, PRESETS
 from cohort.projects.models import Mentorship, UpstreamIssue
-from cohort.terms.models import Milestone, ProgramMembership, Term
+from cohort.terms.models import Milestone, Program, ProgramMembership, Term
 
 
 @dataclass(frozen=True)
@@ -465,3 +473,72 @@ def overdue_by_term(user: User, now: datetime) -> list[tuple[Term, int]]:
     )
     terms = Term.objects.select_related("program").filter(pk__in=list(counts))
     return [(t, counts[t.pk]) for t in terms.order_by("year", "number", "id")]
+
+
+# --- the program's evaluation policy (its admins' choice) ------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyRoundView:
+    key: str
+    label: str
+    week: int
+    milestone: str
+    final: bool
+
+
+@dataclass(frozen=True)
+class PolicyChoice:
+    """A policy the program can use: one it has (rows, perhaps changed) or a preset."""
+
+    slug: str
+    name: str
+    weeks: int
+    source: str
+    rounds: list[PolicyRoundView]
+    installed: bool
+    default: bool
+
+
+def policy_choices(program: Program) -> list[PolicyChoice]:
+    """The program's policies and the presets it does not have yet, its default first (a
+    program that never chose one gets `DEFAULT_PRESET` on its first placement). Two
+    queries."""
+    installed = {
+        p.slug: p
+        for p in EvaluationPolicy.objects.filter(program=program).prefetch_related(
+            Prefetch("rounds", queryset=PolicyRound.objects.order_by("position"))
+        )
+    }
+    choices = [
+        PolicyChoice(
+            slug=p.slug,
+            name=p.name,
+            weeks=p.weeks,
+            source=p.source,
+            rounds=[
+                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final)
+                for r in p.rounds.all()
+            ],
+            installed=True,
+            default=p.is_default,
+        )
+        for p in installed.values()
+    ]
+    choices += [
+        PolicyChoice(
+            slug=preset.slug,
+            name=preset.name,
+            weeks=preset.weeks,
+            source=preset.source,
+            rounds=[
+                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final) for r in preset.rounds
+            ],
+            installed=False,
+            default=preset.slug == DEFAULT_PRESET
+            and not any(p.is_default for p in installed.values()),
+        )
+        for preset in PRESETS.values()
+        if preset.slug not in installed
+    ]
+    return sorted(choices, key=lambda c: (not c.default, not c.installed, c.slug))

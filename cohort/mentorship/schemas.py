@@ -207,3 +207,25 @@ class OverdueRoundOut(Schema):
     placement_status: str
     due_at: UtcDatetime
     closed_at: UtcDatetime
+
+
+class PolicyRoundOut(Schema):
+    key: str
+    label: str
+    week: int = Field(description="Due this many weeks after the mentorship begins")
+    milestone: str = Field(description="Due at this term milestone instead, when the term has it")
+    final: bool
+
+
+class PolicyChoiceOut(Schema):
+    slug: str
+    name: str
+    weeks: int
+    source: str
+    rounds: list[PolicyRoundOut]
+    installed: bool = Field(description="The program has this policy (else: a preset)")
+    default: bool = Field(description="New placements take this policy")
+
+
+class PolicyChoiceIn(Schema):
+    policy: str = Field(max_length=50, description="lfx-full-time, lfx-part-time, gsoc, outreachy")

@@ -31,3 +31,12 @@ def access_admin_term(user: Viewer, pk: int) -> Term:
     if term is None or not is_program_admin(user, term.program):
         raise Http404("No such term.")
     return term
+
+
+def access_admin_program(user: Viewer, slug: str) -> Program:
+    """The program `slug` if `user` administers it; else `Http404`, the same answer as for a
+    program that does not exist."""
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not is_program_admin(user, program):
+        raise Http404("No such program.")
+    return program

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.api_errors import errors
 from cohort.core.schemas import Id, UtcDatetime
 from cohort.terms import services
-from cohort.terms.access import access_admin_term, is_program_admin
+from cohort.terms.access import access_admin_program, access_admin_term
 from cohort.terms.models import Program
 from cohort.terms.queries import MilestoneView, TermSetup, term_setup
 
@@ -130,10 +130,7 @@ class SettingsIn(Schema):
 
 
 def _program(request: HttpRequest, slug: str) -> Program:
-    program = Program.objects.filter(slug=slug).first()
-    if program is None or not is_program_admin(request_user(request), program):
-        raise Http404("No such program.")
-    return program
+    return access_admin_program(request_user(request), slug)
 
 
 @router.post("/programs/{slug}/terms", response={201: TermSetupOut, **ERRORS})

@@ -113,6 +113,14 @@ MATRIX: dict[str, tuple[str, str, Any, Callable[[Live], None], tuple[int, ...]]]
     ),
     "share": ("POST", "/placements/{pk}/share", None, _graduated, _for(200, 403, 403)),
     "unshare": ("DELETE", "/placements/{pk}/share", None, _shared, _for(200, 403, 403)),
+    "policies": ("GET", "/programs/{program}/evaluation-policies", None, _open, TERM_ADMIN),
+    "choose-policy": (
+        "PUT",
+        "/programs/{program}/evaluation-policy",
+        {"policy": "gsoc"},
+        _open,
+        TERM_ADMIN,
+    ),
 }
 
 
@@ -130,7 +138,9 @@ def _api(live: Live, role: str) -> Api:
 def test_role_endpoint_matrix(live: Live, endpoint: str, role: str) -> None:
     method, path, body, state, expected = MATRIX[endpoint]
     state(live)
-    url = path.format(pk=live.pk, term=live.placement.term_id)
+    url = path.format(
+        pk=live.pk, term=live.placement.term_id, program=live.placement.term.program.slug
+    )
     response = _api(live, role)(method, url, body)
     assert response.status_code == expected[ROLES.index(role)], response.content
 
