@@ -485,6 +485,7 @@ class PolicyRoundView:
     week: int
     milestone: str
     final: bool
+    ends_on_fail: bool
 
 
 @dataclass(frozen=True)
@@ -517,7 +518,7 @@ def policy_choices(program: Program) -> list[PolicyChoice]:
             weeks=p.weeks,
             source=p.source,
             rounds=[
-                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final)
+                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final, r.ends_on_fail)
                 for r in p.rounds.all()
             ],
             installed=True,
@@ -532,7 +533,8 @@ def policy_choices(program: Program) -> list[PolicyChoice]:
             weeks=preset.weeks,
             source=preset.source,
             rounds=[
-                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final) for r in preset.rounds
+                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final, r.ends_on_fail)
+                for r in preset.rounds
             ],
             installed=False,
             default=preset.slug == DEFAULT_PRESET

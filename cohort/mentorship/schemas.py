@@ -215,6 +215,7 @@ class PolicyRoundOut(Schema):
     week: int = Field(description="Due this many weeks after the mentorship begins")
     milestone: str = Field(description="Due at this term milestone instead, when the term has it")
     final: bool
+    ends_on_fail: bool = Field(description="A fail in this round ends the placement")
 
 
 class PolicyChoiceOut(Schema):

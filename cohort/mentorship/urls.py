@@ -36,5 +36,6 @@ urlpatterns = [
         name="decide",
     ),
     path("mentorship/placements/<id:pk>/completion/", views.share, name="share"),
+    path("mentorship/programs/<slug:slug>/policy/", views.policy, name="policy"),
     path("completed/<str:token>/", views.completion, name="completion"),
 ]

@@ -44,7 +44,7 @@ from cohort.mentorship.forms import (
     WithdrawForm,
 )
 from cohort.mentorship.models import Evaluation, EvaluationStatus, Placement
-from cohort.terms.access import access_admin_term
+from cohort.terms.access import access_admin_program, access_admin_term
 from cohort.terms.models import Term
 
 
@@ -602,3 +602,29 @@ def completion(request: HttpRequest, token: str) -> HttpResponse:
     if page is None:
         raise Http404("No such page.")
     return render(request, "mentorship/completion.html", {"page": page})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def policy(request: HttpRequest, slug: str) -> HttpResponse:
+    """The program's evaluation policy (program admins): the rounds each choice plans, and
+    the choice of the default that placements made from now on take."""
+    program = access_admin_program(request.user, slug)
+    status = 200
+    if request.method == "POST":
+        chosen = request.POST.get("policy", "")
+        done = run_service(
+            request,
+            lambda: services.install_policy(program, chosen, actor=signed_in(request)),
+            failed="The policy was not changed:",
+        )
+        if not isinstance(done, Refused):
+            messages.success(
+                request,
+                f"New placements of {program.name} now follow “{done.name}”. Placements "
+                "already made keep their rounds.",
+            )
+            return redirect("mentorship:policy", program.slug)
+        status = done.error.http_status
+    context = {"program": program, "choices": queries.policy_choices(program)}
+    return render(request, "mentorship/policy.html", context, status=status)
