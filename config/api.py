@@ -34,7 +34,7 @@ api.add_router("/", selection_router)
 # /programs/{slug}/terms, /terms/{id}/setup|timeline|settings: setting up a term (admins)
 api.add_router("/", terms_router)
 api.add_router("/", console_router)  # /terms/{id}/dashboard
-api.add_router("/", mentorship_router)  # /me/placements, /terms/{id}/placements
+api.add_router("/", mentorship_router)  # /me/placements, /placements/{id}/…, evaluations
 
 
 @api.exception_handler(DomainError)

@@ -19,6 +19,7 @@ from cohort.applications.access import applications_of, mentored_projects
 from cohort.applications.models import MenteeProfile
 from cohort.core.actors import Viewer
 from cohort.core.models import User
+from cohort.mentorship.models import Placement
 from cohort.projects.models import OrganizationMaintainer, Project
 from cohort.terms.models import ProgramMembership, Term
 
@@ -61,10 +62,9 @@ def nav_roles(user: Viewer) -> NavRoles:
             nav_applied=Exists(applications_of(user)),
             nav_profile=Exists(MenteeProfile.objects.filter(user=user)),
             nav_mentor=Exists(mentored_projects(user)),
-            # Placements through the reverse relations' names ("placements"): `web` may not
-            # import `mentorship` (the same layer), and the answer stays in this one query.
-            nav_placed=Exists(User.objects.filter(pk=user.pk, placements__isnull=False)),
-            nav_mentees=Exists(mentored_projects(user).filter(placements__isnull=False)),
+            # The answer stays in this one query.
+            nav_placed=Exists(Placement.objects.filter(mentee=user)),
+            nav_mentees=Exists(Placement.objects.filter(project__in=mentored_projects(user))),
             nav_proposer=Exists(Project.objects.filter(proposer=user)),
             nav_maintainer=Exists(OrganizationMaintainer.objects.filter(user=user)),
             nav_admin_term=Subquery(
