@@ -252,6 +252,13 @@ PAGES: tuple[Visit, ...] = (
         shows="Program admin actions",
     ),
     Visit(
+        "mentorship-policy",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(r"/mentorship/programs/[^/]+/policy/",),
+        shows="The policy new placements follow",
+    ),
+    Visit(
         "console-settings",
         "/console/programs/cncf-lfx-mentorship/",
         ADMIN,
