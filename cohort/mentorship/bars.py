@@ -29,35 +29,55 @@ def mentorship_span(term: Term) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
-def placed_in_an_overlapping_term(user: User, project: Project) -> str:
-    term = project.term
-    start, end = mentorship_span(term)
-    for placement in (
+def live_placements(user: User) -> list[Placement]:
+    """`user`'s placements that bar applying elsewhere (upcoming, active, on hold). One query."""
+    return list(
         Placement.objects.filter(mentee=user, status__in=LIVE)
-        .select_related("project", "term")
+        .select_related("project", "term__program")
         .order_by("pk")
-    ):
+    )
+
+
+def barring(
+    placements: list[Placement],
+    term: Term,
+    span: tuple[datetime | None, datetime | None] | None = None,
+) -> Placement | None:
+    """The first of `placements` that bars applying in `term`: one in the term itself, or one
+    whose own dates (an extension or a pause moved them) overlap the term's mentorship
+    (`span`, when the caller has it, else `mentorship_span(term)`)."""
+    start, end = span if span is not None else mentorship_span(term)
+    for placement in placements:
         if placement.term_id == term.pk:
-            return (
-                f"You already have a place in {term.label} ({placement.project.title}), "
-                "so you cannot apply to another project of this term."
-            )
-        until = placement.ends_at
-        if until is not None:
-            until += timedelta(weeks=placement.extended_weeks)
+            return placement
         overlaps = (
             start is not None
             and end is not None
             and (placement.starts_at is None or placement.starts_at < end)
-            and (until is None or start < until)
+            and (placement.ends_at is None or start < placement.ends_at)
         )
         if overlaps:
-            when = ""
-            if until is not None:  # the end is exclusive (midnight after the last day)
-                last = (until - timedelta(seconds=1)).astimezone(placement.term.zone)
-                when = f" until {format_day(last.date())}"
-            return (
-                f"You have a mentorship on {placement.project.title} ({placement.term.label})"
-                f"{when}, and {term.label} overlaps it: one mentorship at a time."
-            )
-    return ""
+            return placement
+    return None
+
+
+def placed_in_an_overlapping_term(user: User, project: Project) -> str:
+    term = project.term
+    placement = barring(live_placements(user), term)
+    if placement is None:
+        return ""
+    if placement.term_id == term.pk:
+        return (
+            f"You already have a place in {term.label} ({placement.project.title}), "
+            "so you cannot apply to another project of this term."
+        )
+    until = placement.ends_at
+    when = ""
+    if until is not None:  # the end is exclusive (midnight after the last day)
+        last = (until - timedelta(seconds=1)).astimezone(placement.term.zone)
+        when = f" until {format_day(last.date())}"
+    return (
+        f"You have a mentorship on {placement.project.title} "
+        f"({placement.term.program.name} {placement.term.label}){when}, and this term "
+        "overlaps it: one mentorship at a time."
+    )

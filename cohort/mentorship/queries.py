@@ -177,23 +177,46 @@ def _placements() -> QuerySet[Placement]:
     )
 
 
-def _ahead(term: Term, zone: str, now: datetime) -> list[DateAhead]:
+# The term's milestones a placement replaces with its own dates: its start and end, and the
+# evaluation deadlines its rounds copied (they move with the placement's extension or pause).
+OWN_DATES = frozenset({"term_start", "term_end"})
+EVALUATION_MILESTONES = frozenset({"midterm_evals", "final_evals"})
+
+
+def _ahead(placement: Placement, zone: str, now: datetime) -> list[DateAhead]:
+    """The dates still ahead for the placement: the term's milestones, with the placement's
+    own start, rounds and last day in place of the term's (an extension moves only them)."""
+    term = placement.term
+    rounds = list(placement.rounds.all())
+    replaced = OWN_DATES | (EVALUATION_MILESTONES if rounds else frozenset())
     rows: list[DateAhead] = []
-    for milestone in term.milestones.all():
-        closes = milestone.end or milestone.start
-        if closes is None or closes <= now:
-            continue
-        moment = closes if milestone.has_time else (milestone.start or closes)
+
+    def add(label: str, key: str, moment: datetime, *, whole_day: bool) -> None:
         rows.append(
             DateAhead(
-                label=milestone.label,
-                key=milestone.key,
+                label=label,
+                key=key,
                 closes=Instant(moment, term.time_zone),
                 own=Instant(moment, zone),
-                whole_day=not milestone.has_time,
+                whole_day=whole_day,
                 day=format_day(moment.astimezone(term.zone).date()),
             )
         )
+
+    for milestone in term.milestones.all():
+        closes = milestone.end or milestone.start
+        if milestone.key in replaced or closes is None or closes <= now:
+            continue
+        moment = closes if milestone.has_time else (milestone.start or closes)
+        add(milestone.label, milestone.key, moment, whole_day=not milestone.has_time)
+    if placement.starts_at is not None and placement.starts_at > now:
+        add("Your mentorship begins", "term_start", placement.starts_at, whole_day=True)
+    for r in rounds:
+        if r.due_at > now:
+            add(f"{r.label} and your feedback due", f"round:{r.key}", r.due_at, whole_day=False)
+    if placement.ends_at is not None and placement.ends_at > now:
+        last_day = placement.ends_at - timedelta(seconds=1)
+        add("Last day of your mentorship", "term_end", last_day, whole_day=True)
     return sorted(rows, key=lambda row: row.closes.at)
 
 
@@ -209,7 +232,7 @@ def _row(placement: Placement, now: datetime, zone: str | None = None) -> Placem
             for m in placement.project.mentorships.all()
         ],
         upstream=[issue.url for issue in placement.project.upstream_issues.all()],
-        ahead=_ahead(placement.term, own_zone, now),
+        ahead=_ahead(placement, own_zone, now),
         mentee_name=profile.name if profile else placement.mentee.get_username(),
         mentee_github=profile.github if profile else "",
         starts=instant(placement.starts_at, placement.term.time_zone),
@@ -430,9 +453,19 @@ def rounds_to_evaluate(user: User, now: datetime) -> list[EvaluationRound]:
             placement__status=Placement.Status.ACTIVE,
             placement__project__in=mentored_projects(user),
         )
-        .select_related("placement__project", "placement__mentee", "placement__term__program")
+        .select_related(
+            "placement__project",
+            "placement__mentee__mentee_profile",
+            "placement__term__program",
+        )
         .order_by("closes_at", "id")
     )
+
+
+def mentee_name(placement: Placement) -> str:
+    """The mentee's name from their profile (loaded with the placement), else their login."""
+    profile = getattr(placement.mentee, "mentee_profile", None)
+    return profile.name if profile is not None and profile.name else placement.mentee.get_username()
 
 
 # How long after its due date a round still asks the mentee for missing feedback.

@@ -404,7 +404,7 @@ def _move_dates(placement: Placement, days: int, *, since: datetime) -> None:
         placement.ends_at = local_days_later(placement.ends_at, days, zone)
         Placement.objects.filter(pk=placement.pk).update(ends_at=placement.ends_at)
     rounds = list(
-        EvaluationRound.objects.select_for_update()
+        EvaluationRound.objects.select_for_update(of=("self",))
         .filter(placement=placement, due_at__gt=since)
         .exclude(evaluation__settled_at__isnull=False)
     )

@@ -55,16 +55,22 @@ def test_an_overlapping_term_is_barred_and_a_later_one_is_not(placed: Placed) ->
     )
     reason = bars_from_applying(mentee, overlapping)
     assert reason == (
-        "You have a mentorship on Cilium project (2024 Term 3) until Fri, Nov 29, 2024, and "
-        "2024 Term 4 overlaps it: one mentorship at a time."
+        f"You have a mentorship on Cilium project ({placed.world.term.program.name} 2024 Term 3) "
+        "until Fri, Nov 29, 2024, and this term overlaps it: one mentorship at a time."
     )
     with pytest.raises(DomainError, match="one mentorship at a time"):
         applications.apply_to_project(mentee, overlapping)
     assert bars_from_applying(mentee, later) == ""
-    # An extension moves the placement's end, and with it what overlaps.
-    placed.placement.extended_weeks = 2
-    placed.placement.save()
-    assert "overlaps it" in bars_from_applying(mentee, later)
+    # An extension moves the placement's end (once), and with it what overlaps.
+    services.extend_placement(
+        placed.placement,
+        actor=placed.world.user("admin"),
+        weeks=2,
+        reason="Exams.",
+        now=datetime(2024, 11, 1, tzinfo=UTC),
+    )
+    reason = bars_from_applying(mentee, later)
+    assert "until Fri, Dec 13, 2024, and this term overlaps it" in reason
 
 
 def test_a_withdrawn_placement_bars_nothing(placed: Placed) -> None:

@@ -21,7 +21,7 @@ from cohort.mentorship.models import (
     Feedback,
     Placement,
 )
-from cohort.mentorship.queries import overdue_rounds, round_views
+from cohort.mentorship.queries import mentee_placements, overdue_rounds, round_views
 from cohort.mentorship.tests.conftest import (
     FINAL_DUE,
     MIDTERM_DUE,
@@ -613,3 +613,17 @@ def test_a_round_missed_by_an_ended_placement_is_closed_not_overdue(active: Plac
     states = {v.key: v.state for v in round_views(p, Seat.ADMIN, MIDTERM_DUE)}
     assert states == {"midterm": "closed", "final": "upcoming"}
     assert overdue_rounds(MIDTERM_DUE) == []
+
+
+def test_the_dates_ahead_are_the_placements_own_after_an_extension(active: Placed):
+    m.extend_placement(
+        active.placement, actor=active.world.user("admin"), weeks=2, reason="Exams.", now=IN_FINAL
+    )
+    (row,) = mentee_placements(active.world.user("mentee1"), IN_FINAL)
+    ahead = {d.key: d for d in row.ahead}
+    assert "final_evals" not in ahead  # the term's deadline, replaced by the placement's round
+    assert ahead["round:final"].closes.at == FINAL_DUE + timedelta(days=14)
+    assert ahead["round:final"].label == "Final evaluation and your feedback due"
+    assert ahead["term_end"].label == "Last day of your mentorship"
+    assert row.next_due is not None
+    assert row.next_due.key == "round:final"

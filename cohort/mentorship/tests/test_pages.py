@@ -38,8 +38,11 @@ def test_the_mentee_sees_mentors_the_project_and_the_dates_ahead_in_their_zone(
         assert mentor.name in page
         if mentor.email:
             assert f"mailto:{mentor.email}" in page
-    assert "Last day of term" in page
-    assert "Mentorship program begins with the initial work assignments" in page
+    # The placement's own dates in place of the term's: its start, its rounds, its last day.
+    assert "Your mentorship begins" in page
+    assert "Midterm evaluation and your feedback due" in page
+    assert "Last day of your mentorship" in page
+    assert "Mentorship program begins with the initial work assignments" not in page
     assert "(whole day)" in page
     assert "Upcoming" in page
 
