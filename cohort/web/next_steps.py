@@ -1,8 +1,9 @@
 """The home page's "Your next step" box: what is waiting for the signed-in person, each with
 a link to the page where it is done.
 
-- **apply**: a term takes applications now and they have none in it (for a person the menu
-  counts as a mentee: `navigation.nav_roles`);
+- **apply**: a term takes applications now and they have none in it, and no placement of
+  theirs bars it (one mentorship at a time; for a person the menu counts as a mentee:
+  `navigation.nav_roles`);
 - **finish a task**: an application of theirs in progress, while its term takes applications,
   with tasks still to hand in;
 - **answer an offer**: an announced offer of theirs, pending, before its deadline;
@@ -31,12 +32,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from cohort.applications.models import Application, Review
 from cohort.core.actors import Viewer
 from cohort.core.models import User
 from cohort.mentorship import queries as mentorship
+from cohort.mentorship.bars import barring, live_placements
 from cohort.projects.models import Project
 from cohort.proposals.access import mentored_by
 from cohort.proposals.queries import ProposalRow, awaiting_decision
@@ -110,7 +113,7 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             steps.append(
                 Step(
                     EVALUATE,
-                    f"Submit the {r.label.lower()} of {placement.mentee.get_username()}",
+                    f"Submit the {r.label.lower()} of {mentorship.mentee_name(placement)}",
                     reverse("mentorship:evaluate", args=[placement.pk, r.key]),
                     f"(“{placement.project.title}”, {placement.term})",
                     r.closes_at,
@@ -166,7 +169,16 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             .select_related("program")
             .order_by("program__name", "-year", "-number")
         )
+        placements = live_placements(user)  # one mentorship at a time
+        begins = Milestone.objects.filter(term=OuterRef("pk"), key="term_start")
+        ends = Milestone.objects.filter(term=OuterRef("pk"), key="term_end")
+        terms = terms.annotate(
+            begins=Subquery(begins.values("start")[:1]),
+            ends=Subquery(ends.annotate(last=Coalesce("end", "start")).values("last")[:1]),
+        )
         for open_term in terms:
+            if barring(placements, open_term, (open_term.begins, open_term.ends)) is not None:
+                continue
             steps.append(
                 Step(
                     APPLY,

@@ -23,7 +23,7 @@ def test_the_mentor_is_asked_to_evaluate_while_the_round_is_open(active: Placed)
     (step,) = next_steps(active.world.user("bob"), IN_MIDTERM)
     assert (step.kind, step.text, step.url) == (
         EVALUATE,
-        "Submit the midterm evaluation of mentee1",
+        "Submit the midterm evaluation of Mentee1",  # the profile's name
         url,
     )
     assert step.when == MIDTERM_DUE

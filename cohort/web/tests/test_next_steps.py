@@ -261,3 +261,10 @@ def test_a_fixed_number_of_queries_whatever_the_size(now, client: Client):
         if name in ("mentee1", "mentor", "maintainer", "admin"):  # more to do now
             assert after != before[name], name
     assert {name: home_queries(client, name) for name in pages} == pages
+
+
+def test_a_mentee_in_a_mentorship_is_not_asked_to_apply_to_an_overlapping_term(now):
+    # mentee4 has a live placement in the demo's mentorship term, which overlaps the live
+    # term's mentorship; mentee1 has none and is asked to apply.
+    assert APPLY in {kind for kind, *_ in kinds("mentee1", now)}
+    assert APPLY not in {kind for kind, *_ in kinds("mentee4", now)}
