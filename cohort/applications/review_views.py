@@ -99,7 +99,7 @@ def _review_terms(user: User) -> list[Term]:
             program__memberships__role=ProgramMembership.Role.ADMIN,
         )
     return list(
-        Term.objects.filter(where).select_related("program").distinct().order_by("-year", "-number")
+        Term.objects.filter(where).select_related("program").distinct().order_by("-year", "-number", "id")
     )
 
 
