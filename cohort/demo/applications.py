@@ -399,3 +399,29 @@ def pdf_bytes(lines: list[str]) -> bytes:
 
 def pdf_file(name: str, lines: list[str]) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(lines), content_type="application/pdf")
+
+
+def complete_application(user: User, project: Project, name: str, at: datetime) -> Application:
+    """`user`'s complete application to `project` at `at`, in one transaction: a cover letter
+    that asks for the project, then the LFC102 certificate (a demo PDF with `name` on it).
+    A rule that refuses it raises `DomainError` and leaves nothing behind."""
+    letter = (
+        f"Hello, I am {name}. I would like to work on “{project.title}”: I have built the "
+        "project and read the upstream issue.\n\n(Demo application.)"
+    )
+    with transaction.atomic():
+        application = services.apply_to_project(
+            user, project, answers={"cover_letter": {"text": letter}}, now=at
+        )
+        services.hand_in_task(
+            application,
+            "lfc102",
+            actor=user,
+            file=pdf_file(
+                "LFC102-certificate.pdf",
+                ["Certificate of Completion", name, "LFC102", "Demo document."],
+            ),
+            now=at,
+        )
+        application.refresh_from_db()
+    return application

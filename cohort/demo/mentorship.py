@@ -55,7 +55,7 @@ from cohort.applications import services as applications
 from cohort.applications.models import Application, MenteeProfile
 from cohort.core.errors import DomainError
 from cohort.core.models import Person, User
-from cohort.demo.applications import pdf_file
+from cohort.demo.applications import complete_application, pdf_file
 from cohort.demo.live import live_term_key, timeline_milestones
 from cohort.formats import model as fm
 from cohort.mentorship import services as mentorship
@@ -404,27 +404,8 @@ class _Demo:
             return existing
         window = applications.applications_window(term)
         at = (window.start or self.now) + timedelta(days=1)
-        name = PROFILES[user.username].name
-        letter = (
-            f"Hello, I am {name}. I would like to work on “{project.title}”: I have built the "
-            "project and read the upstream issue.\n\n(Demo application.)"
-        )
         try:
-            with transaction.atomic():
-                application = applications.apply_to_project(
-                    user, project, answers={"cover_letter": {"text": letter}}, now=at
-                )
-                applications.hand_in_task(
-                    application,
-                    "lfc102",
-                    actor=user,
-                    file=pdf_file(
-                        "LFC102-certificate.pdf",
-                        ["Certificate of Completion", name, "LFC102", "Demo document."],
-                    ),
-                    now=at,
-                )
-                application.refresh_from_db()
+            application = complete_application(user, project, PROFILES[user.username].name, at)
         except DomainError as error:
             self.result.skipped.append(f"{user.username} → {project.title}: {error}")
             return None

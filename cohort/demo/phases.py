@@ -51,7 +51,7 @@ from cohort.applications import services as applications
 from cohort.applications.models import Application, MenteeProfile
 from cohort.core.errors import DomainError
 from cohort.core.models import Person, User
-from cohort.demo.applications import pdf_file
+from cohort.demo.applications import complete_application
 from cohort.demo.live import live_term_key, timeline_milestones
 from cohort.formats import model as fm
 from cohort.formats.issueform import PREREQUISITE_COVER_LETTER, PREREQUISITE_RESUME, IssueForm
@@ -334,26 +334,9 @@ class _Demo:
             self.result.skipped.append(f"{username} → {project.title}: no mentee profile")
             return None
         at = self.applied_at(term)
-        letter = (
-            f"Hello, I am {profile.name}. I would like to work on “{project.title}”: I have "
-            "built the project and read the upstream issue.\n\n(Demo application.)"
-        )
         try:
             with transaction.atomic():
-                application = applications.apply_to_project(
-                    user, project, answers={"cover_letter": {"text": letter}}, now=at
-                )
-                applications.hand_in_task(
-                    application,
-                    "lfc102",
-                    actor=user,
-                    file=pdf_file(
-                        "LFC102-certificate.pdf",
-                        ["Certificate of Completion", profile.name, "LFC102", "Demo document."],
-                    ),
-                    now=at,
-                )
-                application.refresh_from_db()
+                application = complete_application(user, project, profile.name, at)
                 if then is not None:
                     then(application)
                     application.refresh_from_db()

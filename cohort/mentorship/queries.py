@@ -31,7 +31,7 @@ from cohort.mentorship.models import (
     Placement,
     PolicyRound,
 )
-from cohort.mentorship.policies import DEFAULT_PRESET, PRESETS
+from cohort.mentorship.policies import DEFAULT_PRESET, PRESETS, PolicyPreset, RoundPreset
 from cohort.projects.models import Mentorship, UpstreamIssue
 from cohort.terms.models import Milestone, Program, ProgramMembership, Term
 
@@ -534,6 +534,27 @@ class PolicyChoice:
     default: bool
 
 
+def _choice(
+    policy: EvaluationPolicy | PolicyPreset,
+    rounds: Iterable[PolicyRound | RoundPreset],
+    *,
+    installed: bool,
+    default: bool,
+) -> PolicyChoice:
+    return PolicyChoice(
+        slug=policy.slug,
+        name=policy.name,
+        weeks=policy.weeks,
+        source=policy.source,
+        rounds=[
+            PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final, r.ends_on_fail)
+            for r in rounds
+        ],
+        installed=installed,
+        default=default,
+    )
+
+
 def policy_choices(program: Program) -> list[PolicyChoice]:
     """The program's policies and the presets it does not have yet, its default first (a
     program that never chose one gets `DEFAULT_PRESET` on its first placement). Two
@@ -544,34 +565,16 @@ def policy_choices(program: Program) -> list[PolicyChoice]:
             Prefetch("rounds", queryset=PolicyRound.objects.order_by("position"))
         )
     }
+    chosen = any(p.is_default for p in installed.values())
     choices = [
-        PolicyChoice(
-            slug=p.slug,
-            name=p.name,
-            weeks=p.weeks,
-            source=p.source,
-            rounds=[
-                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final, r.ends_on_fail)
-                for r in p.rounds.all()
-            ],
-            installed=True,
-            default=p.is_default,
-        )
-        for p in installed.values()
+        _choice(p, p.rounds.all(), installed=True, default=p.is_default) for p in installed.values()
     ]
     choices += [
-        PolicyChoice(
-            slug=preset.slug,
-            name=preset.name,
-            weeks=preset.weeks,
-            source=preset.source,
-            rounds=[
-                PolicyRoundView(r.key, r.label, r.week, r.milestone, r.final, r.ends_on_fail)
-                for r in preset.rounds
-            ],
+        _choice(
+            preset,
+            preset.rounds,
             installed=False,
-            default=preset.slug == DEFAULT_PRESET
-            and not any(p.is_default for p in installed.values()),
+            default=preset.slug == DEFAULT_PRESET and not chosen,
         )
         for preset in PRESETS.values()
         if preset.slug not in installed

@@ -472,6 +472,11 @@ class Answers:
     private_comments: str = ""
 
 
+def _comment(value: str, field: str) -> str:
+    """A comment as written (trimmed), or `DomainError` naming `field`."""
+    return check_text(value.strip(), field=field, max_length=COMMENT_MAX)
+
+
 def _clean_answers(answers: Answers) -> Answers:
     if answers.progress not in ("", *Progress.values):
         raise DomainError(
@@ -493,15 +498,9 @@ def _clean_answers(answers: Answers) -> Answers:
         progress=answers.progress,
         communication=answers.communication,
         hours_per_week=hours,
-        comments_for_mentee=check_text(
-            answers.comments_for_mentee.strip(),
-            field="Comments for the mentee",
-            max_length=COMMENT_MAX,
-        ),
-        private_comments=check_text(
-            answers.private_comments.strip(),
-            field="Private comments for the program admins",
-            max_length=COMMENT_MAX,
+        comments_for_mentee=_comment(answers.comments_for_mentee, "Comments for the mentee"),
+        private_comments=_comment(
+            answers.private_comments, "Private comments for the program admins"
         ),
     )
 
@@ -911,16 +910,8 @@ def submit_feedback(
                 placement=placement,
                 mentor_rating=answers.mentor_rating,
                 program_rating=answers.program_rating,
-                mentor_comments=check_text(
-                    answers.mentor_comments.strip(),
-                    field="About your mentors",
-                    max_length=COMMENT_MAX,
-                ),
-                program_comments=check_text(
-                    answers.program_comments.strip(),
-                    field="About the program",
-                    max_length=COMMENT_MAX,
-                ),
+                mentor_comments=_comment(answers.mentor_comments, "About your mentors"),
+                program_comments=_comment(answers.program_comments, "About the program"),
                 blog_url=blog,
                 work_links=links,
                 submitted_at=now,
