@@ -97,7 +97,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped: {problem}")
         self._live(live, site)
         self._phases(phases, site)
-        self._mentorship(mentorship, site)
+        self._phases(mentorship, site)
 
     def _live(self, live: LiveDemo, site: str) -> None:
         term = live.term
@@ -130,7 +130,8 @@ class Command(BaseCommand):
         for problem in live.skipped:
             self.stdout.write(f"  skipped: {problem}")
 
-    def _phases(self, phases: PhaseDemo, site: str) -> None:
+    def _phases(self, phases: PhaseDemo | MentorshipDemo, site: str) -> None:
+        """Each demo term of a later stage: its page, then what each login does there."""
         for phase in phases.terms:
             term = phase.term
             self.stdout.write(
@@ -140,16 +141,4 @@ class Command(BaseCommand):
             for name, what, path in phase.todo:
                 self.stdout.write(f"  {name:<11} {what}: {site}{path}")
         for problem in phases.skipped:
-            self.stdout.write(f"  skipped: {problem}")
-
-    def _mentorship(self, mentorship: MentorshipDemo, site: str) -> None:
-        for phase in mentorship.terms:
-            term = phase.term
-            self.stdout.write(
-                f"{term.program.name}: {term.label} reads “{term.stage.label}”: "
-                f"{site}{term.get_absolute_url()}"
-            )
-            for name, what, path in phase.todo:
-                self.stdout.write(f"  {name:<11} {what}: {site}{path}")
-        for problem in mentorship.skipped:
             self.stdout.write(f"  skipped: {problem}")
