@@ -10,12 +10,16 @@ second run, a retry or a run after a crash sends nothing twice):
   tells the mentee again;
 - overdue evaluations: each program admin of a term with a round closed and not evaluated,
   once a day (UTC) while any is overdue; keyed on the term and the day.
+
+A send that failed is retried by `cohort run-periodic` (`replan_unsent`, registered for the
+round and evaluation keys): it plans the same e-mail again from the row as it is now. The
+overdue list needs no retry: the next day's list is sent while anything is still overdue.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -194,4 +198,21 @@ def send_overdue_digests(now: datetime | None = None) -> int:
         }
         for admin in admins[term.program_id]:
             sent += _send(OVERDUE, OVERDUE_OBJECT, f"{term.pk}:{day}", admin, context)
+    return sent
+
+
+def replan_unsent(rows: Sequence[tuple[str, str]]) -> int:
+    """Send again the unsent outbox rows `rows` ((kind, object_id) keyed on rounds and
+    evaluations): the same plans, so only what is still unsent goes out; how many were sent."""
+    sent = 0
+    for kind, object_id in sorted(set(rows)):
+        pk = object_id.split(":", 1)[0]
+        if not pk.isdigit():
+            continue
+        if kind == ROUND_OPEN:
+            sent += notify_round_open(int(pk))
+        elif kind == SUBMITTED:
+            sent += notify_evaluation_submitted(int(pk))
+        elif kind == RESULT:
+            sent += notify_result(int(pk))
     return sent

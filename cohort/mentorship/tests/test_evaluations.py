@@ -25,8 +25,11 @@ from cohort.mentorship.queries import mentee_placements, overdue_rounds, round_v
 from cohort.mentorship.tests.conftest import (
     FINAL_DUE,
     MIDTERM_DUE,
+    TERM_START,
     Placed,
     accept,
+    add_mentorship_dates,
+    offers_announced,
 )
 from cohort.terms.models import Milestone
 
@@ -89,8 +92,6 @@ def test_the_seed_terms_rounds_are_due_at_its_timelines_evaluation_deadlines(act
 
 
 def test_without_evaluation_milestones_the_rounds_fall_by_week_in_the_terms_zone(ready):
-    from cohort.mentorship.tests.conftest import add_mentorship_dates, offers_announced
-
     add_mentorship_dates(ready.world)
     Milestone.objects.filter(key__in=["midterm_evals", "final_evals"]).delete()
     offers_announced(ready)
@@ -101,8 +102,6 @@ def test_without_evaluation_milestones_the_rounds_fall_by_week_in_the_terms_zone
 
 
 def test_a_program_that_chose_the_part_time_policy_plans_four_rounds(ready):
-    from cohort.mentorship.tests.conftest import add_mentorship_dates, offers_announced
-
     program = ready.world.term.program
     admin = ready.world.user("admin")
     with pytest.raises(NotAllowedError):
@@ -627,3 +626,32 @@ def test_the_dates_ahead_are_the_placements_own_after_an_extension(active: Place
     assert ahead["term_end"].label == "Last day of your mentorship"
     assert row.next_due is not None
     assert row.next_due.key == "round:final"
+
+
+def test_a_deadline_after_the_dst_change_is_exact_to_the_second(ready):
+    """Without the evaluation milestones the final round falls by week: Dec 2, 2024, 5:00 PM
+    PST (01:00 UTC on Dec 3), after Los Angeles left PDT on Nov 3; its opening, 14 local days
+    before, is 5:00 PM PST too."""
+    add_mentorship_dates(ready.world)
+    Milestone.objects.filter(key__in=["midterm_evals", "final_evals"]).delete()
+    offers_announced(ready)
+    placed = Placed(ready, Placement.objects.get(offer=accept(ready, "mentee1", "cilium")))
+    m.activate_due_placements(TERM_START)
+    override = m.override_evaluation(
+        placed.placement,
+        actor=ready.world.user("admin"),
+        round_key="midterm",
+        passed=True,
+        reason="Passed in person.",
+        now=datetime(2024, 10, 22, 1, 0, tzinfo=UTC),
+    )
+    assert override.settled_at is not None
+    final = rounds(placed.placement)["final"]
+    due = datetime(2024, 12, 3, 1, 0, tzinfo=UTC)
+    assert (final.due_at, final.opens_at) == (due, datetime(2024, 11, 19, 1, 0, tzinfo=UTC))
+    with pytest.raises(DomainError, match="closed"):
+        evaluate(placed, key="final", now=due)
+    evaluation = evaluate(placed, key="final", now=due - SECOND)
+    assert evaluation.submitted_at == due - SECOND
+    assert m.lock_due_evaluations(due - SECOND) == 0
+    assert m.lock_due_evaluations(due) == 1

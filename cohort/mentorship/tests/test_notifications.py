@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
@@ -22,6 +23,7 @@ from cohort.mentorship.tests.test_evaluations import (
     evaluate,
 )
 from cohort.notifications.models import Notification
+from cohort.notifications.services import retry_unsent
 
 
 def sent_to(kind: str) -> list[str]:
@@ -113,3 +115,21 @@ def test_the_periodic_run_opens_locks_and_reports(active: Placed) -> None:
     lines = run_periodic_jobs(MIDTERM_DUE)
     assert "Evaluations locked: 1" in "\n".join(lines)
     assert "Evaluations locked: 0" in "\n".join(run_periodic_jobs(MIDTERM_DUE))
+
+
+def test_a_failed_send_is_retried_once_the_mail_server_is_back(
+    active: Placed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(*args: object, **kwargs: object) -> None:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("cohort.notifications.services.send_email", down)
+    assert m.announce_open_rounds(MIDTERM_OPENS) == 1
+    rows = Notification.objects.filter(kind=n.ROUND_OPEN)
+    assert rows.count() == 2
+    assert all(r.sent_at is None and "connection refused" in r.error for r in rows)
+    monkeypatch.undo()
+    result = retry_unsent()  # the rows' own clock: the test world's frozen time
+    assert (result.sent, result.left) == (2, 0)
+    assert sorted(e.to[0] for e in mail.outbox) == ["bob@example.org", "mentee1@example.org"]
+    assert retry_unsent().sent == 0
