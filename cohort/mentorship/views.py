@@ -199,6 +199,8 @@ def _render_placement(
         for name, form_class in ADMIN_FORMS.items():
             if wanted[name]:
                 actions[name] = bound.get(name) or form_class(prefix=name)
+    elif seat is Seat.MENTEE and not p.is_terminal:
+        actions["withdraw"] = bound.get("withdraw") or ADMIN_FORMS["withdraw"](prefix="withdraw")
     context = {
         "row": row,
         "p": p,
@@ -364,6 +366,16 @@ def feedback(request: HttpRequest, pk: int, round_key: str) -> HttpResponse:
     return render(request, "mentorship/feedback.html", context, status=status)
 
 
+# Who may use each of the placement page's action forms: the admins, and the mentee may
+# withdraw their own placement (as the service allows).
+SEATS_FOR: dict[str, frozenset[Seat]] = {
+    "extend": frozenset({Seat.ADMIN}),
+    "hold": frozenset({Seat.ADMIN}),
+    "resume": frozenset({Seat.ADMIN}),
+    "withdraw": frozenset({Seat.ADMIN, Seat.MENTEE}),
+}
+
+
 def _placement_action(
     request: HttpRequest,
     pk: int,
@@ -371,17 +383,17 @@ def _placement_action(
     action: Callable[[Placement, User, dict[str, Any]], object],
     done: Callable[[Placement], str],
 ) -> HttpResponse:
-    placement_ = _admin_placement(request, pk)
+    placement_, seat = access_placement(request.user, pk)
+    if seat not in SEATS_FOR[name]:
+        raise Http404("No such placement.")
     form = ADMIN_FORMS[name](request.POST, prefix=name)
     if not form.is_valid():
         messages.error(request, f"{FAILED} See the form below.")
-        return _render_placement(request, placement_, Seat.ADMIN, bound={name: form}, status=400)
+        return _render_placement(request, placement_, seat, bound={name: form}, status=400)
     user = signed_in(request)
     saved = run_service(request, lambda: action(placement_, user, form.cleaned_data), failed=FAILED)
     if isinstance(saved, Refused):
-        return _render_placement(
-            request, placement_, Seat.ADMIN, bound={name: form}, status=saved.status
-        )
+        return _render_placement(request, placement_, seat, bound={name: form}, status=saved.status)
     refreshed = Placement.objects.select_related("term").get(pk=placement_.pk)
     messages.success(request, done(refreshed))
     return redirect("mentorship:placement", placement_.pk)

@@ -620,3 +620,23 @@ def test_the_overdue_and_placements_lists_run_the_same_queries_for_3_or_30(
         assert "30 placements" in page
     assert overdue_30 == overdue_3
     assert list_30 == list_3
+
+
+def test_the_mentee_withdraws_their_own_placement_and_a_mentor_cannot(
+    client: Client, midterm_open: Placed
+) -> None:
+    base = page_of(midterm_open)
+    login(client, midterm_open, "bob")
+    assert client.post(f"{base}withdraw/", {"withdraw-reason": "x"}).status_code == 404
+    login(client, midterm_open, "mentee1")
+    page = client.get(base).content.decode()
+    assert "Leaving the mentorship" in page
+    assert "Program admin actions" not in page
+    refused = client.post(f"{base}withdraw/", {"withdraw-reason": ""})
+    assert refused.status_code == 400
+    response = client.post(f"{base}withdraw/", {"withdraw-reason": "A full-time job came up."})
+    assert response.status_code == 302
+    midterm_open.placement.refresh_from_db()
+    assert midterm_open.placement.status == Placement.Status.WITHDRAWN
+    assert midterm_open.placement.outcome_note == "A full-time job came up."
+    assert "Leaving the mentorship" not in client.get(base).content.decode()
