@@ -71,6 +71,9 @@ def test_a_day_s_digest_is_sent_once_across_runs(world: World, in_window):  # no
         "Selection rounds announced: 0\n"
         "Selection e-mails sent: 0\n"
         "Placements activated: 0\n"
+        "Evaluation rounds opened: 0\n"
+        "Evaluations locked: 0\n"
+        "Overdue lists sent: 0\n"
     )
     assert mail.outbox == []
 

@@ -41,7 +41,8 @@ def test_an_open_round_tells_the_mentors_and_the_mentee_once(active: Placed) -> 
     assert sent_to(n.ROUND_OPEN) == ["alice", "bob", "bob", "mentee1", "mentee2"]
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects["mentee1@example.org"] == (
-        "Your midterm evaluation is open: tell us how it is going"
+        f"Your midterm evaluation on “{active.placement.project.title}” is open: tell us how "
+        "it is going"
     )
     assert "by Tue, Oct 15, 2024, 5:00 PM PDT (Wed, Oct 16, 2024, 12:00 AM UTC)" in " ".join(
         mail.outbox[0].body.split()
@@ -68,7 +69,9 @@ def test_the_result_reaches_the_mentee_once_without_the_private_comments(
     with django_capture_on_commit_callbacks(execute=True):
         m.lock_due_evaluations(MIDTERM_DUE)
     (message,) = [e for e in mail.outbox if e.to == ["mentee1@example.org"]]
-    assert message.subject == "Your midterm evaluation: passed"
+    assert (
+        message.subject == f"Your midterm evaluation on “{active.placement.project.title}”: passed"
+    )
     assert PASS.comments_for_mentee in message.body
     assert isinstance(message, EmailMultiAlternatives)
     html = message.alternatives[0][0]
@@ -84,7 +87,9 @@ def test_a_failed_midterm_says_the_mentorship_ends(
     with django_capture_on_commit_callbacks(execute=True):
         m.lock_due_evaluations(MIDTERM_DUE)
     (message,) = mail.outbox
-    assert message.subject == "Your midterm evaluation: not passed"
+    assert message.subject == (
+        f"Your midterm evaluation on “{active.placement.project.title}”: not passed"
+    )
     assert "the mentorship ends here" in message.body
 
 
