@@ -99,7 +99,10 @@ def _review_terms(user: User) -> list[Term]:
             program__memberships__role=ProgramMembership.Role.ADMIN,
         )
     return list(
-        Term.objects.filter(where).select_related("program").distinct().order_by("-year", "-number", "id")
+        Term.objects.filter(where)
+        .select_related("program")
+        .distinct()
+        .order_by("-year", "-number", "id")
     )
 
 
