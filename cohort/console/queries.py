@@ -374,6 +374,8 @@ def upcoming_deadlines(milestones: list[Milestone], now: datetime, zone: str) ->
     found = []
     for m in milestones:
         moments = m.moments()
+        if not moments:  # a milestone whose date text could not be read has no instant
+            continue
         edges = (
             [("", moments[0])]
             if len(moments) == 1

@@ -583,3 +583,13 @@ def test_the_dashboard_links_to_the_terms_other_pages(world: World):
     ):
         assert f'href="{href}"' in html, href
         assert client.get(href, follow=True).status_code == 200, href
+
+
+def test_a_milestone_without_a_readable_date_is_left_out_of_the_deadlines(world: World):
+    # An imported page can keep a date text Cohort could not read: no start, no end.
+    Milestone.objects.create(
+        term=world.term, key="stipends", label="Stipend payments", raw="TBD", position=99
+    )
+    board = queries.dashboard(world.term, now=NOW)
+    assert "stipends" not in [d.key for d in board.deadlines]
+    assert [d.key for d in board.deadlines][:1] == ["application_review"]
