@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_tasks_db",
+    "django_countries",
     "ninja",
     "cohort.core",
     "cohort.terms",

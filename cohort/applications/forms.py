@@ -16,8 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from cohort.applications import eligibility, limits
-from cohort.applications.countries import COUNTRIES
-from cohort.applications.models import MenteeProfile
+from cohort.applications.models import MenteeProfile, country_choices
 from cohort.applications.prerequisites import MAX_TEXT
 from cohort.applications.services import ProfileData
 from cohort.terms.models import validate_time_zone
@@ -63,7 +62,7 @@ class ProfileForm(forms.Form):
     )
     country = forms.ChoiceField(
         label="Country of residence",
-        choices=[("", "Choose a country"), *COUNTRIES],
+        choices=[("", "Choose a country"), *country_choices()],
         help_text="Where you will take part in the mentorship.",
     )
     time_zone = forms.CharField(

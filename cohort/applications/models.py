@@ -23,9 +23,9 @@ from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
+from django_countries import countries
 
 from cohort.applications import limits
-from cohort.applications.countries import COUNTRIES
 from cohort.applications.eligibility import FIELDS as ATTESTATION_FIELDS
 from cohort.applications.prerequisites import TITLES, Kind
 from cohort.core.models import TimeStampedModel
@@ -44,6 +44,12 @@ def random_pdf_name(instance: Any, filename: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}.pdf"
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 codes and their English short names, from django-countries (the
+    stipend policy keys on the code)."""
+    return [(c.code, str(c.name)) for c in countries]
+
+
 class MenteeProfile(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_profile"
@@ -52,7 +58,7 @@ class MenteeProfile(TimeStampedModel):
     github = models.CharField(max_length=limits.GITHUB, blank=True)
     links = models.TextField(blank=True)  # one URL per line: portfolio, LinkedIn, blog
     skills = models.TextField(blank=True)
-    country = models.CharField(max_length=2, choices=COUNTRIES)  # ISO 3166-1 alpha-2
+    country = models.CharField(max_length=2, choices=country_choices)  # ISO 3166-1 alpha-2
     time_zone = models.CharField(max_length=limits.TIME_ZONE, validators=[validate_time_zone])
     # The eligibility attestations (cohort.applications.eligibility); None = not answered.
     # blank=True: a profile may be saved before every question is answered (applying is not).

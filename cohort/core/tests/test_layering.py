@@ -14,7 +14,6 @@ PURE_MODULES = [
     COHORT / "applications" / "prerequisites.py",
     COHORT / "applications" / "eligibility.py",
     COHORT / "applications" / "uploads.py",
-    COHORT / "applications" / "countries.py",
     COHORT / "applications" / "limits.py",
     COHORT / "selection" / "matching.py",
     COHORT / "selection" / "plan.py",
