@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 
 def format_day(day: date) -> str:
@@ -58,3 +58,19 @@ class Instant:
 
 def instant(at: datetime | None, zone: str = "UTC") -> Instant | None:
     return Instant(at, zone) if at is not None else None
+
+
+def exact_local(day: date, clock: time, zone: zoneinfo.ZoneInfo) -> datetime:
+    """`day` at `clock` in `zone` as one UTC instant; `ValueError` (its message says why) for
+    a local time the zone skips (the clocks go forward) or repeats (the clocks go back)."""
+    first = datetime.combine(day, clock, tzinfo=zone)
+    when = f"{clock:%-I:%M %p} on {day:%b %-d, %Y}"
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != first.replace(tzinfo=None):
+        raise ValueError(
+            f"{when} does not exist in {zone.key} (the clocks skip it); choose another time."
+        )
+    if first.utcoffset() != first.replace(fold=1).utcoffset():
+        raise ValueError(
+            f"{when} happens twice in {zone.key} (the clocks go back); choose another time."
+        )
+    return first.astimezone(UTC)

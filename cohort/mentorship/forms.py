@@ -10,11 +10,11 @@ clocks skip or repeat at a daylight-saving change is refused, with the zone name
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django import forms
 
+from cohort.core.time import exact_local
 from cohort.mentorship.models import (
     COMMENT_MAX,
     MAX_EXTENDED_WEEKS,
@@ -172,23 +172,6 @@ class DecideForm(forms.Form):
     reason = _reason("Why an admin decides it")
 
 
-def exact_instant(day: date, clock: time, zone: zoneinfo.ZoneInfo) -> datetime:
-    """`day` at `clock` in `zone` as one UTC instant; `ValueError` for a local time the zone
-    skips (the clocks go forward) or repeats (the clocks go back)."""
-    first = datetime.combine(day, clock, tzinfo=zone)
-    when = f"{clock:%H:%M} on {day:%a, %b} {day.day}, {day.year}"
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != first.replace(tzinfo=None):
-        raise ValueError(
-            f"{when} does not exist in {zone.key}: the clocks skip it (daylight saving "
-            "begins). Choose another time."
-        )
-    if first.utcoffset() != first.replace(fold=1).utcoffset():
-        raise ValueError(
-            f"{when} happens twice in {zone.key}: the clocks go back. Choose another time."
-        )
-    return first.astimezone(UTC)
-
-
 class ReopenForm(forms.Form):
     """Reopen a round for the mentors until a date and time in the term's zone."""
 
@@ -206,7 +189,7 @@ class ReopenForm(forms.Form):
         day, clock = data.get("day"), data.get("clock")
         if day is not None and clock is not None:
             try:
-                data["until"] = exact_instant(day, clock, self.zone)
+                data["until"] = exact_local(day, clock, self.zone)
             except ValueError as error:
                 self.add_error("clock", str(error))
         return data

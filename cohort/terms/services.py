@@ -39,6 +39,7 @@ from django.db import IntegrityError, transaction
 
 from cohort.core.errors import ConflictError, DomainError, NotAllowedError
 from cohort.core.models import AuditEvent, User
+from cohort.core.time import exact_local
 from cohort.formats.issueform import PREREQUISITE_OPTIONS
 from cohort.formats.scaffold import ScheduleEntry, scaffold_readme
 from cohort.formats.timeline import (
@@ -213,22 +214,11 @@ class TimelineError(DomainError):
 
 
 def _exact(day: date, clock: time, zone: zoneinfo.ZoneInfo, label: str) -> datetime:
-    """`day` at `clock` in `zone`, refusing a local time the zone skips or repeats."""
-    first = datetime.combine(day, clock, tzinfo=zone)
-    second = first.replace(fold=1)
-    round_trip = first.astimezone(UTC).astimezone(zone)
-    when = f"{clock:%-I:%M %p} on {day:%b %-d, %Y}"
-    if round_trip.replace(tzinfo=None) != first.replace(tzinfo=None):
-        raise ValueError(
-            f"{label}: {when} does not exist in {zone.key} (the clocks skip it); "
-            "choose another time."
-        )
-    if first.utcoffset() != second.utcoffset():
-        raise ValueError(
-            f"{label}: {when} happens twice in {zone.key} (the clocks go back); "
-            "choose another time."
-        )
-    return first.astimezone(UTC)
+    """`day` at `clock` in `zone` (`core.time.exact_local`), its refusal naming `label`."""
+    try:
+        return exact_local(day, clock, zone)
+    except ValueError as error:
+        raise ValueError(f"{label}: {error}") from None
 
 
 def _instants(
