@@ -337,6 +337,11 @@ def overdue_rounds(now: datetime, term: Term | None = None) -> list[EvaluationRo
     return list(rounds.order_by("closes_at", "placement_id"))
 
 
+def overdue_count(term: Term, now: datetime) -> int:
+    """How many of the term's rounds are overdue (one COUNT query)."""
+    return EvaluationRound.objects.filter(_overdue(now), placement__term=term).count()
+
+
 def term_overdue(term: Term, now: datetime) -> list[OverdueRow]:
     """A term's overdue rounds for its admins' list (a fixed number of queries)."""
     rounds = overdue_rounds(now, term)

@@ -85,7 +85,7 @@ def term_placements(request: HttpRequest, term_pk: int) -> HttpResponse:
         "rows": rows,
         "status": status,
         "statuses": Placement.Status.choices,
-        "overdue": len(queries.overdue_rounds(now, term)),
+        "overdue": queries.overdue_count(term, now),
     }
     return render(request, "mentorship/term.html", context)
 
@@ -130,6 +130,22 @@ def _decide_prefix(placement_pk: int, key: str) -> str:
 LIVE = (Placement.Status.ACTIVE, Placement.Status.ON_HOLD)
 
 
+def _reopen_form(bound: Mapping[str, forms.Form], placement: Placement, key: str) -> ReopenForm:
+    """The round's reopen form: the one sent back (refused, input kept) or a new one."""
+    prefix = _reopen_prefix(placement.pk, key)
+    found = bound.get(prefix)
+    if isinstance(found, ReopenForm):
+        return found
+    return ReopenForm(prefix=prefix, zone=placement.term.time_zone)
+
+
+def _decide_form(bound: Mapping[str, forms.Form], placement: Placement, key: str) -> DecideForm:
+    """The round's decide form: the one sent back (refused, input kept) or a new one."""
+    prefix = _decide_prefix(placement.pk, key)
+    found = bound.get(prefix)
+    return found if isinstance(found, DecideForm) else DecideForm(prefix=prefix)
+
+
 @dataclass(frozen=True)
 class RoundRow:
     """A round on the placement page, with the admin's two forms when they apply."""
@@ -152,22 +168,14 @@ def _round_rows(
         if seat is Seat.ADMIN and placement.status in LIVE and view.state != "upcoming":
             overridden = evaluation is not None and evaluation.status == EvaluationStatus.OVERRIDDEN
             if view.state in ("closed", "overdue") or overridden:
-                prefix = _reopen_prefix(placement.pk, view.key)
-                found = bound.get(prefix)
-                reopen = (
-                    found
-                    if isinstance(found, ReopenForm)
-                    else ReopenForm(prefix=prefix, zone=placement.term.time_zone)
-                )
+                reopen = _reopen_form(bound, placement, view.key)
             if not overridden:
-                prefix = _decide_prefix(placement.pk, view.key)
-                found = bound.get(prefix)
-                decide = found if isinstance(found, DecideForm) else DecideForm(prefix=prefix)
+                decide = _decide_form(bound, placement, view.key)
         rows.append(RoundRow(view, reopen, decide))
     return rows
 
 
-ADMIN_FORMS: dict[str, type[forms.Form]] = {
+ACTION_FORMS: dict[str, type[forms.Form]] = {
     "extend": ExtendForm,
     "hold": HoldForm,
     "resume": ResumeForm,
@@ -196,11 +204,11 @@ def _render_placement(
             "resume": p.status == Placement.Status.ON_HOLD,
             "withdraw": not p.is_terminal,
         }
-        for name, form_class in ADMIN_FORMS.items():
+        for name, form_class in ACTION_FORMS.items():
             if wanted[name]:
                 actions[name] = bound.get(name) or form_class(prefix=name)
     elif seat is Seat.MENTEE and not p.is_terminal:
-        actions["withdraw"] = bound.get("withdraw") or ADMIN_FORMS["withdraw"](prefix="withdraw")
+        actions["withdraw"] = bound.get("withdraw") or ACTION_FORMS["withdraw"](prefix="withdraw")
     context = {
         "row": row,
         "p": p,
@@ -386,7 +394,7 @@ def _placement_action(
     placement_, seat = access_placement(request.user, pk)
     if seat not in SEATS_FOR[name]:
         raise Http404("No such placement.")
-    form = ADMIN_FORMS[name](request.POST, prefix=name)
+    form = ACTION_FORMS[name](request.POST, prefix=name)
     if not form.is_valid():
         messages.error(request, f"{FAILED} See the form below.")
         return _render_placement(request, placement_, seat, bound={name: form}, status=400)
@@ -498,7 +506,7 @@ def reopen(request: HttpRequest, pk: int, round_key: str) -> HttpResponse:
     closes = Instant(until, placement_.term.time_zone)
     messages.success(
         request,
-        f"The {saved.label.lower()} of {placement_.mentee.get_username()} is reopened for the "
+        f"The {saved.label.lower()} of {queries.mentee_name(placement_)} is reopened for the "
         f"mentors until {closes.local} ({closes.utc}).",
     )
     return _redirect_back(request, placement_)
@@ -531,7 +539,7 @@ def decide(request: HttpRequest, pk: int, round_key: str) -> HttpResponse:
     placement_.refresh_from_db(fields=["status"])
     messages.success(
         request,
-        f"The {saved.round.label.lower()} of {placement_.mentee.get_username()} is decided: "
+        f"The {saved.round.label.lower()} of {queries.mentee_name(placement_)} is decided: "
         f"{'pass' if saved.passed else 'fail'}. The placement is "
         f"{placement_.get_status_display().lower()}.",
     )
@@ -580,22 +588,8 @@ def _render_overdue(
     bound = bound or {}
     rows = []
     for row in queries.term_overdue(term, timezone.now()):
-        p = row.round.placement
-        reopen_prefix = _reopen_prefix(p.pk, row.round.key)
-        decide_prefix = _decide_prefix(p.pk, row.round.key)
-        reopen_form = bound.get(reopen_prefix)
-        decide_form = bound.get(decide_prefix)
-        rows.append(
-            (
-                row,
-                reopen_form
-                if isinstance(reopen_form, ReopenForm)
-                else ReopenForm(prefix=reopen_prefix, zone=term.time_zone),
-                decide_form
-                if isinstance(decide_form, DecideForm)
-                else DecideForm(prefix=decide_prefix),
-            )
-        )
+        p, key = row.round.placement, row.round.key
+        rows.append((row, _reopen_form(bound, p, key), _decide_form(bound, p, key)))
     return render(request, "mentorship/overdue.html", {"term": term, "rows": rows}, status=status)
 
 
@@ -637,6 +631,6 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
                 "already made keep their rounds.",
             )
             return redirect("mentorship:policy", program.slug)
-        status = done.error.http_status
+        status = done.status
     context = {"program": program, "choices": queries.policy_choices(program)}
     return render(request, "mentorship/policy.html", context, status=status)
