@@ -220,6 +220,12 @@ def _ahead(placement: Placement, zone: str, now: datetime) -> list[DateAhead]:
     return sorted(rows, key=lambda row: row.closes.at)
 
 
+def mentee_name(placement: Placement) -> str:
+    """The mentee's name from their profile (loaded with the placement), else their login."""
+    profile = getattr(placement.mentee, "mentee_profile", None)
+    return profile.name if profile is not None and profile.name else placement.mentee.get_username()
+
+
 def _row(placement: Placement, now: datetime, zone: str | None = None) -> PlacementRow:
     profile = getattr(placement.mentee, "mentee_profile", None)
     own_zone = zone or (profile.time_zone if profile else "") or placement.term.time_zone
@@ -233,7 +239,7 @@ def _row(placement: Placement, now: datetime, zone: str | None = None) -> Placem
         ],
         upstream=[issue.url for issue in placement.project.upstream_issues.all()],
         ahead=_ahead(placement, own_zone, now),
-        mentee_name=profile.name if profile else placement.mentee.get_username(),
+        mentee_name=mentee_name(placement),
         mentee_github=profile.github if profile else "",
         starts=instant(placement.starts_at, placement.term.time_zone),
         ends=instant(placement.ends_at, placement.term.time_zone),
@@ -330,7 +336,9 @@ def overdue_rounds(now: datetime, term: Term | None = None) -> list[EvaluationRo
     """The rounds closed with no evaluation, of placements still running (active or on
     hold): an evaluation never passes silently. One query, oldest first."""
     rounds = EvaluationRound.objects.select_related(
-        "placement__mentee", "placement__project__organization", "placement__term__program"
+        "placement__mentee__mentee_profile",
+        "placement__project__organization",
+        "placement__term__program",
     ).filter(_overdue(now))
     if term is not None:
         rounds = rounds.filter(placement__term=term)
@@ -344,24 +352,14 @@ def overdue_count(term: Term, now: datetime) -> int:
 
 def term_overdue(term: Term, now: datetime) -> list[OverdueRow]:
     """A term's overdue rounds for its admins' list (a fixed number of queries)."""
-    rounds = overdue_rounds(now, term)
-    profiles = {
-        p.user_id: p
-        for p in MenteeProfile.objects.filter(user__in={r.placement.mentee_id for r in rounds})
-    }
-    rows = []
-    for r in rounds:
-        profile = profiles.get(r.placement.mentee_id)
-        rows.append(
-            OverdueRow(
-                round=r,
-                closed=Instant(r.closes_at, term.time_zone),
-                mentee_name=profile.name
-                if profile and profile.name
-                else r.placement.mentee.get_username(),
-            )
+    return [
+        OverdueRow(
+            round=r,
+            closed=Instant(r.closes_at, term.time_zone),
+            mentee_name=mentee_name(r.placement),
         )
-    return rows
+        for r in overdue_rounds(now, term)
+    ]
 
 
 # --- the placement page's history and the public completion page (appended by the pages) ---
@@ -430,10 +428,9 @@ def completion_page(token: str) -> CompletionView | None:
     )
     if placement is None or placement.share_token != token:
         return None
-    profile = getattr(placement.mentee, "mentee_profile", None)
     zone = placement.term.time_zone
     return CompletionView(
-        mentee_name=profile.name if profile and profile.name else placement.mentee.get_username(),
+        mentee_name=mentee_name(placement),
         project=placement.project.title,
         organization=placement.project.organization.name,
         program=placement.term.program.name,
@@ -465,12 +462,6 @@ def rounds_to_evaluate(user: User, now: datetime) -> list[EvaluationRound]:
         )
         .order_by("closes_at", "id")
     )
-
-
-def mentee_name(placement: Placement) -> str:
-    """The mentee's name from their profile (loaded with the placement), else their login."""
-    profile = getattr(placement.mentee, "mentee_profile", None)
-    return profile.name if profile is not None and profile.name else placement.mentee.get_username()
 
 
 # How long after its due date a round still asks the mentee for missing feedback.
