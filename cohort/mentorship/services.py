@@ -174,6 +174,7 @@ def _move(
     sources: Collection[str] | None = None,
     outcome: bool = False,
     or_mentee: bool = False,
+    also: dict[str, object] | None = None,
 ) -> Placement:
     """Lock, authorize, check the table (and `sources`, when a service covers only some of
     the edges into `to`), then move and audit."""
@@ -183,9 +184,8 @@ def _move(
         raise DomainError(
             f"This placement is {_label(placement.status)}; it cannot {_BECOME[Status(to)]}."
         )
-    transition(
-        placement, to=to, actor=actor, note=note, also={"outcome_note": note} if outcome else None
-    )
+    columns = {**(also or {}), **({"outcome_note": note} if outcome else {})}
+    transition(placement, to=to, actor=actor, note=note, also=columns or None)
     return placement
 
 
@@ -202,10 +202,10 @@ def hold_placement(
     """Active → on hold (a pause), with a reason. When it resumes, its own dates still
     ahead move by the pause's length in whole days."""
     reason = _reason(reason, "Why it is put on hold", required=True)
-    placement = _move(placement, Status.ON_HOLD, actor=actor, note=reason)
-    Placement.objects.filter(pk=placement.pk).update(held_since=now or timezone.now())
-    placement.held_since = now or timezone.now()
-    return placement
+    held_since = now or timezone.now()
+    return _move(
+        placement, Status.ON_HOLD, actor=actor, note=reason, also={"held_since": held_since}
+    )
 
 
 @transaction.atomic
@@ -711,10 +711,8 @@ def lock_due_evaluations(now: datetime | None = None) -> int:
     for pk in list(due):
         try:
             lock_evaluation(Evaluation(pk=pk), now=now)
-        except (ConflictError, Evaluation.DoesNotExist):
-            continue  # another run locked it first
-        except DomainError:
-            continue  # reopened meanwhile
+        except (DomainError, Evaluation.DoesNotExist):
+            continue  # another run locked it first, or an admin reopened it meanwhile
         locked += 1
     return locked
 
