@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cohort.web",
     "cohort.console",
     "cohort.mentorship",
+    "cohort.stipends",
     "cohort.demo",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",

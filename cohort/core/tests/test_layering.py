@@ -19,6 +19,10 @@ PURE_MODULES = [
     COHORT / "selection" / "plan.py",
     COHORT / "mentorship" / "policies.py",
     COHORT / "mentorship" / "schedule.py",
+    COHORT / "stipends" / "money.py",
+    COHORT / "stipends" / "policyfile.py",
+    COHORT / "stipends" / "payerfile.py",
+    COHORT / "stipends" / "presets.py",
 ]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
