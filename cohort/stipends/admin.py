@@ -6,7 +6,17 @@ from __future__ import annotations
 from django.contrib import admin
 
 from cohort.core.admin import ReadOnlyAdmin
-from cohort.stipends.models import LedgerEntry, PayerExport, Payment, StipendPolicy
+from cohort.stipends.models import (
+    LedgerEntry,
+    PayerExport,
+    Payment,
+    PaymentAdjustment,
+    PaymentApproval,
+    ProjectSize,
+    StipendInstallment,
+    StipendPolicy,
+    StipendRate,
+)
 
 
 @admin.register(StipendPolicy)
@@ -35,3 +45,33 @@ class PayerExportAdmin(ReadOnlyAdmin[PayerExport]):
     list_display = ("at", "term", "format", "count")
     list_select_related = ("term__program",)
     exclude = ("content",)
+
+
+@admin.register(StipendInstallment)
+class StipendInstallmentAdmin(ReadOnlyAdmin[StipendInstallment]):
+    list_display = ("policy", "position", "round_key", "share")
+    list_select_related = ("policy__program",)
+
+
+@admin.register(StipendRate)
+class StipendRateAdmin(ReadOnlyAdmin[StipendRate]):
+    list_display = ("policy", "country", "column", "factor_e4", "amount")
+    list_select_related = ("policy__program",)
+
+
+@admin.register(ProjectSize)
+class ProjectSizeAdmin(ReadOnlyAdmin[ProjectSize]):
+    list_display = ("project", "column")
+    raw_id_fields = ("project",)
+
+
+@admin.register(PaymentApproval)
+class PaymentApprovalAdmin(ReadOnlyAdmin[PaymentApproval]):
+    list_display = ("payment", "approver", "at")
+    raw_id_fields = ("payment", "approver")
+
+
+@admin.register(PaymentAdjustment)
+class PaymentAdjustmentAdmin(ReadOnlyAdmin[PaymentAdjustment]):
+    list_display = ("payment", "delta", "actor", "at")
+    raw_id_fields = ("payment", "actor")
