@@ -16,6 +16,7 @@ from cohort.demo.applications import SHORT, load_demo_applications
 from cohort.demo.live import LiveDemo, load_live_demo
 from cohort.demo.mentorship import MentorshipDemo, load_mentorship_demo
 from cohort.demo.phases import PhaseDemo, load_phase_demo
+from cohort.demo.stipends import load_stipend_demo
 from cohort.projects.demo import DEMO_PASSWORD, load_demo
 from cohort.proposals.demo import load_demo_proposals
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         now = timezone.now()
         # Before the live and later-stage terms: see cohort.demo.mentorship on the lists' order.
         mentorship = load_mentorship_demo(now)
+        stipends = load_stipend_demo(mentorship, now)
         live = load_live_demo(now)
         phases = load_phase_demo(now)
         login = f"{site}/accounts/login/"
@@ -98,6 +100,12 @@ class Command(BaseCommand):
         self._live(live, site)
         self._phases(phases, site)
         self._phases(mentorship, site)
+        if stipends.todo:
+            self.stdout.write("Demo stipends (payments pending, paid and failed):")
+        for name, what, path in stipends.todo:
+            self.stdout.write(f"  {name:<11} {what}: {site}{path}")
+        for problem in stipends.skipped:
+            self.stdout.write(f"  skipped: {problem}")
 
     def _live(self, live: LiveDemo, site: str) -> None:
         term = live.term
