@@ -34,6 +34,9 @@ ALL_SHARES: Final = 10_000  # basis points in the whole stipend
 MAX_MAJOR: Final = 10_000_000
 
 
+_DIGITS: Final = frozenset("0123456789")
+
+
 class Kind(StrEnum):
     PPP = "ppp"
     TABLE = "table"
@@ -65,7 +68,12 @@ def to_minor(text: str, currency: str) -> int:
     places = digits(currency)
     scale = int(10**places)
     raw = text.strip()
-    if not raw or not all(ch.isdigit() or ch == "." for ch in raw) or raw.count(".") > 1:
+    # ASCII digits only: `str.isdigit` also takes "²" and "٣", which `int` refuses or reads.
+    if (
+        raw.strip(".") == ""
+        or not all(ch in _DIGITS or ch == "." for ch in raw)
+        or raw.count(".") > 1
+    ):
         raise MoneyError(f"“{text}” is not an amount: write digits, and a point before cents.")
     whole, _, cents = raw.partition(".")
     if len(cents) > places:
@@ -125,8 +133,12 @@ def share_bp(text: str) -> int:
         number = Decimal(text.strip())
     except InvalidOperation:
         raise MoneyError(f"“{text}” is not a percentage.") from None
+    # Finite and at most 100 before any arithmetic: "sNaN" × 100 or "1e999999" × 100 raise
+    # decimal's own errors, not `MoneyError`.
+    if not number.is_finite() or not 0 < number <= 100:
+        raise MoneyError(f"“{text}” is not a share between 0 and 100 percent.")
     scaled = number * 100
-    if not number.is_finite() or scaled != scaled.to_integral_value():
+    if scaled != scaled.to_integral_value():
         raise MoneyError(f"“{text}” is not a percentage with at most two decimal places.")
     if not 0 < scaled <= ALL_SHARES:
         raise MoneyError(f"“{text}” is not a share between 0 and 100 percent.")

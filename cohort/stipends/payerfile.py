@@ -145,7 +145,7 @@ def read_results(text: str) -> list[Result]:
                 ) from None
         amount = None
         if cells.get("amount_minor"):
-            if not cells["amount_minor"].isdigit():
+            if not cells["amount_minor"].isascii() or not cells["amount_minor"].isdigit():
                 raise PayerFileError(line, f"“{cells['amount_minor']}” is not a whole number.")
             amount = int(cells["amount_minor"])
         results.append(Result(line, reference, status == "paid", reason, paid_on, amount))

@@ -23,11 +23,13 @@ from dataclasses import replace
 from datetime import date
 
 from cohort.stipends.money import (
+    ALL_SHARES,
     Installment,
     Kind,
     MoneyError,
     Rule,
     check,
+    check_currency,
     factor_e4,
     factor_text,
     from_minor,
@@ -132,6 +134,11 @@ def _rule(
     except ValueError:
         raise PolicyFileError(line, f"“{kind_text}” is not ppp, table or flat.") from None
     line, currency = _field(fields, "currency", last)
+    try:
+        check_currency(currency)
+    except MoneyError as error:
+        # Here, on its own line: else the first amount read with it would be blamed.
+        raise PolicyFileError(line, str(error)) from None
     line, when = _field(fields, "effective_from", last)
     try:
         effective_from = date.fromisoformat(when)
@@ -152,6 +159,10 @@ def _rule(
             shares.append(Installment(key, share_bp(value)))
         except MoneyError as error:
             raise PolicyFileError(line, str(error)) from None
+    if installments and sum(i.share for i in shares) != ALL_SHARES:
+        raise PolicyFileError(
+            installments[-1][0], "the installments' shares must add up to 100 percent."
+        )
     factors: dict[str, int] = {}
     table: dict[tuple[str, str], int] = {}
     for line, country, column, value in rates:
