@@ -296,14 +296,19 @@ def make_payment(evaluation: Evaluation, actor: User | None) -> Payment | None:
     existing = Payment.objects.select_for_update().filter(placement=placement, round=round_).first()
     if not evaluation.passed:
         if existing is not None and existing.status in (Status.PENDING, Status.APPROVED):
-            _cancel(existing, None, f"The {round_.label.lower()} was not passed after all.")
+            _cancel(existing, actor, f"The {round_.label.lower()} was not passed after all.")
         return None
     if existing is not None:
         return existing
     program = placement.term.program
     policy = policy_in_effect(program, _starts_on(placement))
-    if policy is None and not StipendPolicy.objects.filter(program=program).exists():
-        install_preset(program, DEFAULT_PRESET, actor=None)
+    if policy is None:
+        # The program's row first, as `install_preset` takes it: two placements settling at
+        # once must not both install the default (the second would replace the first's
+        # policy, which by then has a payment, and fail its settling).
+        Program.objects.select_for_update().filter(pk=program.pk).first()
+        if not StipendPolicy.objects.filter(program=program).exists():
+            install_preset(program, DEFAULT_PRESET, actor=None)
         policy = policy_in_effect(program, _starts_on(placement))
     if policy is None:
         return None  # the program's policies all start after this term: it pays no stipend
