@@ -258,6 +258,75 @@ PAGES: tuple[Visit, ...] = (
         follow=(r"/mentorship/programs/[^/]+/policy/",),
         shows="The policy new placements follow",
     ),
+    # Stipends (cohort/demo/stipends.py): the mentorship term's queue holds Diego Alvarez's
+    # installment (pending, or paid once test_stipends.py ran); the completed term's holds
+    # Lena Fischer's paid and failed ones.
+    Visit(
+        "stipends-payments",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(r"/console/terms/\d+/", r"/stipends/terms/\d+/payments/"),
+        shows="Diego Alvarez",
+    ),
+    Visit(
+        "stipends-payments-completed",
+        "/console/programs/cohort-demo-completed/",
+        ADMIN,
+        follow=(r"/console/terms/\d+/", r"/stipends/terms/\d+/payments/"),
+        shows="Lena Fischer",
+    ),
+    Visit(
+        "stipends-payment-admin",
+        "/console/programs/cohort-demo-completed/",
+        ADMIN,
+        follow=(
+            r"/console/terms/\d+/",
+            r"/stipends/terms/\d+/payments/",
+            r"/stipends/payments/\d+/",
+        ),
+        shows="Ledger",
+    ),
+    Visit(
+        "stipends-export",
+        "/console/programs/cohort-demo-completed/",
+        ADMIN,
+        follow=(
+            r"/console/terms/\d+/",
+            r"/stipends/terms/\d+/payments/",
+            r"/stipends/terms/\d+/export/",
+        ),
+        shows="Past files",
+    ),
+    Visit(
+        "stipends-results",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(
+            r"/console/terms/\d+/",
+            r"/stipends/terms/\d+/payments/",
+            r"/stipends/terms/\d+/results/",
+        ),
+        shows="Upload the payer's result file",
+    ),
+    Visit(
+        "stipends-ageing",
+        "/console/programs/cohort-demo-completed/",
+        ADMIN,
+        follow=(
+            r"/console/terms/\d+/",
+            r"/stipends/terms/\d+/payments/",
+            r"/stipends/terms/\d+/ageing/",
+        ),
+        shows="Late stipends",
+    ),
+    Visit(
+        "stipends-policy",
+        "/console/programs/cohort-demo-mentorship/",
+        ADMIN,
+        follow=(r"/stipends/programs/[^/]+/policy/",),
+        shows="World Bank",
+    ),
+    Visit("stipends-mine-empty", "/stipends/me/", MENTEE, shows="No stipend payment yet"),
     Visit(
         "console-settings",
         "/console/programs/cncf-lfx-mentorship/",
