@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("cohort.selection.urls")),
     path("console/", include("cohort.console.urls")),
     path("", include("cohort.mentorship.urls")),  # mentorship/…
+    path("stipends/", include("cohort.stipends.urls", namespace="stipends")),
     path("", include("cohort.web.urls")),
 ]

@@ -10,6 +10,8 @@ models serialize to both.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,9 +20,18 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from cohort.core.models import User
-from cohort.stipends.models import LedgerEntry, PayerExport, Payment, PaymentApproval, PaymentStatus
-from cohort.stipends.money import display
-from cohort.terms.models import Term
+from cohort.stipends import payerfile
+from cohort.stipends.models import (
+    LedgerEntry,
+    PayerExport,
+    Payment,
+    PaymentAdjustment,
+    PaymentApproval,
+    PaymentStatus,
+    StipendPolicy,
+)
+from cohort.stipends.money import display, from_minor, share_text
+from cohort.terms.models import Program, Term
 
 Status = PaymentStatus
 BUCKETS = ("committed", Status.PENDING, Status.APPROVED, Status.SENT, Status.PAID, Status.FAILED)
@@ -207,3 +218,175 @@ def reconciles(term: Term) -> bool:
 
 def exports(term: Term) -> list[PayerExport]:
     return list(PayerExport.objects.filter(term=term).select_related("actor").defer("content"))
+
+
+def waiting_count(term: Term) -> int:
+    """How many approved payments the next payer file would hold."""
+    return Payment.objects.filter(term=term, status=Status.APPROVED).count()
+
+
+def payment_view(pk: int) -> PaymentView:
+    """One payment's read model (the caller has checked access)."""
+    return view(_payments().get(pk=pk))
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    id: int
+    event: str
+    source: str
+    target: str
+    amount: int
+    amount_text: str
+    committed: int
+    actor: str
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class AdjustmentLine:
+    id: int
+    delta: int
+    delta_text: str
+    reason: str
+    actor: str
+    at: datetime
+
+
+def _signed(minor: int, currency: str) -> str:
+    return ("−" if minor < 0 else "+") + display(abs(minor), currency)
+
+
+def _actor_name(user: User | None) -> str:
+    return _mentee_name(user) if user is not None else "the system"
+
+
+def payment_ledger(payment: Payment) -> list[LedgerLine]:
+    entries = LedgerEntry.objects.filter(payment=payment).select_related("actor__mentee_profile")
+    return [
+        LedgerLine(
+            id=e.pk,
+            event=e.event,
+            source=e.source,
+            target=e.target,
+            amount=e.amount,
+            amount_text=display(e.amount, e.currency),
+            committed=e.committed,
+            actor=_actor_name(e.actor),
+            at=e.at,
+            note=e.note,
+        )
+        for e in entries.order_by("id")
+    ]
+
+
+def payment_adjustments(payment: Payment) -> list[AdjustmentLine]:
+    rows = PaymentAdjustment.objects.filter(payment=payment).select_related("actor__mentee_profile")
+    return [
+        AdjustmentLine(
+            id=a.pk,
+            delta=a.delta,
+            delta_text=_signed(a.delta, payment.currency),
+            reason=a.reason,
+            actor=_actor_name(a.actor),
+            at=a.at,
+        )
+        for a in rows.order_by("at", "pk")
+    ]
+
+
+CSV_COLUMNS = (*payerfile.COLUMNS, "status")
+
+
+def _cell(value: str | int) -> str | int:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def payments_csv(rows: list[PaymentView]) -> str:
+    """The payments as the payer file's columns plus `status`: a read-only listing, which marks
+    nothing sent (the sending export is `services.export_payments`)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for v in rows:
+        cells: dict[str, str | int] = {
+            "reference": v.reference,
+            "name": v.mentee,
+            "email": v.mentee_email,
+            "country": v.country,
+            "currency": v.currency,
+            "amount": from_minor(v.total, v.currency),
+            "amount_minor": v.total,
+            "installment": v.installment,
+            "round": v.round,
+            "status": v.status,
+        }
+        writer.writerow({key: _cell(value) for key, value in cells.items()})
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    id: int
+    program: str
+    effective_from: date
+    kind: str
+    name: str
+    source: str
+    currency: str
+    base_text: str
+    minimum_text: str
+    maximum_text: str
+    flat_text: str
+    fallback_text: str
+    second_approval_above: int | None
+    second_approval_text: str
+    columns: list[str]
+    installments: list[str]
+    rates: int
+    payments: int
+
+
+def policies(program: Program) -> list[PolicyView]:
+    """The program's stipend policies by effective date, newest first, in two queries."""
+    rows = (
+        StipendPolicy.objects.filter(program=program)
+        .annotate(
+            n_rates=Count("rates", distinct=True), n_payments=Count("payments", distinct=True)
+        )
+        .prefetch_related("installments")
+        .order_by("-effective_from")
+    )
+    out = []
+    for p in rows:
+        c = p.currency
+        above = p.second_approval_above
+        out.append(
+            PolicyView(
+                id=p.pk,
+                program=program.slug,
+                effective_from=p.effective_from,
+                kind=p.kind,
+                name=p.name,
+                source=p.source,
+                currency=c,
+                base_text=display(p.base, c),
+                minimum_text=display(p.minimum, c),
+                maximum_text=display(p.maximum, c),
+                flat_text=display(p.flat, c),
+                fallback_text=display(p.fallback, c),
+                second_approval_above=above,
+                second_approval_text=display(above, c) if above is not None else "",
+                columns=[str(col) for col in p.columns],
+                installments=[
+                    f"{i.round_key}: {share_text(i.share)}%" for i in p.installments.all()
+                ],
+                rates=p.n_rates,
+                payments=p.n_payments,
+            )
+        )
+    return out
