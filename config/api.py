@@ -18,6 +18,7 @@ from cohort.core.ratelimit import RateLimitError
 from cohort.mentorship.api import router as mentorship_router
 from cohort.proposals.api import router as proposals_router
 from cohort.selection.api import router as selection_router
+from cohort.stipends.api import router as stipends_router
 from cohort.terms.api import router as terms_router
 from cohort.web.api import router as catalog_router
 
@@ -35,6 +36,7 @@ api.add_router("/", selection_router)
 api.add_router("/", terms_router)
 api.add_router("/", console_router)  # /terms/{id}/dashboard
 api.add_router("/", mentorship_router)  # /me/placements, /placements/{id}/…, evaluations
+api.add_router("/", stipends_router)  # /terms/{id}/payments…, /payments/{id}/…, /me/payments
 
 
 @api.exception_handler(DomainError)

@@ -13,6 +13,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,8 +36,9 @@ def client_for(w: Placed, name: str | None) -> Client:
     return client
 
 
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]  # an HttpResponse
+def text(response: HttpResponseBase) -> str:
+    assert isinstance(response, HttpResponse)
+    return response.content.decode()
 
 
 def test_the_queue_shows_totals_the_payment_and_reconciles(midterm_paid: Placed) -> None:
