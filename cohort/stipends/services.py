@@ -481,6 +481,14 @@ def adjust_payment(payment: Payment, *, actor: User, delta: int, reason: str) ->
         raise ConflictError("This payment changed meanwhile. Reload and try again.")
     payment.adjusted += delta
     payment.approvals_needed = needed
+    # An approval was given for the old amount: a pending payment is approved again, in full,
+    # for the new one (else a second approver would complete an approval the first never
+    # gave for this amount). The audit log keeps who had approved.
+    withdrawn = list(
+        PaymentApproval.objects.filter(payment=payment).values_list("approver_id", flat=True)
+    )
+    if payment.status == Status.PENDING and withdrawn:
+        PaymentApproval.objects.filter(payment=payment).delete()
     _entry(
         payment,
         "adjusted",
@@ -491,9 +499,10 @@ def adjust_payment(payment: Payment, *, actor: User, delta: int, reason: str) ->
         note=reason,
         now=now,
     )
-    AuditEvent.record(
-        actor, "stipends.payment.adjusted", payment, data={"delta": delta}, note=reason
-    )
+    data: dict[str, object] = {"delta": delta}
+    if payment.status == Status.PENDING and withdrawn:
+        data["approvals_withdrawn"] = withdrawn
+    AuditEvent.record(actor, "stipends.payment.adjusted", payment, data=data, note=reason)
     return payment
 
 

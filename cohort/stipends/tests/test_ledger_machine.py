@@ -162,6 +162,8 @@ class Ledger(RuleBasedStateMachine):
         )
         if ok:
             self.total[pk] += delta
+            if self.status[pk] == S.PENDING:
+                self.approvers[pk].clear()  # approved again for the new amount
 
     @invariant()
     def the_ledger_reconciles(self) -> None:

@@ -109,6 +109,27 @@ def test_above_the_threshold_two_admins_approve(active: Placed) -> None:
     assert queries.reconciles(w.world.term)
 
 
+def test_an_adjustment_withdraws_the_approvals_given_for_the_old_amount(active: Placed) -> None:
+    w = active
+    admin, admin2 = w.world.user("admin"), second_admin(w)
+    services.install_preset(w.world.program, "lfx", actor=admin)
+    StipendPolicy.objects.filter(program=w.world.program).update(second_approval_above=HALF - 1)
+    settle(w, "midterm")
+    payment = payment_of(w.placement)
+    services.approve_payment(payment, actor=admin)
+    services.adjust_payment(payment, actor=admin, delta=10_000, reason="Equipment.")
+    assert not PaymentApproval.objects.filter(payment=payment).exists()
+    audit = AuditEvent.objects.get(action="stipends.payment.adjusted")
+    assert audit.data == {"delta": 10_000, "approvals_withdrawn": [admin.pk]}
+    services.approve_payment(payment, actor=admin2)
+    payment.refresh_from_db()
+    assert payment.status == S.PENDING  # admin2's is the first approval of the new amount
+    services.approve_payment(payment, actor=admin)
+    payment.refresh_from_db()
+    assert (payment.status, payment.total) == (S.APPROVED, HALF + 10_000)
+    assert queries.reconciles(w.world.term)
+
+
 def test_at_the_threshold_one_admin_approves(active: Placed) -> None:
     w = active
     admin = w.world.user("admin")
