@@ -55,7 +55,9 @@ from cohort.stipends.money import (
     installment_amounts,
     quote,
 )
+from cohort.stipends.notifications import TOLD
 from cohort.stipends.presets import DEFAULT_PRESET, presets
+from cohort.stipends.tasks import enqueue_payment_notification
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Program, Term
 
@@ -257,6 +259,8 @@ def _move(
         actor=actor,
         note=note,
     )
+    if to in TOLD:
+        enqueue_payment_notification(payment)  # the mentee hears, once the change commits
 
 
 # --- creation -------------------------------------------------------------------------------
@@ -610,6 +614,8 @@ def import_results(term: Term, text: str, *, actor: User) -> ImportResult:
     except payerfile.PayerFileError as error:
         raise DomainError(f"Nothing was imported: {error}") from None
     refs = [r.reference for r in results]
+    now = timezone.now()
+    today = timezone.localtime(now, term.zone).date()
     found = {
         p.reference: p
         for p in Payment.objects.select_for_update(of=("self",))
@@ -633,7 +639,15 @@ def import_results(term: Term, text: str, *, actor: User) -> ImportResult:
                 f"Nothing was imported: line {result.line}: payment {result.reference} is for "
                 f"{payment.total} minor units, the file says {result.amount}."
             )
-    now = timezone.now()
+        if result.paid_on is not None and result.paid_on > today:
+            raise DomainError(
+                f"Nothing was imported: line {result.line}: payment {result.reference} is said "
+                f"to be paid on {result.paid_on}, which is after today ({today})."
+            )
+        try:
+            check_text(result.reason, field="reason")
+        except DomainError as error:
+            raise DomainError(f"Nothing was imported: line {result.line}: {error}") from None
     paid = failed = 0
     for result in results:
         payment = found[result.reference]

@@ -4,9 +4,10 @@ the payer's result file marks it paid; the ledger reconciles at every step."""
 
 from __future__ import annotations
 
+from cohort.mentorship.tests.conftest import Placed
 from cohort.stipends import queries, services
 from cohort.stipends.models import LedgerEntry, Payment
-from cohort.stipends.tests.conftest import Placed, payment_of
+from cohort.stipends.tests.conftest import payment_of
 
 S = Payment.Status
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 
 from cohort.applications.models import MenteeProfile
@@ -377,6 +378,7 @@ def test_a_failed_row_keeps_its_reason_and_a_paid_one_its_date(midterm_paid: Pla
     assert queries.reconciles(w.world.term)
 
 
+@time_machine.travel("2024-11-05 12:00:00Z", tick=False)  # after the day it was paid
 def test_a_paid_row_with_a_date_is_paid_that_day_in_the_terms_zone(midterm_paid: Placed) -> None:
     w = midterm_paid
     payment = sent(w)
