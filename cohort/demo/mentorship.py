@@ -3,7 +3,7 @@ term with a graduate, dated from the first load, so every role has a placement t
 
 - **Cohort demo: mentorship.** The mentorship began six weeks ago (`term_start`); the
   midterm evaluations were due two days ago at 17:00 UTC (`midterm_evals`), the final ones
-  are due in five weeks. The `mentor` user mentors three of its four projects:
+  are due in five weeks. The `mentor` user mentors five of its six projects:
   - `mentee4` (Mei Tanaka): the placement was extended by one week (a program admin, with
     a reason), so its midterm is open now: `mentor` evaluates it in the browser, then
     `mentee4` reads the result and gives their feedback;
@@ -12,7 +12,10 @@ term with a graduate, dated from the first load, so every role has a placement t
   - `mentee6` (Sofia Rossi): the midterm was not passed, so the placement failed when the
     evaluation locked; their feedback came a day after the due date (marked late);
   - `mentee7` (Kwame Mensah), on the project of Sam Lee (a mentor without a login): no
-    evaluation by the due date, so it is on the term's overdue list, for `admin` to decide.
+    evaluation by the due date, so it is on the term's overdue list, for `admin` to decide;
+  - `mentee9` (Priya Raman) and `mentee10` (Chinedu Okafor), on the two Jaeger projects:
+    the midterm was passed and settled, like `mentee5`'s; their stipends are further along
+    (`cohort.demo.stipends`).
 - **Cohort demo: completed.** A term whose mentorship ended two months ago: `mentee8`
   (Lena Fischer) passed the midterm and the final on the `mentor` user's project, graduated,
   and shares their completion page.
@@ -31,7 +34,7 @@ live term's number (`live_term_key`), and lists of terms put the newest first, t
 a number, the first made first; so the terms the other demo pages point at keep their places
 at the end of those lists.
 
-The mentees are demo users of their own (`mentee4`..`mentee8`, password "demo"): a live
+The mentees are demo users of their own (`mentee4`..`mentee10`, password "demo"): a live
 placement bars applying in an overlapping term (one mentorship at a time), and `mentee1`
 must stay free to apply in the live term.
 
@@ -76,13 +79,18 @@ RESPONSE_DAYS: Final = 14
 
 # The scenarios, by the mentee who lives them.
 OPEN, PASSED, FAILED, OVERDUE, GRADUATED = "open", "passed", "failed", "overdue", "graduated"
+# Passed too, for the stipends demo: their first installment is approved, or sent to the payer.
+PASSED_APPROVED, PASSED_SENT = "passed, stipend approved", "passed, stipend sent"
 SCENARIOS: Final = {
     "mentee4": OPEN,
     "mentee5": PASSED,
     "mentee6": FAILED,
     "mentee7": OVERDUE,
     "mentee8": GRADUATED,
+    "mentee9": PASSED_APPROVED,
+    "mentee10": PASSED_SENT,
 }
+PASSING: Final = frozenset({PASSED, PASSED_APPROVED, PASSED_SENT})
 
 _STAFF = ("admin", "maintainer", "mentor")
 # What the printed list of demo users says of each.
@@ -92,6 +100,8 @@ ROLES: Final = {
     "mentee6": f"mentee placed in {MENTORSHIP_PROGRAM}, failed at the midterm",
     "mentee7": f"mentee placed in {MENTORSHIP_PROGRAM}, midterm overdue",
     "mentee8": f"mentee graduated in {COMPLETED_PROGRAM}",
+    "mentee9": f"mentee placed in {MENTORSHIP_PROGRAM}, midterm passed, stipend approved",
+    "mentee10": f"mentee placed in {MENTORSHIP_PROGRAM}, midterm passed, stipend sent",
 }
 
 
@@ -123,6 +133,10 @@ PROFILES: Final = {
     ),
     "mentee8": _profile(
         "Lena Fischer", "DE", "Europe/Berlin", "lena-demo", "Go, Kubernetes admission control"
+    ),
+    "mentee9": _profile("Priya Raman", "IN", "Asia/Kolkata", "priya-demo", "Go, DNS, testing"),
+    "mentee10": _profile(
+        "Chinedu Okafor", "NG", "Africa/Lagos", "chinedu-demo", "Go, Kubernetes, CLI tools"
     ),
 }
 
@@ -288,9 +302,16 @@ class _Demo:
                 "Kyverno",
                 projects=[_project(4, "Kyverno: Background scan reports in the UI", [lee])],
             ),
+            fm.Organization(
+                "Jaeger",
+                projects=[
+                    _project(5, "Jaeger: Sampling strategies from the UI", [you, jordan]),
+                    _project(6, "Jaeger: Trace comparison for the CLI", [you]),
+                ],
+            ),
         ]
         phase = self.term(MENTORSHIP_PROGRAM, "mentorship", _MENTORSHIP_DAYS, orgs)
-        order = ("mentee4", "mentee5", "mentee6", "mentee7")
+        order = ("mentee4", "mentee5", "mentee6", "mentee7", "mentee9", "mentee10")
         placed = self.place(phase, order)
         for username, placement in placed.items():
             scenario = SCENARIOS[username]
@@ -298,7 +319,7 @@ class _Demo:
             self.step(placement, self.activate)
             if scenario == OPEN:
                 self.step(placement, self.extend)
-            elif scenario == PASSED:
+            elif scenario in PASSING:
                 self.step(placement, lambda p: self.evaluate(p, MIDTERM, passed=True))
                 self.step(placement, lambda p: self.lock(p, MIDTERM))
                 self.step(placement, lambda p: self.feedback(p, MIDTERM, late=False))

@@ -6,9 +6,14 @@ The programs have no policy of their own, so the first payment gave each the def
 LF's PPP rule, `cohort.stipends.presets`): a mentee's amount is 6,000 USD × their country's
 price level ratio, clamped, and split 50/50 over the midterm and the final evaluation.
 
-- **Cohort demo: mentorship.** `mentee5` (Diego Alvarez, Mexico) passed the midterm: their
-  first installment is **pending**, for `admin` (a program admin who mentors none of the
-  term's projects) to approve, export and mark paid in the browser.
+- **Cohort demo: mentorship.** Three mentees passed the midterm:
+  - `mentee5` (Diego Alvarez, Mexico): their first installment is **pending**, for `admin`
+    (a program admin who mentors none of the term's projects) to approve, export and mark
+    paid in the browser;
+  - `mentee10` (Chinedu Okafor, Nigeria): approved and **sent** in a payer file, waiting for
+    the payer's result (the term starts after 2026-07-01, so the LF's minimum is 1,000 USD);
+  - `mentee9` (Priya Raman, India): **approved** after that file went out, so it waits for
+    the next one.
 - **Cohort demo: completed.** `mentee8` (Lena Fischer, Germany) passed both evaluations:
   - the midterm installment was approved a few days after the midterm, sent in a payer file
     (CSV) and **paid** (the payer's result file said so);
@@ -33,7 +38,13 @@ from django.db import transaction
 
 from cohort.core.errors import DomainError
 from cohort.core.models import User
-from cohort.demo.mentorship import GRADUATED, PASSED, MentorshipDemo
+from cohort.demo.mentorship import (
+    GRADUATED,
+    PASSED,
+    PASSED_APPROVED,
+    PASSED_SENT,
+    MentorshipDemo,
+)
 from cohort.mentorship.models import Evaluation, Placement
 from cohort.stipends import services as stipends
 from cohort.stipends.models import Payment, PaymentStatus
@@ -66,14 +77,17 @@ def load_stipend_demo(mentorship: MentorshipDemo, now: datetime) -> StipendDemo:
     admin = User.objects.filter(username="admin").first()
     if admin is None or not mentorship.terms:
         return result  # without DEBUG's demo users there is no mentorship demo
-    for scenario in (PASSED, GRADUATED):
+    for scenario in (PASSED, PASSED_SENT, PASSED_APPROVED, GRADUATED):
         placement = mentorship.placement(scenario)
         if placement is not None:
             for evaluation in _settled_passes(placement):
                 payment = stipends.make_payment(evaluation, None)
                 if payment is not None:
                     result.payments[(scenario, evaluation.round.key)] = payment
+    # In this order: a payer file sends every approved payment of its term.
     story = {
+        (PASSED_SENT, "midterm"): PaymentStatus.SENT,
+        (PASSED_APPROVED, "midterm"): PaymentStatus.APPROVED,
         (GRADUATED, "midterm"): PaymentStatus.PAID,
         (GRADUATED, "final"): PaymentStatus.FAILED,
     }
@@ -123,13 +137,18 @@ def _settled_passes(placement: Placement) -> list[Evaluation]:
 
 
 def _pay(payment: Payment, admin: User, outcome: str, now: datetime) -> None:
-    """Approve, export and import the payer's result for `payment`, each at its instant after
-    the evaluation round closed (never after `now`)."""
+    """Approve `payment`, then (unless `outcome` is approved) export it and (unless it is
+    sent) import the payer's result, each at its instant after the evaluation round closed
+    (never after `now`)."""
     closed = payment.round.closes_at
     approved_at = min(closed + APPROVED_AFTER, now)
     sent_at = min(closed + SENT_AFTER, now)
     stipends.approve_payment(payment, actor=admin, now=approved_at)
+    if outcome == PaymentStatus.APPROVED:
+        return
     stipends.export_payments(payment.term, actor=admin, now=sent_at)
+    if outcome == PaymentStatus.SENT:
+        return
     if outcome == PaymentStatus.PAID:
         paid_on = min(sent_at + PAID_AFTER, now).date()
         text = f"reference,status,paid_on\r\n{payment.reference},paid,{paid_on.isoformat()}\r\n"

@@ -82,13 +82,13 @@ def stored_files() -> set[str]:
 def test_running_the_demo_twice_changes_nothing(demo, settings):
     before, files = snapshot(), stored_files()
     # Seven in the reference term, two in the live one (cohort/demo/tests/test_live.py),
-    # seven in the review and selection terms (test_phases.py), five in the mentorship terms
+    # seven in the review and selection terms (test_phases.py), seven in the mentorship terms
     # (test_mentorship_demo.py).
-    assert len(before["applications"]) == 7 + 2 + 7 + 5
+    assert len(before["applications"]) == 7 + 2 + 7 + 7
     # three résumés (shared by the résumé tasks), five LFC102, one in the live term and
-    # seven in the review and selection terms; the mentorship terms' five mentees' résumés
+    # seven in the review and selection terms; the mentorship terms' seven mentees' résumés
     # and LFC102
-    assert len(files) == 3 + 5 + 1 + 7 + 5 + 5
+    assert len(files) == 3 + 5 + 1 + 7 + 7 + 7
     out = StringIO()
     call_command("demo", stdout=out)
     assert snapshot() == before

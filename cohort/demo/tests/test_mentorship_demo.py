@@ -154,6 +154,8 @@ def test_each_scenario_holds_at_any_time_of_day(users, hour, minute):
         "mentee5": PlacementStatus.ACTIVE,
         "mentee6": PlacementStatus.FAILED,
         "mentee7": PlacementStatus.ACTIVE,
+        "mentee9": PlacementStatus.ACTIVE,
+        "mentee10": PlacementStatus.ACTIVE,
     }
 
     # Graduated in the finished term, both rounds passed, the completion page shared.
@@ -222,7 +224,7 @@ def test_the_placed_mentees_are_demo_users_of_their_own(users):
     assert bars_from_applying(user("mentee1"), project) == ""
     assert "one mentorship at a time" in bars_from_applying(user("mentee4"), project)
     placed = set(Placement.objects.values_list("mentee__username", flat=True))
-    assert placed == {"mentee4", "mentee5", "mentee6", "mentee7", "mentee8"}
+    assert placed == {"mentee4", "mentee5", "mentee6", "mentee7", "mentee8", "mentee9", "mentee10"}
     assert Client().login(username="mentee4", password="demo")
 
 
@@ -261,7 +263,7 @@ def test_the_demo_command_says_who_does_what_and_keeps_the_review_lists_tail(set
     assert f"http://0.0.0.0:9000/mentorship/terms/{term.pk}/overdue/" in text
     token = Placement.objects.get(mentee__username="mentee8").share_token
     assert f"http://0.0.0.0:9000/completed/{token}/" in text
-    for name in ("mentee4", "mentee5", "mentee6", "mentee7", "mentee8"):
+    for name in PROFILES:
         assert re.search(rf"^  {name} +mentee ", text, re.MULTILINE), name
     # The mentorship terms are made before the live and later-stage ones.
     finished = Term.objects.get(program__name=COMPLETED_PROGRAM)

@@ -1,6 +1,7 @@
 """The demo's stipends: the mentorship demo's passes made payments at the amounts of the
-mentees' countries, moved through the services to pending, paid and failed; the ledgers
-reconcile; the pending one can be approved by the demo admin; a second load changes nothing."""
+mentees' countries, moved through the services to pending, approved, sent, paid and failed;
+the ledgers reconcile; the pending one can be approved by the demo admin; a second load
+changes nothing."""
 
 from __future__ import annotations
 
@@ -64,9 +65,10 @@ def test_the_demo_payments_are_in_several_states_at_their_countries_amounts(user
         (p.placement.mentee.username, p.round.key): p
         for p in Payment.objects.select_related("placement__mentee", "round", "policy", "term")
     }
-    assert set(by_key) == {("mentee5", "midterm"), ("mentee8", "midterm"), ("mentee8", "final")}
     assert {k: p.status for k, p in by_key.items()} == {
         ("mentee5", "midterm"): PaymentStatus.PENDING,
+        ("mentee9", "midterm"): PaymentStatus.APPROVED,
+        ("mentee10", "midterm"): PaymentStatus.SENT,
         ("mentee8", "midterm"): PaymentStatus.PAID,
         ("mentee8", "final"): PaymentStatus.FAILED,
     }
@@ -78,6 +80,15 @@ def test_the_demo_payments_are_in_several_states_at_their_countries_amounts(user
     assert display(by_key[("mentee5", "midterm")].total, "USD") == "$1,632.00"
     assert display(by_key[("mentee8", "midterm")].total, "USD") == "$2,282.00"
     assert display(by_key[("mentee8", "final")].total, "USD") == "$2,282.00"
+    # The mentorship term starts after 2026-07-01: the LF's minimum is 1,000 USD. India's
+    # 0.2442 × 6,000 = 1,465.20 → 1,465 (above it), half 732.50; Nigeria's 0.2566 × 6,000 =
+    # 1,539.60 → 1,540, half 770.
+    assert display(by_key[("mentee9", "midterm")].total, "USD") == "$732.50"
+    assert display(by_key[("mentee10", "midterm")].total, "USD") == "$770.00"
+    sent = by_key[("mentee10", "midterm")]
+    assert sent.expected_on is not None
+    assert sent.export is not None
+    assert sent.export.count == 1  # sent alone: mentee9's was approved after the file went out
 
     paid = by_key[("mentee8", "midterm")]
     failed = by_key[("mentee8", "final")]
@@ -128,7 +139,7 @@ def test_the_demo_admin_can_approve_the_pending_payment(users):
 
 def test_loading_the_stipend_demo_again_changes_nothing(users):
     first = load_stipend_demo(load_mentorship_demo(NOW), NOW)
-    assert first.created == 2
+    assert first.created == 4
     before = snapshot()
     later = NOW + timedelta(days=2)
     again = load_stipend_demo(load_mentorship_demo(later), later)
@@ -142,7 +153,7 @@ def test_the_demo_command_loads_the_payments_and_says_where_they_are(settings):
     call_command("demo", "--site", "http://0.0.0.0:9000/", stdout=out)
     call_command("demo", stdout=StringIO())  # twice: nothing fails, nothing is duplicated
     text = out.getvalue()
-    assert Payment.objects.count() == 3
+    assert Payment.objects.count() == 5
     pending = Payment.objects.get(status=PaymentStatus.PENDING)
     assert f"http://0.0.0.0:9000/stipends/terms/{pending.term_id}/payments/" in text
     assert "http://0.0.0.0:9000/stipends/me/" in text
