@@ -240,7 +240,7 @@ def make_export(request: HttpRequest, pk: Id, payload: PayerExportIn) -> Status[
 
 @router.get(
     "/payer-exports/{pk}",
-    response=errors(401, 404, 422),
+    response=errors(400, 401, 404, 422),
     openapi_extra=download("text/csv"),
     url_name="payer_export",
 )
@@ -289,7 +289,7 @@ def stipend_policies(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.get(
     "/stipend-policies/{pk}.csv",
-    response=errors(401, 404, 422),
+    response=errors(400, 401, 404, 422),
     openapi_extra=download("text/csv"),
     url_name="stipend_policy_csv",
 )
