@@ -16,10 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cohort.core.models import User
+from cohort.projects.models import Project
+from cohort.proposals.access import mentored_by
 from cohort.stipends import payerfile
 from cohort.stipends.models import (
     LedgerEntry,
@@ -31,7 +33,7 @@ from cohort.stipends.models import (
     StipendPolicy,
 )
 from cohort.stipends.money import display, from_minor, share_text
-from cohort.terms.models import Program, Term
+from cohort.terms.models import Program, ProgramMembership, Term
 
 Status = PaymentStatus
 BUCKETS = ("committed", Status.PENDING, Status.APPROVED, Status.SENT, Status.PAID, Status.FAILED)
@@ -214,6 +216,31 @@ def reconciles(term: Term) -> bool:
     mine = {c: t.amounts for c, t in totals(term).items()}
     ledger = {c: t.amounts for c, t in ledger_totals(term).items()}
     return mine == ledger
+
+
+def to_approve_by_term(user: User) -> list[tuple[Term, int]]:
+    """Per term whose program `user` administers, how many pending payments wait for their
+    approval: not on a project they mentor, not approved by them already (a second approver
+    is someone else). Oldest term first; one query."""
+    payments = Payment.objects.filter(status=Status.PENDING).exclude(
+        Q(placement__project__in=Project.objects.filter(mentored_by(user)))
+        | Q(approvals__approver=user)
+    )
+    terms = Term.objects.all()
+    if not user.is_superuser:
+        terms = terms.filter(
+            program__in=ProgramMembership.objects.filter(
+                user=user, role=ProgramMembership.Role.ADMIN
+            ).values("program_id")
+        )
+    waiting = (
+        terms.annotate(waiting=Count("payments", filter=Q(payments__in=payments)))
+        .filter(waiting__gt=0)
+        .select_related("program")
+        .order_by("year", "number", "id")
+    )
+    # The annotation is not on the model, so its stubs do not know it.
+    return [(term, int(getattr(term, "waiting"))) for term in waiting]  # noqa: B009
 
 
 def exports(term: Term) -> list[PayerExport]:

@@ -13,6 +13,8 @@ a link to the page where it is done.
   them yet (`mentorship.queries.feedback_to_give`);
 - **decide overdue evaluations**: as a program admin, rounds that closed with no evaluation
   (`mentorship.queries.overdue_by_term`);
+- **approve stipend payments**: as a program admin, pending payments they may approve (none
+  on a project they mentor, none they approved already: `stipends.queries.to_approve_by_term`);
 - **review N applicants**: complete applications to a project they mentor that they have
   neither scored, noted nor recused from (the queue's "unreviewed" filter), while the term
   takes applications or is in review;
@@ -44,6 +46,7 @@ from cohort.projects.models import Project
 from cohort.proposals.access import mentored_by
 from cohort.proposals.queries import ProposalRow, awaiting_decision
 from cohort.selection.models import Offer
+from cohort.stipends.queries import to_approve_by_term
 from cohort.terms.models import Milestone, Term
 from cohort.web.navigation import nav_roles
 
@@ -57,6 +60,7 @@ APPLY, TASK, OFFER, REVIEW, APPROVE, FINAL, PUBLISH = (
     "publish",
 )
 EVALUATE, FEEDBACK, OVERDUE = "evaluate", "feedback", "overdue"
+PAYMENTS = "payments"
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,15 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
                     OVERDUE,
                     f"Decide {_plural(count, 'overdue evaluation')}",
                     reverse("mentorship:overdue", args=[term.pk]),
+                    f"of {term}",
+                )
+            )
+        for term, count in to_approve_by_term(user):
+            steps.append(
+                Step(
+                    PAYMENTS,
+                    f"Approve {_plural(count, 'stipend payment')}",
+                    reverse("stipends:payments", args=[term.pk]) + "?status=pending",
                     f"of {term}",
                 )
             )

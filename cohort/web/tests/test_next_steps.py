@@ -257,7 +257,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(now, client: Client):
         with CaptureQueriesContext(connection) as queries:
             after = [s.text for s in next_steps(user(name), now)]
         assert (name, len(queries)) == (name, small[name])
-        assert small[name] <= 18
+        assert small[name] <= 19  # the admin's: 19, with the stipends to approve
         if name in ("mentee1", "mentor", "maintainer", "admin"):  # more to do now
             assert after != before[name], name
     assert {name: home_queries(client, name) for name in pages} == pages
