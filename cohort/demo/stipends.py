@@ -154,4 +154,4 @@ def _pay(payment: Payment, admin: User, outcome: str, now: datetime) -> None:
         text = f"reference,status,paid_on\r\n{payment.reference},paid,{paid_on.isoformat()}\r\n"
     else:
         text = f'reference,status,reason\r\n{payment.reference},failed,"{FAILURE_REASON}"\r\n'
-    stipends.import_results(payment.term, text, actor=admin)
+    stipends.import_results(payment.term, text, actor=admin, now=min(sent_at + PAID_AFTER, now))

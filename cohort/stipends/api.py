@@ -74,7 +74,7 @@ def payment_out(view: queries.PaymentView) -> dict[str, Any]:
         "status_label": view.status_label,
         "approvals": view.approvals,
         "approvals_needed": view.approvals_needed,
-        "created_at": view.created_at,
+        "made_at": view.made_at,
         "approved_at": view.approved_at,
         "sent_at": view.sent_at,
         "paid_at": view.paid_at,

@@ -185,6 +185,8 @@ class Payment(TimeStampedModel):
     basis = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When it was made: when its evaluation's result settled.
+    made_at = models.DateTimeField()
     approvals_needed = models.PositiveSmallIntegerField(default=1)
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

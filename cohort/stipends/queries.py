@@ -61,7 +61,7 @@ class PaymentView:
     status_label: str
     approvals: list[str]
     approvals_needed: int
-    created_at: datetime
+    made_at: datetime  # when its evaluation's result settled
     approved_at: datetime | None
     sent_at: datetime | None
     paid_at: datetime | None
@@ -113,7 +113,7 @@ def view(payment: Payment) -> PaymentView:
         status_label=Status(payment.status).label,
         approvals=[_mentee_name(a.approver) for a in payment.approvals.all()],
         approvals_needed=payment.approvals_needed,
-        created_at=payment.created_at,
+        made_at=payment.made_at,
         approved_at=payment.approved_at,
         sent_at=payment.sent_at,
         paid_at=payment.paid_at,
@@ -136,14 +136,14 @@ def _payments() -> QuerySet[Payment]:
 
 
 def term_payments(term: Term, status: str = "") -> list[PaymentView]:
-    payments = _payments().filter(term=term).order_by("status", "created_at", "pk")
+    payments = _payments().filter(term=term).order_by("status", "made_at", "pk")
     if status:
         payments = payments.filter(status=status)
     return [view(p) for p in payments]
 
 
 def my_payments(user: User) -> list[PaymentView]:
-    payments = _payments().filter(placement__mentee=user).order_by("created_at", "pk")
+    payments = _payments().filter(placement__mentee=user).order_by("made_at", "pk")
     return [view(p) for p in payments]
 
 
@@ -154,7 +154,7 @@ def ageing(
     cutoff = (now or timezone.now()) - timedelta(days=days)
     approved = _payments().filter(term=term, status=Status.APPROVED, approved_at__lte=cutoff)
     sent = _payments().filter(term=term, status=Status.SENT, sent_at__lte=cutoff)
-    return [view(p) for p in (approved | sent).order_by("created_at", "pk")]
+    return [view(p) for p in (approved | sent).order_by("made_at", "pk")]
 
 
 @dataclass

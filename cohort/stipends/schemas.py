@@ -78,7 +78,7 @@ class PaymentOut(Schema):
     status_label: str
     approvals: list[str]
     approvals_needed: int
-    created_at: UtcDatetime
+    made_at: UtcDatetime
     approved_at: UtcDatetime | None
     sent_at: UtcDatetime | None
     paid_at: UtcDatetime | None

@@ -245,8 +245,10 @@ def _move(
     note: str = "",
     committed: int = 0,
     also: dict[str, object] | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """The payment's transition (compare-and-swap, audited) and its ledger entry."""
+    """The payment's transition (compare-and-swap, audited) and its ledger entry, dated `now`
+    (the instant the service was told it happened; the real time by default)."""
     before = payment.status
     transition(payment, to=to, actor=actor, note=note, also=also)
     _entry(
@@ -258,6 +260,7 @@ def _move(
         committed=committed,
         actor=actor,
         note=note,
+        now=now,
     )
     if to in TOLD:
         enqueue_payment_notification(payment)  # the mentee hears, once the change commits
@@ -328,6 +331,7 @@ def make_payment(evaluation: Evaluation, actor: User | None) -> Payment | None:
     whole = quote(rule, country, size.column if size is not None else "")
     amount = installment_amounts(rule, whole.total)[installment.round_key]
     above = policy.second_approval_above
+    made_at = evaluation.settled_at or timezone.now()
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -346,12 +350,19 @@ def make_payment(evaluation: Evaluation, actor: User | None) -> Payment | None:
                 basis=whole.basis[:200],
                 status=Status.PENDING,
                 status_changed_at=timezone.now(),
+                made_at=made_at,
                 approvals_needed=2 if above is not None and amount > above else 1,
             )
     except IntegrityError:
         return None  # made by a concurrent settling: one payment per installment
     _entry(
-        payment, "committed", target=Status.PENDING, amount=amount, committed=amount, actor=actor
+        payment,
+        "committed",
+        target=Status.PENDING,
+        amount=amount,
+        committed=amount,
+        actor=actor,
+        now=made_at,
     )
     AuditEvent.record(
         actor,
@@ -407,7 +418,7 @@ def approve_payment(payment: Payment, *, actor: User, now: datetime | None = Non
         _entry(payment, "approval", amount=0, actor=actor, note="first of two approvals", now=now)
         AuditEvent.record(actor, "stipends.payment.first_approval", payment)
         return payment
-    _move(payment, Status.APPROVED, actor=actor, also={"approved_at": now})
+    _move(payment, Status.APPROVED, actor=actor, also={"approved_at": now}, now=now)
     return payment
 
 
@@ -535,11 +546,18 @@ def mark_paid(payment: Payment, *, actor: User, paid_on: date | None, now: datet
     paid_at = now
     if paid_on is not None:
         paid_at = datetime.combine(paid_on, datetime.min.time(), tzinfo=payment.term.zone)
-    _move(payment, Status.PAID, actor=actor, also={"paid_at": paid_at})
+    _move(payment, Status.PAID, actor=actor, also={"paid_at": paid_at}, now=now)
 
 
-def mark_failed(payment: Payment, *, actor: User, reason: str) -> None:
-    _move(payment, Status.FAILED, actor=actor, note=reason, also={"failure_reason": reason})
+def mark_failed(payment: Payment, *, actor: User, reason: str, now: datetime) -> None:
+    _move(
+        payment,
+        Status.FAILED,
+        actor=actor,
+        note=reason,
+        also={"failure_reason": reason},
+        now=now,
+    )
 
 
 # --- the payer's files ----------------------------------------------------------------------
@@ -575,6 +593,7 @@ def export_payments(
             actor=actor,
             note=f"payer file {export.pk}",
             also={"sent_at": now, "export": export, "expected_on": expected},
+            now=now,
         )
     AuditEvent.record(actor, "stipends.export", export, data={"count": len(rows), "format": fmt})
     return export
@@ -603,7 +622,9 @@ class ImportResult:
 
 
 @transaction.atomic
-def import_results(term: Term, text: str, *, actor: User) -> ImportResult:
+def import_results(
+    term: Term, text: str, *, actor: User, now: datetime | None = None
+) -> ImportResult:
     """The payer's result file: each row names a payment by its reference and says paid or
     failed (with a reason). Every row is checked before anything changes: a row whose
     reference is unknown, is not this term's, or is not a sent payment is refused with its line
@@ -614,7 +635,7 @@ def import_results(term: Term, text: str, *, actor: User) -> ImportResult:
     except payerfile.PayerFileError as error:
         raise DomainError(f"Nothing was imported: {error}") from None
     refs = [r.reference for r in results]
-    now = timezone.now()
+    now = now or timezone.now()
     today = timezone.localtime(now, term.zone).date()
     found = {
         p.reference: p
@@ -655,7 +676,7 @@ def import_results(term: Term, text: str, *, actor: User) -> ImportResult:
             mark_paid(payment, actor=actor, paid_on=result.paid_on, now=now)
             paid += 1
         else:
-            mark_failed(payment, actor=actor, reason=result.reason)
+            mark_failed(payment, actor=actor, reason=result.reason, now=now)
             failed += 1
     AuditEvent.record(
         actor, "stipends.results.imported", term, data={"paid": paid, "failed": failed}

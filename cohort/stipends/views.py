@@ -153,7 +153,7 @@ def _render_payment(
         "term": payment.term,
         "admin": admin,
         "zone": zone,
-        "created": instant(view.created_at, zone),
+        "made": instant(view.made_at, zone),
         "approved": instant(view.approved_at, zone),
         "sent": instant(view.sent_at, zone),
         "paid": instant(view.paid_at, zone),

@@ -19,8 +19,8 @@ def test_demo_loads_the_reference_term_and_users_once(settings):
     call_command("demo", stdout=StringIO())
     assert Project.objects.filter(term__year=2024).count() == 48
     names = set(User.objects.values_list("username", flat=True))
-    # mentee4..mentee8 are the mentorship period's own mentees (cohort/demo/mentorship.py).
-    mentees = {f"mentee{n}" for n in range(1, 9)}
+    # mentee4..mentee10 are the mentorship period's own mentees (cohort/demo/mentorship.py).
+    mentees = {f"mentee{n}" for n in range(1, 11)}
     assert names == {"admin", "maintainer", "mentor", *mentees}
     assert User.objects.get(username="mentee2").check_password("demo")
     assert User.objects.get(username="mentee8").check_password("demo")

@@ -4,6 +4,8 @@ the payer's result file marks it paid; the ledger reconciles at every step."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cohort.mentorship.tests.conftest import Placed
 from cohort.stipends import queries, services
 from cohort.stipends.models import LedgerEntry, Payment
@@ -39,3 +41,36 @@ def test_a_midterm_pass_is_paid_half_the_mentees_stipend(midterm_paid: Placed) -
     money = queries.totals(w.world.term)["USD"].amounts
     assert money["committed"] == money["paid"] == 228_200
     assert LedgerEntry.objects.filter(payment=payment).count() == 4
+
+
+def test_a_payment_is_made_when_its_evaluation_settled_and_the_ledger_says_when(
+    midterm_paid: Placed,
+) -> None:
+    """The ledger and the payment carry the instants the services were given: the payment is
+    made when the evaluation's result settled; approval, sending and the payer's result at the
+    `now` each was told."""
+    w = midterm_paid
+    payment = payment_of(w.placement)
+    assert payment.made_at == payment.evaluation.settled_at
+    admin = w.world.user("admin")
+    approved_at = payment.made_at + timedelta(days=2)
+    sent_at = approved_at + timedelta(days=1)
+    paid_at = sent_at + timedelta(days=9)
+    services.approve_payment(payment, actor=admin, now=approved_at)
+    services.export_payments(w.world.term, actor=admin, now=sent_at)
+    services.import_results(
+        w.world.term, f"reference,status\n{payment.reference},paid\n", actor=admin, now=paid_at
+    )
+    ledger = list(LedgerEntry.objects.filter(payment=payment).order_by("pk"))
+    assert [(e.target, e.at) for e in ledger] == [
+        (S.PENDING, payment.made_at),
+        (S.APPROVED, approved_at),
+        (S.SENT, sent_at),
+        (S.PAID, paid_at),
+    ]
+    payment.refresh_from_db()
+    assert (payment.approved_at, payment.sent_at, payment.paid_at) == (
+        approved_at,
+        sent_at,
+        paid_at,
+    )

@@ -55,6 +55,7 @@ def _more_payments(w: Placed) -> None:
             amount=first.amount + n,
             country=first.country,
             basis=first.basis,
+            made_at=first.made_at,
         )
         if n % 2:
             services.approve_payment(copy, actor=admin)

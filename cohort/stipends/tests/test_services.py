@@ -320,6 +320,7 @@ def _other_terms_payment(w: Placed, payment: Payment) -> Payment:
         country="DE",
         basis="x",
         status=S.SENT,
+        made_at=payment.made_at,
     )
 
 
