@@ -46,8 +46,7 @@ class Row:
     country: str
     currency: str
     amount: int
-    installment: int
-    installments: int
+    installment: str  # "1 of 2"
     round: str
 
     def cells(self) -> dict[str, str | int]:
@@ -59,12 +58,12 @@ class Row:
             "currency": self.currency,
             "amount": from_minor(self.amount, self.currency),
             "amount_minor": self.amount,
-            "installment": f"{self.installment} of {self.installments}",
+            "installment": self.installment,
             "round": self.round,
         }
 
 
-def _safe(value: str | int) -> str | int:
+def safe(value: str | int) -> str | int:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
     injection): names and round labels are people's text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -72,12 +71,18 @@ def _safe(value: str | int) -> str | int:
     return value
 
 
-def write_csv(rows: list[Row]) -> str:
+def write_csv(rows: list[Row], statuses: list[str] | None = None) -> str:
+    """The payer's file; with `statuses` (one a row), a `status` column too: the admins'
+    read-only listing of a term's payments, in the same columns."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    columns = COLUMNS if statuses is None else (*COLUMNS, "status")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _safe(value) for key, value in row.cells().items()})
+    for n, row in enumerate(rows):
+        cells = row.cells()
+        if statuses is not None:
+            cells["status"] = statuses[n]
+        writer.writerow({key: safe(value) for key, value in cells.items()})
     return out.getvalue()
 
 

@@ -10,8 +10,6 @@ models serialize to both.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,7 +30,7 @@ from cohort.stipends.models import (
     PaymentStatus,
     StipendPolicy,
 )
-from cohort.stipends.money import display, from_minor, share_text
+from cohort.stipends.money import display, share_text
 from cohort.terms.models import Program, ProgramMembership, Term
 
 Status = PaymentStatus
@@ -323,37 +321,25 @@ def payment_adjustments(payment: Payment) -> list[AdjustmentLine]:
     ]
 
 
-CSV_COLUMNS = (*payerfile.COLUMNS, "status")
-
-
-def _cell(value: str | int) -> str | int:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def payments_csv(rows: list[PaymentView]) -> str:
     """The payments as the payer file's columns plus `status`: a read-only listing, which marks
     nothing sent (the sending export is `services.export_payments`)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for v in rows:
-        cells: dict[str, str | int] = {
-            "reference": v.reference,
-            "name": v.mentee,
-            "email": v.mentee_email,
-            "country": v.country,
-            "currency": v.currency,
-            "amount": from_minor(v.total, v.currency),
-            "amount_minor": v.total,
-            "installment": v.installment,
-            "round": v.round,
-            "status": v.status,
-        }
-        writer.writerow({key: _cell(value) for key, value in cells.items()})
-    return out.getvalue()
+    return payerfile.write_csv(
+        [
+            payerfile.Row(
+                reference=v.reference,
+                name=v.mentee,
+                email=v.mentee_email,
+                country=v.country,
+                currency=v.currency,
+                amount=v.total,
+                installment=v.installment,
+                round=v.round,
+            )
+            for v in rows
+        ],
+        statuses=[v.status for v in rows],
+    )
 
 
 @dataclass(frozen=True)

@@ -609,8 +609,7 @@ def payerfile_row(payment: Payment) -> payerfile.Row:
         country=payment.country,
         currency=payment.currency,
         amount=payment.total,
-        installment=payment.installment,
-        installments=payment.installments,
+        installment=f"{payment.installment} of {payment.installments}",
         round=payment.round.label,
     )
 

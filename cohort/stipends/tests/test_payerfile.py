@@ -18,8 +18,7 @@ ROW = Row(
     country="DE",
     currency="USD",
     amount=228_200,
-    installment=1,
-    installments=2,
+    installment="1 of 2",
     round="Midterm evaluation",
 )
 
