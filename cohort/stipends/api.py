@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 
@@ -27,9 +27,9 @@ from cohort.core.api_auth import api_auth, request_user
 from cohort.core.api_errors import download, errors
 from cohort.core.errors import DomainError
 from cohort.core.schemas import Id
-from cohort.stipends import queries, services
-from cohort.stipends.access import access_payment
-from cohort.stipends.models import PayerExport, PaymentStatus, StipendPolicy
+from cohort.stipends import files, queries, services
+from cohort.stipends.access import access_export, access_payment, access_policy
+from cohort.stipends.models import PayerExport, PaymentStatus
 from cohort.stipends.money import signed_to_minor
 from cohort.stipends.schemas import (
     PayerExportIn,
@@ -45,7 +45,7 @@ from cohort.stipends.schemas import (
     StipendPolicyIn,
     StipendPolicyOut,
 )
-from cohort.terms.access import access_admin_program, access_admin_term, is_program_admin
+from cohort.terms.access import access_admin_program, access_admin_term
 from cohort.terms.models import Program
 
 router = Router(tags=["stipends"], auth=api_auth)
@@ -246,17 +246,7 @@ def make_export(request: HttpRequest, pk: Id, payload: PayerExportIn) -> Status[
 )
 def payer_export(request: HttpRequest, pk: Id) -> HttpResponse:
     """A payer file as it was made (text/csv or application/json)."""
-    found = PayerExport.objects.select_related("term__program").filter(pk=pk).first()
-    if found is None or not is_program_admin(request_user(request), found.term.program):
-        raise Http404("No such file.")
-    json_file = found.format == PayerExport.Format.JSON
-    response = HttpResponse(
-        found.content, content_type="application/json" if json_file else "text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="payer-{found.term_id}-{found.pk}.{found.format}"'
-    )
-    return response
+    return files.payer_file(access_export(request_user(request), pk))
 
 
 @router.post("/terms/{pk}/payment-results", response={200: PaymentResultsOut, **WRITE_ERRORS})
@@ -295,12 +285,7 @@ def stipend_policies(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 )
 def stipend_policy_csv(request: HttpRequest, pk: Id) -> HttpResponse:
     """One stipend policy as its CSV, the file `PUT /programs/{slug}/stipend-policy` reads."""
-    found = StipendPolicy.objects.select_related("program").filter(pk=pk).first()
-    if found is None or not is_program_admin(request_user(request), found.program):
-        raise Http404("No such policy.")
-    response = HttpResponse(services.export_policy(found), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="stipend-policy-{found.pk}.csv"'
-    return response
+    return files.policy_file(access_policy(request_user(request), pk))
 
 
 @router.put(

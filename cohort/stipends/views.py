@@ -23,9 +23,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cohort.core.actors import signed_in
 from cohort.core.pages import Refused, run_service
 from cohort.core.time import instant
-from cohort.projects.models import Project
-from cohort.stipends import queries, services
-from cohort.stipends.access import access_payment
+from cohort.stipends import files, queries, services
+from cohort.stipends.access import access_export, access_payment, access_policy, program_project
 from cohort.stipends.forms import (
     AdjustForm,
     AgeingForm,
@@ -37,7 +36,7 @@ from cohort.stipends.forms import (
     UploadForm,
     checked_ids,
 )
-from cohort.stipends.models import PayerExport, Payment, PaymentStatus, StipendPolicy
+from cohort.stipends.models import Payment, PaymentStatus
 from cohort.terms.access import access_admin_program, access_admin_term, is_program_admin
 from cohort.terms.models import Term
 
@@ -264,17 +263,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_file(request: HttpRequest, pk: int) -> HttpResponse:
     """One past payer file, as it was made."""
-    found = PayerExport.objects.select_related("term__program").filter(pk=pk).first()
-    if found is None or not is_program_admin(request.user, found.term.program):
-        raise Http404("No such file.")
-    json_file = found.format == PayerExport.Format.JSON
-    response = HttpResponse(
-        found.content,
-        content_type="application/json" if json_file else "text/csv; charset=utf-8",
-    )
-    name = f"payer-{found.term_id}-{found.pk}.{found.format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return files.payer_file(access_export(request.user, pk))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -380,11 +369,7 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
         form = ProjectSizeForm(request.POST, prefix="size")
 
         def call() -> object:
-            project = Project.objects.filter(
-                pk=form.cleaned_data["project"], term__program=program
-            ).first()
-            if project is None:
-                raise Http404("No such project.")
+            project = program_project(program, form.cleaned_data["project"])
             return services.set_project_size(project, form.cleaned_data["column"], actor=user)
 
         done = "The project's size is set."
@@ -405,13 +390,7 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def policy_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """One stipend policy as its CSV (the file `import_policy` reads)."""
-    found = StipendPolicy.objects.select_related("program").filter(pk=pk).first()
-    if found is None or not is_program_admin(request.user, found.program):
-        raise Http404("No such policy.")
-    response = HttpResponse(services.export_policy(found), content_type="text/csv; charset=utf-8")
-    name = f"stipend-policy-{found.program.slug}-{found.effective_from}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return files.policy_file(access_policy(request.user, pk))
 
 
 # --- the mentee's own -------------------------------------------------------------------------
