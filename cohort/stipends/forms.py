@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from cohort.core.schemas import MAX_ID, MAX_IDS
 from cohort.stipends.models import REASON_MAX, ExportFormat, PaymentStatus
 from cohort.stipends.money import MoneyError, signed_to_minor
+from cohort.stipends.presets import PRESET_NAMES
 
 UPLOAD_MAX_BYTES: Final = 2 * 1024 * 1024
 DAYS_MAX: Final = 365
@@ -109,16 +110,12 @@ class AdjustForm(forms.Form):
     def clean_amount(self) -> int:
         try:
             return signed_to_minor(self.cleaned_data["amount"], self.currency)
-        except ValueError as error:  # MoneyError, or int() of a digit it cannot read ("²")
-            message = str(error) if isinstance(error, MoneyError) else "Write digits."
-            raise forms.ValidationError(message) from None
+        except MoneyError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class PresetForm(forms.Form):
-    preset = forms.ChoiceField(
-        label="Preset",
-        choices=[("lfx", "LFX"), ("gsoc", "GSoC"), ("outreachy", "Outreachy")],
-    )
+    preset = forms.ChoiceField(label="Preset", choices=list(PRESET_NAMES.items()))
 
 
 class ProjectSizeForm(forms.Form):

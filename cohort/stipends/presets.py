@@ -135,3 +135,9 @@ def presets() -> dict[str, tuple[Rule, ...]]:
 
 
 DEFAULT_PRESET: Final = "lfx"
+# What each preset is called where an admin picks one.
+PRESET_NAMES: Final = {
+    "lfx": "LFX Mentorship: PPP, 3,000 USD minimum, 1,000 USD from July 2026",
+    "gsoc": "Google Summer of Code: a table by country and project size",
+    "outreachy": "Outreachy: a flat 7,000 USD",
+}

@@ -56,7 +56,7 @@ from cohort.stipends.money import (
     quote,
 )
 from cohort.stipends.notifications import TOLD
-from cohort.stipends.presets import DEFAULT_PRESET, presets
+from cohort.stipends.presets import DEFAULT_PRESET, PRESET_NAMES, presets
 from cohort.stipends.tasks import enqueue_payment_notification
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Program, Term
@@ -161,7 +161,7 @@ def install_preset(program: Program, slug: str, *, actor: User | None) -> list[S
     chosen = presets().get(slug)
     if chosen is None:
         raise DomainError(
-            f"“{slug}” is not a known stipend preset; use one of lfx, gsoc, outreachy."
+            f"“{slug}” is not a known stipend preset; use one of {', '.join(PRESET_NAMES)}."
         )
     if actor is not None:
         _require_program_admin(actor, program, "change the stipend policy")

@@ -133,3 +133,8 @@ def test_the_policy_in_effect_is_chosen_by_the_terms_start_in_its_zone(world: Wo
     assert (new.minimum, new.effective_from) == (100_000, date(2026, 7, 1))
     assert (old.minimum, old.effective_from) == (300_000, date(2019, 1, 1))
     assert services.policy_in_effect(world.program, date(2018, 12, 31)) is None
+
+
+def test_every_preset_is_named_for_the_admins_choice() -> None:
+    assert list(presets.PRESET_NAMES) == list(presets.presets())
+    assert presets.DEFAULT_PRESET in presets.PRESET_NAMES
