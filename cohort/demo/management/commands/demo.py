@@ -101,7 +101,7 @@ class Command(BaseCommand):
         self._phases(phases, site)
         self._phases(mentorship, site)
         if stipends.todo:
-            self.stdout.write("Demo stipends (payments pending, paid and failed):")
+            self.stdout.write("Demo stipends (payments pending, approved, sent, paid and failed):")
         for name, what, path in stipends.todo:
             self.stdout.write(f"  {name:<11} {what}: {site}{path}")
         for problem in stipends.skipped:
