@@ -8,10 +8,11 @@ holding the payment's row lock, checked against the table, audited, and appendin
 | pending → approved | `approve_payment` (the last approval) | an admin not mentoring it |
 | approved → sent | `export_payments` | a program admin |
 | sent → paid, sent → failed | `import_results` (`mark_paid`, `mark_failed`) | a program admin |
-| failed → approved | `retry_payment` (same reference) | a program admin |
+| failed → approved | `retry_payment` (same reference) | an admin not mentoring it |
 | pending, approved, failed → cancelled | `cancel_payment` | a program admin |
 
-`adjust_payment` changes what a pending or failed payment is owed, with a reason. The policy
+`adjust_payment` changes what a pending or failed payment is owed, with a reason (an admin
+not mentoring it: approving, adjusting and retrying each decide what the mentee is paid). The policy
 services (`install_preset`, `import_policy`, `set_project_size`) are here too.
 """
 
@@ -399,6 +400,13 @@ def _label(status: str) -> str:
     return Status(status).label.lower() if status in Status.values else status
 
 
+def _require_not_mentor(actor: User, payment: Payment, what: str) -> None:
+    """Who decides what a mentee is paid is never one of their mentors: approving, changing
+    the amount, and sending a failed payment again are the same decision."""
+    if is_mentor_of(actor, payment.placement.project):
+        raise NotAllowedError(f"A mentor of this mentee cannot {what} their stipend.")
+
+
 @transaction.atomic
 def approve_payment(payment: Payment, *, actor: User, now: datetime | None = None) -> Payment:
     """A program admin who does not mentor the placement approves it. Above the policy's
@@ -406,8 +414,7 @@ def approve_payment(payment: Payment, *, actor: User, now: datetime | None = Non
     now = now or timezone.now()
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "approve a stipend")
-    if is_mentor_of(actor, payment.placement.project):
-        raise NotAllowedError("A mentor of this mentee cannot approve their stipend.")
+    _require_not_mentor(actor, payment, "approve")
     if payment.status != Status.PENDING:
         raise ConflictError(f"This payment is already {_label(payment.status)}.")
     if PaymentApproval.objects.filter(payment=payment, approver=actor).exists():
@@ -472,6 +479,7 @@ def adjust_payment(payment: Payment, *, actor: User, delta: int, reason: str) ->
     an adjustment row and a ledger entry, never an edit of the amount."""
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "adjust a stipend")
+    _require_not_mentor(actor, payment, "adjust")
     reason = _reason(reason, "Why the amount changes")
     if payment.status not in (Status.PENDING, Status.FAILED):
         raise DomainError(
@@ -526,6 +534,7 @@ def retry_payment(payment: Payment, *, actor: User) -> Payment:
     """A failed payment goes back to approved, with the same reference, for the next file."""
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "retry a stipend")
+    _require_not_mentor(actor, payment, "retry")
     if payment.status != Status.FAILED:
         raise DomainError(
             f"This payment is {_label(payment.status)}; only a failed one is retried."

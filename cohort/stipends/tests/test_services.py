@@ -79,6 +79,26 @@ def test_an_admin_who_mentors_the_placement_cannot_approve(midterm_paid: Placed)
     assert not PaymentApproval.objects.exists()
 
 
+def test_an_admin_who_mentors_the_placement_cannot_adjust_or_retry_it(
+    midterm_paid: Placed,
+) -> None:
+    """Changing the amount and sending a failed payment again decide what the mentee is paid,
+    as approving does: never by one of their mentors."""
+    w = midterm_paid
+    bob = w.world.user("bob")
+    ProgramMembership.objects.create(program=w.world.program, user=bob)
+    payment = failed(w)
+    with pytest.raises(NotAllowedError, match="cannot adjust their stipend"):
+        services.adjust_payment(payment, actor=bob, delta=10_000, reason="More.")
+    with pytest.raises(NotAllowedError, match="cannot retry their stipend"):
+        services.retry_payment(payment, actor=bob)
+    payment.refresh_from_db()
+    assert (payment.status, payment.adjusted) == (S.FAILED, 0)
+    services.retry_payment(payment, actor=w.world.user("admin"))  # an admin who does not mentor
+    payment.refresh_from_db()
+    assert payment.status == S.APPROVED
+
+
 @pytest.mark.parametrize("who", ["bob", "mentee1", "outsider", "alice"])
 def test_a_non_admin_cannot_approve(midterm_paid: Placed, who: str) -> None:
     payment = payment_of(midterm_paid.placement)
