@@ -93,6 +93,10 @@ _SECTION_NAMES: Final = frozenset(
 )
 _TOC_NAMES: Final = frozenset({"table of contents", "contents", "toc"})
 _EXCLUDED = re.compile(r"^(?:template|sample|example)\b|\((?:sample|example|template)\)", re.I)
+# A title that is only the marker word (`Sample:`, `Template - …`), not a program named after it.
+_MARKER = re.compile(
+    r"^(?:template|sample|example)s?[ \t]*(?:$|[:(\-–—])|\((?:sample|example|template)\)", re.I
+)
 _LIST_KINDS: Final = frozenset({"mentors", "upstream", "lfx"})
 
 
@@ -279,7 +283,8 @@ def _label_lines(body: list[str], fenced: list[bool]) -> list[_Label | None]:
     candidates = [None if fenced[i] else _match_label(line) for i, line in enumerate(body)]
     base = next((c.indent for c in candidates if c is not None and c.bulleted and c.indent <= 4), 0)
     result: list[_Label | None] = []
-    for candidate in candidates:
+    stray: list[int] = []  # `  Mentor(s): …` indented by mistake under the previous field
+    for i, candidate in enumerate(candidates):
         if candidate is None:
             result.append(None)
         elif candidate.bulleted:
@@ -289,7 +294,26 @@ def _label_lines(body: list[str], fenced: list[bool]) -> list[_Label | None]:
             result.append(candidate)
         else:
             result.append(None)
+            if _is_stray_label(candidate):
+                stray.append(i)
+    # A stray label is still read when the entry has no field of that kind otherwise; a label
+    # it already has (say, a second `Mentor(s):` in an outcome's prose) stays that field's text.
+    present = {label.kind for label in result if label is not None}
+    for i in stray:
+        candidate = candidates[i]
+        if candidate is not None and candidate.kind not in present:
+            result[i] = candidate
+            present.add(candidate.kind)
     return result
+
+
+def _is_stray_label(candidate: _Label) -> bool:
+    """An unbulleted program label indented 2-3 columns (less than a code block), with a value."""
+    return (
+        candidate.indent <= 3
+        and candidate.kind in labels.PROGRAM_KINDS
+        and bool(candidate.value.strip())
+    )
 
 
 def _split_fields(
@@ -549,16 +573,24 @@ def _classify(page: _Page, heads: list[_Heading], end: int) -> None:
         head.program = head.has_fields and not head.is_section
 
 
-def _mark_excluded(heads: list[_Heading]) -> None:
+def _mark_excluded(page: _Page, heads: list[_Heading], end: int) -> None:
+    """Template and sample blocks: `### Template`, `### Sample:`, `#### Prometheus (sample)` and
+    everything below them. A program whose own title only begins with the word (`#### Sample
+    Policies For New Policy Types`, with fields of its own) is a program, not a sample."""
     excluded_level = 0
-    for head in heads:
+    for k, head in enumerate(heads):
         if excluded_level and head.level > excluded_level and not head.is_section:
             head.excluded = True
             continue
         excluded_level = 0
-        if not head.is_section and _EXCLUDED.search(head.title):
-            head.excluded = True
-            excluded_level = head.level
+        if head.is_section or not _EXCLUDED.search(head.title):
+            continue
+        if not _MARKER.search(head.title):
+            stop = heads[k + 1].index if k + 1 < len(heads) else end
+            if head.url or _has_fields(page, head.index + 1, stop):
+                continue
+        head.excluded = True
+        excluded_level = head.level
 
 
 def _entries_from_headings(
@@ -870,7 +902,7 @@ def _parse_historical(page: _Page, term_year: int | None, term_number: int | Non
         head.is_section = _fold_heading(head.title) in _SECTION_NAMES
     name = PurePath(page.source).name.lower() if page.source else ""
     ideas = "idea" in name or (section is not None and "idea" in _fold_heading(section.text))
-    _mark_excluded(body_heads)
+    _mark_excluded(page, body_heads, len(lines))
     _classify(page, body_heads, len(lines))
     entries = _entries_from_headings(page, body_heads, len(lines), ideas=ideas)
     table_entries = _entries_from_tables(page, start, len(lines), ideas=ideas)
