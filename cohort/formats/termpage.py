@@ -40,6 +40,8 @@ from cohort.formats.model import (
 )
 
 TERM_HELP: Final = 'cannot tell which term this page is; pass --term "YYYY Term N"'
+# What a page without a projects section is refused with (the archive import skips such pages).
+NO_SECTION: Final = "no projects section found"
 
 _TERM_ARG = re.compile(
     r"^\s*(\d{4})\s+Term\s+0*(\d{1,2})\s*(?:\(\s*[A-Za-z]+(?:\s*[-–—]\s*[A-Za-z]+)*\s*\))?\s*$",
@@ -909,7 +911,7 @@ def _parse_historical(page: _Page, term_year: int | None, term_number: int | Non
     if table_entries:
         entries = sorted([*entries, *table_entries], key=lambda e: e.project.line)
     if section is None and not entries:
-        raise _fail("no projects section found", 1, page.source)
+        raise _fail(NO_SECTION, 1, page.source)
 
     year, number = _term_from_text(title)
     term_line = 0

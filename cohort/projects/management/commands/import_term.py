@@ -22,7 +22,7 @@ from cohort.core.errors import DomainError
 from cohort.formats.cncfpath import is_term_page, term_from_path
 from cohort.formats.detect import read_term_file
 from cohort.formats.model import FormatError, TermData
-from cohort.formats.termpage import TERM_HELP
+from cohort.formats.termpage import NO_SECTION, TERM_HELP
 from cohort.projects.services import (
     ImportRefusedError,
     ImportResult,
@@ -101,7 +101,7 @@ class Command(BaseCommand):
                     try:
                         read.append(_Read(page.name, data, _parse(page, data, options["term"])))
                     except FormatError as exc:
-                        if exc.message == _NO_SECTION and is_term_page(Path(page.name).resolve()):
+                        if exc.message == NO_SECTION and is_term_page(Path(page.name).resolve()):
                             # A term folder's page that holds no programs (a template, "moved"):
                             # nothing to import, not a mistake.
                             notes.append(f"{page.name}: no programs on this page; skipped")
@@ -155,7 +155,6 @@ class Command(BaseCommand):
 
 
 # What termpage says of a page without a projects section (`parse_term_page`'s `_fail`).
-_NO_SECTION = "no projects section found"
 _NO_PAGES = "no term pages here (README.md, project_ideas.md, selected_projects.md)"
 
 
