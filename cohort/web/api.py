@@ -22,6 +22,7 @@ class MilestoneOut(Schema):
     raw: str
     start: datetime | None
     end: datetime | None
+    has_time: bool  # false: whole days in the term's zone (`start`..`end` cover them)
 
 
 class TermOut(Schema):

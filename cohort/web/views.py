@@ -23,7 +23,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -34,12 +34,12 @@ from cohort.applications.services import WINDOW_KEY, applications_window
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
 from cohort.web.next_steps import next_steps
+from cohort.web.queries import public_term
 
 SEARCH_PAGE_SIZE = 25
 SEARCH_MAX_WORDS = 10
 POPULAR_SKILLS = 15
 
-_TERM_KEY = re.compile(r"^(\d{4})-term-(\d{1,2})$")
 _WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-][a-z0-9+#]+)*")
 # Words in "Recommended Skills" lines that say how much, not what.
 # fmt: off
@@ -70,18 +70,6 @@ def _terms_with_counts() -> QuerySet[Term]:
     )
     return Term.objects.annotate(
         project_count=Coalesce(Subquery(visible, output_field=IntegerField()), 0)
-    )
-
-
-def _get_term(program_slug: str, term_key: str) -> Term:
-    match = _TERM_KEY.match(term_key)
-    if match is None:
-        raise Http404("No such term.")
-    return get_object_or_404(
-        Term.objects.select_related("program"),
-        program__slug=program_slug,
-        year=int(match[1]),
-        number=int(match[2]),
     )
 
 
@@ -214,7 +202,7 @@ def program_detail(request: HttpRequest, program: str) -> HttpResponse:
 
 
 def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
-    term_obj = _get_term(program, term)
+    term_obj = public_term(program, term)
     prefetch_related_objects([term_obj], "milestones")  # one query: timeline and status
     projects = list(Project.objects.filter(term=term_obj).visible().for_catalog())
     org_slug = request.GET.get("org", "").strip()
@@ -250,7 +238,7 @@ def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, program: str, term: str, project: str) -> HttpResponse:
-    term_obj = _get_term(program, term)
+    term_obj = public_term(program, term)
     project_obj = get_object_or_404(
         Project.objects.visible().for_catalog(), term=term_obj, slug=project
     )
