@@ -22,7 +22,6 @@ class MilestoneOut(Schema):
     raw: str
     start: datetime | None
     end: datetime | None
-    has_time: bool  # false: whole days in the term's zone (`start`..`end` cover them)
 
 
 class TermOut(Schema):
