@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from django.urls import reverse
 
 from cohort.core.emails import site_url
+from cohort.mentorship.queries import mentee_name
 from cohort.notifications.services import deliver, outbox_row
 from cohort.stipends.models import Payment, PaymentStatus
 from cohort.stipends.money import display
@@ -40,9 +41,8 @@ def notify_payment(payment_id: int) -> int:
     mentee = payment.placement.mentee
     if not mentee.email:
         return 0
-    profile = getattr(mentee, "mentee_profile", None)
     context = {
-        "name": profile.name if profile is not None else mentee.get_username(),
+        "name": mentee_name(payment.placement),
         "status": payment.status,
         "amount": display(payment.total, payment.currency),
         "installment": f"{payment.installment} of {payment.installments}",

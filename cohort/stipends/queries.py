@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cohort.core.models import User
+from cohort.mentorship.queries import mentee_name
 from cohort.projects.models import Project
 from cohort.proposals.access import mentored_by
 from cohort.stipends import payerfile
@@ -69,7 +70,8 @@ class PaymentView:
     cancel_reason: str
 
 
-def _mentee_name(user: User) -> str:
+def _person_name(user: User) -> str:
+    """An approver's or actor's name: their mentee profile's, else their login."""
     profile = getattr(user, "mentee_profile", None)
     return profile.name if profile is not None else user.get_username()
 
@@ -96,7 +98,7 @@ def view(payment: Payment) -> PaymentView:
         reference=payment.reference,
         term_id=payment.term_id,
         placement_id=payment.placement_id,
-        mentee=_mentee_name(mentee),
+        mentee=mentee_name(payment.placement),
         mentee_email=mentee.email,
         project=payment.placement.project.title,
         round=payment.round.label,
@@ -109,7 +111,7 @@ def view(payment: Payment) -> PaymentView:
         total_text=display(payment.total, payment.currency),
         status=payment.status,
         status_label=Status(payment.status).label,
-        approvals=[_mentee_name(a.approver) for a in payment.approvals.all()],
+        approvals=[_person_name(a.approver) for a in payment.approvals.all()],
         approvals_needed=payment.approvals_needed,
         made_at=payment.made_at,
         approved_at=payment.approved_at,
@@ -284,7 +286,7 @@ def _signed(minor: int, currency: str) -> str:
 
 
 def _actor_name(user: User | None) -> str:
-    return _mentee_name(user) if user is not None else "the system"
+    return _person_name(user) if user is not None else "the system"
 
 
 def payment_ledger(payment: Payment) -> list[LedgerLine]:

@@ -33,6 +33,7 @@ from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.mentorship.models import Evaluation, EvaluationRound, Placement
+from cohort.mentorship.queries import mentee_name
 from cohort.projects.models import Project
 from cohort.stipends import payerfile, policyfile
 from cohort.stipends.models import (
@@ -609,12 +610,10 @@ def export_payments(
 
 
 def payerfile_row(payment: Payment) -> payerfile.Row:
-    mentee = payment.placement.mentee
-    profile = getattr(mentee, "mentee_profile", None)
     return payerfile.Row(
         reference=payment.reference,
-        name=profile.name if profile is not None else mentee.get_username(),
-        email=mentee.email,
+        name=mentee_name(payment.placement),
+        email=payment.placement.mentee.email,
         country=payment.country,
         currency=payment.currency,
         amount=payment.total,
