@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     IntegerField,
@@ -33,11 +33,10 @@ from cohort.applications.access import bars_from_applying
 from cohort.applications.services import WINDOW_KEY, applications_window
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
+from cohort.web import queries
 from cohort.web.next_steps import next_steps
 from cohort.web.queries import public_term
 
-SEARCH_PAGE_SIZE = 25
-SEARCH_MAX_WORDS = 10
 POPULAR_SKILLS = 15
 
 _WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-][a-z0-9+#]+)*")
@@ -260,15 +259,56 @@ def project_detail(request: HttpRequest, program: str, term: str, project: str) 
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:200]
-    words = query.casefold().split()[:SEARCH_MAX_WORDS]
-    page = None
-    if words:
-        projects = Project.objects.visible().for_catalog()
-        for word in words:  # search_text is already casefolded; every word must match
-            projects = projects.filter(search_text__contains=word)
-        projects = projects.order_by(
-            "-term__year", "-term__number", "term__program__name", "position", "pk"
-        )
-        page = Paginator(projects, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/project_search.html", {"query": query, "page": page})
+    """The archive search: every term's projects, best match first, narrowed by facets."""
+    asked = {name: request.GET.get(name, "").strip()[:200] for name in ("q", *queries.FACETS)}
+    year = asked["year"]
+    filters = queries.SearchFilters(
+        program=asked["program"],
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        term=asked["term"],
+        organization=asked["organization"],
+        skill=asked["skill"],
+        status=asked["status"] if asked["status"] in queries.PUBLIC_STATUSES else "",
+    )
+    page = request.GET.get("page", "")
+    found = queries.search_archive(asked["q"], filters, int(page) if page.isdigit() else 1)
+    kept = {"q": found.query, **filters.asked()}
+    facets = [
+        {
+            "name": facet.name,
+            "label": facet.label,
+            "values": [
+                {
+                    "value": value,
+                    # A chosen value's link lets it go; any other chooses it instead.
+                    "href": "?"
+                    + urlencode(
+                        {k: v for k, v in kept.items() if k != facet.name and v}
+                        | ({} if value.selected else {facet.name: value.value})
+                    ),
+                }
+                for value in facet.values
+            ],
+        }
+        for facet in found.facets
+        if facet.values
+    ]
+    context = {
+        "found": found,
+        "query": found.query,
+        "facets": facets,
+        "chosen": [
+            {
+                "label": _FACET_NAMES[k],
+                "value": v,
+                "href": "?" + urlencode({j: w for j, w in kept.items() if j != k and w}),
+            }
+            for k, v in filters.asked().items()
+        ],
+        "first_number": (found.page - 1) * queries.SEARCH_PAGE_SIZE + 1,
+        "page_href": "?" + urlencode({k: v for k, v in kept.items() if v}) + "&page=",
+    }
+    return render(request, "web/project_search.html", context)
+
+
+_FACET_NAMES = {name: name.capitalize() for name in queries.FACETS}

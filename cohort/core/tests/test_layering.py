@@ -23,6 +23,7 @@ PURE_MODULES = [
     COHORT / "stipends" / "policyfile.py",
     COHORT / "stipends" / "payerfile.py",
     COHORT / "stipends" / "presets.py",
+    COHORT / "web" / "relevance.py",
 ]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
