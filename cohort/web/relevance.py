@@ -78,13 +78,17 @@ def stem(word: str) -> str:
 class Document:
     title: str
     text: str  # casefolded; holds the title too
+    length: int  # words in the text: `length(text)`
+
+
+def length(text: str) -> int:
+    return len(text.split())
 
 
 def score(query: Query, document: Document, average_length: float) -> float:
     """The document's relevance to the query. Every term weighs the same: a match holds all
     of them, so how rare each is would not reorder the matches much."""
-    length = len(document.text.split())
-    norm = K1 * (1 - B + B * length / max(average_length, 1.0))
+    norm = K1 * (1 - B + B * document.length / max(average_length, 1.0))
     title = document.title.casefold()
     counts = [(_count_word(w, title), _count_word(w, document.text)) for w in query.words]
     counts += [(_count_phrase(p, title), _count_phrase(p, document.text)) for p in query.phrases]
@@ -94,8 +98,8 @@ def score(query: Query, document: Document, average_length: float) -> float:
     return total
 
 
-def average_length(texts: Sequence[str]) -> float:
-    return sum(len(t.split()) for t in texts) / len(texts) if texts else 0.0
+def average_length(lengths: Sequence[int]) -> float:
+    return sum(lengths) / len(lengths) if lengths else 0.0
 
 
 @lru_cache(maxsize=4096)

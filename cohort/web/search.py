@@ -28,7 +28,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Program, Term
-from cohort.web.relevance import Document, Query, average_length, score
+from cohort.web.relevance import Document, Query, average_length, length, score
 
 FTS_TABLE = "projects_project_fts"
 _PROJECT = Project._meta.db_table
@@ -101,10 +101,11 @@ def match(query: Query, statuses: Sequence[str], *, using: str = "default") -> l
     else:  # pragma: no cover - Cohort runs on PostgreSQL and SQLite only
         raise NotImplementedError(f"no full-text search on {connection.vendor}")
     rows = _rows(connection, where, params, statuses)
-    average = average_length([row[2] for row in rows])
+    lengths = [length(row[2]) for row in rows]
+    average = average_length(lengths)
     ranked = []
-    for pk, title, text, position, *facets in rows:
-        relevance = score(query, Document(title, text), average)
+    for (pk, title, text, position, *facets), words in zip(rows, lengths, strict=True):
+        relevance = score(query, Document(title, text, words), average)
         ranked.append((-round(relevance, 9), -facets[3], -facets[4], position, pk, facets))
     ranked.sort()
     return [Hit(pk, -neg, *facets) for neg, _, _, _, pk, facets in ranked]

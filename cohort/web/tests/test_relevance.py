@@ -11,6 +11,7 @@ from cohort.web.relevance import (
     Document,
     Query,
     average_length,
+    length,
     parse,
     score,
 )
@@ -48,7 +49,7 @@ def test_any_text_reads_without_error_into_word_characters(text: str):
 
 
 def _score(query: str, title: str, text: str, average: float = 50.0) -> float:
-    return score(parse(query), Document(title, text.casefold()), average)
+    return score(parse(query), Document(title, text.casefold(), length(text)), average)
 
 
 def test_other_forms_of_a_word_count():
@@ -80,5 +81,5 @@ def test_a_phrase_counts_only_in_order():
 
 def test_average_length():
     assert average_length([]) == 0.0
-    assert average_length(["a b", "c d e f"]) == 3.0
+    assert average_length([length("a b"), length(" c d\ne  f ")]) == 3.0
     assert Query("x", words=("x",))
