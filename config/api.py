@@ -7,6 +7,7 @@ responses, each `{"detail": "<sentence>"}` (`cohort.core.api_errors`).
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -46,6 +47,17 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, RateLimitError):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(RawPostDataException)
+def form_sent_to_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form (multipart or urlencoded) posted where a JSON body is read: the middleware
+    that checks every text has read the form, so the raw body is gone. A client error."""
+    detail = (
+        f"This endpoint reads a JSON body, but the request sent {request.content_type or 'a form'}."
+        " Send Content-Type: application/json."
+    )
+    return api.create_response(request, {"detail": detail}, status=400)
 
 
 @api.exception_handler(ValidationError)

@@ -42,3 +42,23 @@ def test_validation_errors_read_as_one_sentence():
     assert sentence([too_big, missing, missing]) == (
         "Input should be less than or equal to 9: term (in the query string), and 2 more problems."
     )
+
+
+@pytest.mark.django_db
+def test_a_form_posted_to_a_json_endpoint_is_a_client_error(client):
+    """Found by the fuzzer: the text guard reads a multipart form, so the JSON body the
+    endpoint then reads is gone; that was a 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cohort.core.models import User
+    from cohort.core.tokens import create_api_token
+
+    token = create_api_token(User.objects.create_user("formsender"), name="t")[1]
+    response = client.post(
+        "/api/v1/applications/1/tasks/file",
+        {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    assert "reads a JSON body" in response.json()["detail"]
+    assert "multipart/form-data" in response.json()["detail"]
