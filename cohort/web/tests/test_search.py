@@ -265,8 +265,8 @@ def test_the_api_answers_with_results_their_terms_and_facets(client: Client, arc
     assert first["score"] > 0
     names = [f["name"] for f in body["facets"]]
     assert names == list(queries.FACETS)
-    emails = Mentorship.objects.filter(project_id__in=[r["id"] for r in body["results"]])
-    emails = emails.exclude(email="").values_list("email", flat=True)
+    mentors = Mentorship.objects.filter(project_id__in=[r["id"] for r in body["results"]])
+    emails = list(mentors.exclude(email="").values_list("email", flat=True))
     assert emails
     assert not [e for e in emails if e in str(body)]
     year = body["facets"][1]["values"][0]
