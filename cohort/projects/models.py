@@ -1,7 +1,8 @@
 """Organizations, their projects in a term, and each project's mentors and upstream issues.
 
 A Project is the unit of the catalog: a proposal that, once approved, is published.
-Historical projects imported from term pages arrive published; ideas pages arrive proposed.
+Historical projects imported from term pages arrive published; ideas pages arrive proposed,
+and the ideas their term's README does not list become not accepted.
 """
 
 from __future__ import annotations
@@ -100,6 +101,12 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         """What the public catalog shows."""
         return self.filter(status__in=[Project.Status.PUBLISHED, Project.Status.PROPOSED])
 
+    def on_term_page(self) -> ProjectQuerySet:
+        """What a public term page lists: the catalog's projects, and apart from them the
+        ideas its README did not accept."""
+        shown = [Project.Status.PUBLISHED, Project.Status.PROPOSED, Project.Status.NOT_ACCEPTED]
+        return self.filter(status__in=shown)
+
     def for_catalog(self) -> ProjectQuerySet:
         """With everything a project card needs, in a constant number of queries."""
         return self.select_related("organization", "term__program").prefetch_related(
@@ -118,6 +125,8 @@ class ProjectStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn"
     REJECTED = "rejected", "Rejected"
+    # An idea from a project-ideas page that its term's README did not accept.
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
 
 
 class Project(TimeStampedModel):
@@ -126,10 +135,14 @@ class Project(TimeStampedModel):
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
         Status.SUBMITTED: frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN}),
-        Status.PROPOSED: frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN}),
+        Status.PROPOSED: frozenset(
+            {Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN, Status.NOT_ACCEPTED}
+        ),
         Status.PUBLISHED: frozenset({Status.WITHDRAWN}),
         Status.WITHDRAWN: frozenset(),
         Status.REJECTED: frozenset(),
+        # A README imported later may still list it (cohort.projects.services.import_term).
+        Status.NOT_ACCEPTED: frozenset({Status.PUBLISHED}),
     }
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="projects")

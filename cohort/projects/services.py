@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +13,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cohort.core.errors import DomainError
+from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent, Person, User
-from cohort.core.workflow import transition
+from cohort.formats import merge
 from cohort.formats import model as fm
 from cohort.formats.interchange import prerequisites_to_dict
 from cohort.formats.issueform import IssueForm, length_problems
@@ -62,6 +63,10 @@ class ImportResult:
     unchanged: int = 0
     not_on_page: int = 0  # stored projects the page no longer lists; left as they are
     status_kept: int = 0  # stored projects whose status the page could not move (withdrawn…)
+    # A README and its term's ideas page (cohort.formats.merge): the ideas that are the
+    # README's programs, and the ideas it does not list (status not_accepted).
+    accepted: int = 0
+    not_accepted: int = 0
 
     def summary(self) -> str:
         verb = "created" if self.term_created else "updated"
@@ -71,6 +76,11 @@ class ImportResult:
         )
         if self.not_on_page:
             text += f"; {self.not_on_page} stored projects are not on this page (left as they are)"
+        if self.accepted or self.not_accepted:
+            text += (
+                f"; ideas: {self.accepted} accepted (the README's programs), "
+                f"{self.not_accepted} not accepted"
+            )
         if self.status_kept:
             text += (
                 f"; {self.status_kept} kept their status (a withdrawn, rejected or unpublished "
@@ -112,7 +122,9 @@ def import_term(data: fm.TermData, *, program: Program, actor: User | None = Non
         number=data.number,
         defaults={"title": data.title, "time_zone": data.time_zone},
     )
-    _update_term(term, data)
+    # An ideas page sets the head of a term only while no term page has (README wins).
+    if data.source_kind != "ideas" or term_created or term.head_source == Term.HeadSource.IDEAS:
+        _update_term(term, data)
     result = ImportResult(term=term, term_created=term_created)
     _sync_projects(term, data, result, actor=actor)
     AuditEvent.record(
@@ -124,6 +136,8 @@ def import_term(data: fm.TermData, *, program: Program, actor: User | None = Non
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
+            "accepted": result.accepted,
+            "not_accepted": result.not_accepted,
         },
     )
     return result
@@ -136,6 +150,8 @@ def _update_term(term: Term, data: fm.TermData) -> None:
     except ValidationError as exc:
         raise DomainError(exc.messages[0]) from None
     if from_page:
+        ideas = data.source_kind == "ideas"
+        term.head_source = Term.HeadSource.IDEAS if ideas else Term.HeadSource.TERM_PAGE
         term.title = data.title
         term.status = data.status
         term.time_zone = data.time_zone
@@ -195,98 +211,146 @@ _PROJECT_FIELDS = (
 )
 
 
+# Where an ideas page's entries sort: after the term page's programs, in their own order, so
+# that a term reads the same whichever of its pages came first.
+IDEAS_POSITION = 10_000
+# A project an ideas page brought and no README took over (the ideas side of a term).
+IDEA_STATUSES = frozenset({m.Project.Status.PROPOSED, m.Project.Status.NOT_ACCEPTED})
+
+
+@dataclass
+class _Item:
+    data: fm.Project
+    org: m.Organization
+    values: dict[str, Any]
+
+
 def _sync_projects(
     term: Term, data: fm.TermData, result: ImportResult, *, actor: User | None
 ) -> None:
+    """Match the page's entries to the stored projects, then write in bulk.
+
+    A README (or selected_projects.md) and its term's ideas page merge (spec §7.9): an idea
+    the README lists is the README's program (`cohort.formats.merge.match` pairs them), with
+    the README's content; the ideas it does not list are not accepted. The pairing is the
+    same whichever page comes first, so both orders, and one run or two, store the same.
+    """
+    kind = data.source_kind
+    has_readme = term.head_source == Term.HeadSource.TERM_PAGE
     organizations = _OrganizationIndex(term.program)
     people = _PersonIndex(mentor for item in data.projects() for mentor in item.mentors)
-    stored = list(term.projects.all())
+    stored = list(term.projects.select_related("organization"))
     stored_children = _stored_children(term)
-    by_number = {p.number: p for p in stored if p.number}
-    by_url = {p.lfx_url: p for p in stored if p.lfx_url}
-    by_title: dict[tuple[int, str], list[m.Project]] = defaultdict(list)
-    for p in stored:
-        by_title[(p.organization_id, p.title.casefold())].append(p)
+    if kind == "readme":  # its own programs; the stored ideas are merged below
+        own = [p for p in stored if p.status not in IDEA_STATUSES]
+        other = [p for p in stored if p.status in IDEA_STATUSES]
+    elif kind == "ideas":  # its own ideas; the README's programs are merged first
+        own = [p for p in stored if p.status in IDEA_STATUSES]
+        other = [p for p in stored if p.status not in IDEA_STATUSES]
+    else:
+        own, other = stored, []
+    other_ids = {p.pk for p in other}
     slugs = {p.slug for p in stored}
+    items = _items(data, organizations)
+    found: dict[int, m.Project] = {}  # item index → the stored project it is
+    kept: set[int] = set()  # item indexes that are a README program an ideas page leaves alone
+
+    if kind == "ideas" and other:
+        pairs = merge.match([_entry(p) for p in other], [_entry(x) for x in items])
+        for a, k in pairs:
+            found[k] = other[a]
+            kept.add(k)
+    _match_own(items, own, found)
+    if kind == "readme" and other:
+        rest = [k for k in range(len(items)) if k not in found]
+        pairs = merge.match([_entry(items[k]) for k in rest], [_entry(p) for p in other])
+        for r, i in pairs:
+            found[rest[r]] = other[i]
+
     matched: set[int] = set()
     status_moves: list[tuple[m.Project, str]] = []
     to_create: list[tuple[m.Project, fm.Project]] = []
     to_update: list[m.Project] = []
     children_changed: list[tuple[m.Project, fm.Project]] = []
-
     now = timezone.now()
-    position = 0
-    for org_data in data.organizations:
-        first_line = next((p.line for p in org_data.projects), 0)
-        try:
-            _check_lengths(m.Organization, {"name": org_data.name, "cncf_slug": org_data.slug})
-            _check_lengths(m.Organization, {"maturity": org_data.maturity})
-        except ImportRefusedError as exc:
-            message = f"Organization {org_data.name[:80]!r}: {exc}"
-            raise ImportRefusedError(message, line=first_line, value=exc.value) from None
-        org = organizations.resolve(org_data)
-        for item in org_data.projects:
-            try:
-                values = _project_values(item, org, position)
-                _check_project_lengths(item, values)
-            except ImportRefusedError:
-                raise
-            except DomainError as exc:
-                raise ImportRefusedError(str(exc), line=item.line) from None
-            position += 1
-            candidates = [
-                by_number.get(item.number) if item.number else None,
-                by_url.get(item.lfx_url) if item.lfx_url else None,
-                *by_title.get((org.pk, item.title.casefold()), []),
-            ]
-            project = next((c for c in candidates if c is not None and c.pk not in matched), None)
-            if project is None:
-                project = m.Project(term=term, slug=unique_slug(item.title, slugs))
-                for field, value in values.items():
-                    setattr(project, field, value)
-                to_create.append((project, item))
-                continue
-            matched.add(project.pk)
-            if data.source_kind == "canonical":
-                # The canonical page does not carry these; keep what is stored. Its line
-                # numbers are its own, not the entry's place in the page it came from.
-                for field in NOT_IN_CANONICAL:
-                    if values[field] in (None, ""):
-                        values[field] = getattr(project, field)
-                values["source_line"] = project.source_line
-            # A page decides one status change only: a proposed idea (an ideas page) is
-            # published (the term page), through its transition and audited, after the bulk
-            # update. A draft, submitted, withdrawn or rejected project keeps its status:
-            # publishing a proposal needs its approvals (proposals.services), not a file.
-            wanted_status = values.pop("status")
-            if (
-                project.status == m.Project.Status.PROPOSED
-                and wanted_status == m.Project.Status.PUBLISHED
-            ):
-                status_moves.append((project, wanted_status))
-            elif wanted_status != project.status:
-                result.status_kept += 1
-            changed = [f for f, v in values.items() if getattr(project, f) != v]
-            for field in changed:
-                setattr(project, field, values[field])
-            children_differ = stored_children.get(project.pk, ([], [])) != _wanted_children(item)
-            moved = bool(status_moves) and status_moves[-1][0] is project
-            if changed:
-                project.updated_at = now  # bulk_update does not apply auto_now
-                to_update.append(project)
-            if children_differ:
-                children_changed.append((project, item))
-            if changed or children_differ or moved:
-                result.updated += 1
-            else:
-                result.unchanged += 1
+    for k, item in enumerate(items):
+        values = item.values
+        idea_status = m.Project.Status.NOT_ACCEPTED if has_readme else m.Project.Status.PROPOSED
+        if kind == "ideas":
+            values["status"] = idea_status
+        project = found.get(k)
+        if project is None:
+            project = m.Project(term=term, slug=unique_slug(item.data.title, slugs))
+            for field, value in values.items():
+                setattr(project, field, value)
+            to_create.append((project, item.data))
+            if kind == "ideas" and has_readme:
+                result.not_accepted += 1
+            continue
+        matched.add(project.pk)
+        if k in kept:  # the README's program: its content wins over the idea's
+            result.accepted += 1
+            result.unchanged += 1
+            continue
+        if kind == "canonical":
+            # The canonical page does not carry these; keep what is stored. Its line
+            # numbers are its own, not the entry's place in the page it came from, and its
+            # order is the stored one (an ideas page's entries sort after IDEAS_POSITION).
+            for field in NOT_IN_CANONICAL:
+                if values[field] in (None, ""):
+                    values[field] = getattr(project, field)
+            values["source_line"] = project.source_line
+            values["position"] = project.position
+        # A page decides few status changes: an idea is published when the term page
+        # lists it, and not accepted when the term page is known and does not; through
+        # the transition table and audited, after the bulk update. A draft, submitted,
+        # withdrawn or rejected project keeps its status: publishing a proposal needs its
+        # approvals (proposals.services), not a file.
+        wanted_status = values.pop("status")
+        if project.status in IDEA_STATUSES and wanted_status == m.Project.Status.PUBLISHED:
+            status_moves.append((project, wanted_status))
+            if kind == "readme" and project.pk in other_ids:
+                # The idea becomes the README's program, named (and addressed) as it is.
+                result.accepted += 1
+                if not _slug_fits(item.data.title, project.slug):
+                    values["slug"] = unique_slug(item.data.title, slugs)
+        elif (
+            project.status == m.Project.Status.PROPOSED
+            and wanted_status == m.Project.Status.NOT_ACCEPTED
+        ):
+            status_moves.append((project, wanted_status))
+        elif wanted_status != project.status and not (
+            kind == "ideas" and project.status in IDEA_STATUSES
+        ):
+            result.status_kept += 1
+        if kind == "ideas" and has_readme:
+            result.not_accepted += 1
+        changed = [f for f, v in values.items() if getattr(project, f) != v]
+        for field in changed:
+            setattr(project, field, values[field])
+        children_differ = stored_children.get(project.pk, ([], [])) != _wanted_children(item.data)
+        moved = bool(status_moves) and status_moves[-1][0] is project
+        if changed:
+            project.updated_at = now  # bulk_update does not apply auto_now
+            to_update.append(project)
+        if children_differ:
+            children_changed.append((project, item.data))
+        if changed or children_differ or moved:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    if kind == "readme":
+        # The ideas the term page does not list were not accepted.
+        for project in other:
+            if project.pk not in matched and project.status == m.Project.Status.PROPOSED:
+                status_moves.append((project, m.Project.Status.NOT_ACCEPTED))
+                result.not_accepted += 1
 
     m.Project.objects.bulk_create([p for p, _ in to_create])
     if to_update:
         fields = [f for f in _PROJECT_FIELDS if f != "status"]
-        m.Project.objects.bulk_update(to_update, [*fields, "updated_at"])
-    for project, status in status_moves:
-        transition(project, to=status, actor=actor, note="import-term")
+        m.Project.objects.bulk_update(to_update, [*fields, "slug", "updated_at"])
+    _transition_all(status_moves, actor=actor, note="import-term")
     refill = to_create + children_changed
     if children_changed:
         ids = [p.pk for p, _ in children_changed]
@@ -314,7 +378,102 @@ def _sync_projects(
         for i, url in enumerate(item.upstream_issues)
     )
     result.created = len(to_create)
-    result.not_on_page = len(stored) - len(matched)
+    result.not_on_page = sum(1 for p in own if p.pk not in matched)
+
+
+def _items(data: fm.TermData, organizations: _OrganizationIndex) -> list[_Item]:
+    """The page's entries with their organizations resolved and their column values checked;
+    an ideas page's entries placed after the term page's programs (IDEAS_POSITION)."""
+    items: list[_Item] = []
+    position = IDEAS_POSITION if data.source_kind == "ideas" else 0
+    for org_data in data.organizations:
+        first_line = next((p.line for p in org_data.projects), 0)
+        try:
+            _check_lengths(m.Organization, {"name": org_data.name, "cncf_slug": org_data.slug})
+            _check_lengths(m.Organization, {"maturity": org_data.maturity})
+        except ImportRefusedError as exc:
+            message = f"Organization {org_data.name[:80]!r}: {exc}"
+            raise ImportRefusedError(message, line=first_line, value=exc.value) from None
+        org = organizations.resolve(org_data)
+        for item in org_data.projects:
+            try:
+                values = _project_values(item, org, position)
+                _check_project_lengths(item, values)
+            except ImportRefusedError:
+                raise
+            except DomainError as exc:
+                raise ImportRefusedError(str(exc), line=item.line) from None
+            position += 1
+            items.append(_Item(item, org, values))
+    return items
+
+
+def _match_own(items: list[_Item], own: list[m.Project], found: dict[int, m.Project]) -> None:
+    """The page's own stored projects (a re-import): by number, then LFX URL, then
+    organization and title, for the entries not matched yet."""
+    by_number = {p.number: p for p in own if p.number}
+    by_url = {p.lfx_url: p for p in own if p.lfx_url}
+    by_title: dict[tuple[int, str], list[m.Project]] = defaultdict(list)
+    for p in own:
+        by_title[(p.organization_id, p.title.casefold())].append(p)
+    taken = {p.pk for p in found.values()}
+    for k, item in enumerate(items):
+        if k in found:
+            continue
+        x = item.data
+        candidates = [
+            by_number.get(x.number) if x.number else None,
+            by_url.get(x.lfx_url) if x.lfx_url else None,
+            *by_title.get((item.org.pk, x.title.casefold()), []),
+        ]
+        project = next((c for c in candidates if c is not None and c.pk not in taken), None)
+        if project is not None:
+            found[k] = project
+            taken.add(project.pk)
+
+
+def _entry(thing: m.Project | _Item) -> merge.Entry:
+    """What `merge.match` compares: the organization by its canonical name (aliases resolved
+    by `_OrganizationIndex`)."""
+    if isinstance(thing, _Item):
+        x = thing.data
+        return merge.Entry(x.title, thing.org.name, x.lfx_url, x.description)
+    return merge.Entry(thing.title, thing.organization.name, thing.lfx_url, thing.description)
+
+
+def _transition_all(moves: list[tuple[m.Project, str]], *, actor: User | None, note: str) -> None:
+    """`cohort.core.workflow.transition` for many projects in a fixed number of queries: the
+    transition table checked for each, one compare-and-swap UPDATE per (from, to) pair, and
+    the audit rows (`projects.project.<to>`, before/after) in one INSERT."""
+    groups: dict[tuple[str, str], list[m.Project]] = defaultdict(list)
+    for project, to in moves:
+        if not project.can_become(to):
+            label = project.get_status_display().lower()
+            raise DomainError(f"A {label} item cannot become {to}.")
+        groups[(project.status, to)].append(project)
+    now = timezone.now()
+    for (before, to), projects in groups.items():
+        ids = [p.pk for p in projects]
+        changed = m.Project.objects.filter(pk__in=ids, status=before).update(
+            status=to, status_changed_at=now
+        )
+        if changed != len(ids):
+            raise ConflictError("This item changed meanwhile. Reload and try again.")
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=f"{project._meta.label_lower}.{to}",
+            object_type=project._meta.label_lower,
+            object_id=str(project.pk),
+            object_repr=str(project)[:200],
+            data={"before": project.status, "after": to},
+            note=note,
+        )
+        for project, to in moves
+    )
+    for project, to in moves:
+        project.status = to
+        project.status_changed_at = now
 
 
 def _project_values(item: fm.Project, org: m.Organization, position: int) -> dict[str, Any]:
@@ -393,6 +552,12 @@ def _wanted_children(item: fm.Project) -> tuple[list[tuple[Any, ...]], list[str]
         (x.role, x.name, x.github, x.email, x.lfid, x.contact, list(x.flags)) for x in item.mentors
     ]
     return mentors, list(item.upstream_issues)
+
+
+def _slug_fits(text: str, slug: str) -> bool:
+    """Whether `slug` is one `unique_slug` could have made of `text`."""
+    base = slugify(text)[:90].strip("-") or "item"
+    return re.fullmatch(re.escape(base) + r"(-[0-9]+)?", slug) is not None
 
 
 def unique_slug(text: str, taken: set[str]) -> str:

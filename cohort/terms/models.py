@@ -147,6 +147,12 @@ _STAGE_PHASES: tuple[tuple[str, TermStage, TermStage], ...] = (
 )
 
 
+class TermHeadSource(models.TextChoices):
+    NONE = "", "Not read from a page"
+    TERM_PAGE = "readme", "The term page (README or selected projects)"
+    IDEAS = "ideas", "The project ideas page"
+
+
 class TermQuerySet(models.QuerySet["Term"]):
     def by_label(self, label: str) -> TermQuerySet:
         """`2024 Term 3` (an optional "(Sep-Nov)" suffix is ignored)."""
@@ -155,6 +161,8 @@ class TermQuerySet(models.QuerySet["Term"]):
 
 
 class Term(TimeStampedModel):
+    HeadSource = TermHeadSource
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="terms")
     year = models.PositiveSmallIntegerField()
     number = models.PositiveSmallIntegerField()
@@ -170,6 +178,10 @@ class Term(TimeStampedModel):
     duration = models.CharField(max_length=500, blank=True)
     frontmatter = models.TextField(blank=True)  # the page head the CNCF README export preserves
     lfx_generated = models.CharField(max_length=40, blank=True)  # lfx-export.json "_generated"
+    # Which page the head above (title, status, time zone, duration, frontmatter, timeline)
+    # was read from. A README (or selected_projects.md, or a Cohort export) sets it whenever
+    # it is imported; an ideas page only while no such page has (`projects.services`).
+    head_source = models.CharField(max_length=10, choices=TermHeadSource, blank=True)
     # The term's settings (`terms.services.update_settings`): the proposals guideline per
     # organization (cncf-process.md §3.6: a default and overrides keyed as quotas.yml is),
     # the applications cap (None: the program's), and the prerequisites a new proposal
@@ -186,6 +198,9 @@ class Term(TimeStampedModel):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["program", "year", "number"], name="term_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="term_number_positive"),
+            models.CheckConstraint(
+                condition=Q(head_source__in=TermHeadSource.values), name="term_head_source_valid"
+            ),
             models.CheckConstraint(condition=Q(year__gte=2000), name="term_year_sane"),
             models.CheckConstraint(
                 condition=Q(proposal_quota__gte=1), name="term_proposal_quota_positive"

@@ -38,6 +38,15 @@ def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().err
 
 
+def table(output: str) -> dict[str, list[str]]:
+    """The summary table's rows by their first cell."""
+    return {
+        cells[0]: cells[1:]
+        for line in output.splitlines()
+        if (cells := [c.strip() for c in line.strip("|").split("|")]) and len(cells) == 10
+    }
+
+
 def titles(label: str) -> set[str]:
     year, _, number = label.partition(" Term ")
     found = Project.objects.filter(term__year=int(year), term__number=int(number))
@@ -52,11 +61,15 @@ def test_a_directory_imports_every_term_page_with_the_term_its_folder_names():
         "2024 Term 3",  # from the page's title
         "2025 Term 2",
     }
-    assert titles("2021 Term 1") == {"Improve the scheduler docs", "Compact faster"}
-    assert titles("2020 Term 3") == {"Refactor the HTTP API"}
+    assert titles("2021 Term 1") == {
+        "Improve the scheduler docs",
+        "Compact faster",
+        "Rewrite kubectl in Rust",  # an idea, not accepted
+    }
+    assert titles("2020 Term 3") == {"Refactor the HTTP API", "An idea nobody took"}
     # The top README and automation/ are not term pages: "Not a program" was never read.
     assert not Project.objects.filter(title="Not a program").exists()
-    assert "Imported 4 files (5 projects)" in output
+    assert "Imported 7 files (11 projects)" in output
 
 
 def test_pages_without_programs_are_skipped_with_a_note():
@@ -66,16 +79,26 @@ def test_pages_without_programs_are_skipped_with_a_note():
     assert not Term.objects.filter(year=2026).exists()
 
 
-def test_ideas_are_left_for_the_terms_readme_in_the_same_run():
+def test_a_term_s_readme_and_ideas_merge_in_one_run():
     output = run(str(ARCHIVE))
-    assert "project_ideas.md of 2024 Term 3 left for README.md" in output
-    assert "project_ideas.md of 2021 Term 1 left for README.md" in output
-    assert "project_ideas.md of 2020 Term 3 left for selected_projects.md" in output
-    # Ideas never accepted did not become projects of those terms.
-    assert titles("2024 Term 3") == {"Support DNS caches"}
-    assert "Rewrite kubectl in Rust" not in titles("2021 Term 1")
-    assert "An idea nobody took" not in titles("2020 Term 3")
+    assert "left for" not in output
+    # The accepted idea is the README's program; the others are stored as not accepted.
+    statuses = dict(
+        Project.objects.filter(term__year=2024).values_list("title", "status").order_by("title")
+    )
+    assert statuses == {
+        "Support DNS caches": Project.Status.PUBLISHED,
+        "An Antrea idea not accepted": Project.Status.NOT_ACCEPTED,
+    }
+    assert Project.objects.get(term__year=2021, title="Rewrite kubectl in Rust").status == (
+        Project.Status.NOT_ACCEPTED
+    )
+    assert Project.objects.get(title="An idea nobody took").status == Project.Status.NOT_ACCEPTED
+    # The term's head is the README's, not the ideas page's.
     assert Term.objects.get(year=2024, number=3).title == "Term 03 - 2024 September - November"
+    assert "2024 Term 3 updated: 1 projects new, 0 changed, 1 unchanged; ideas: 1 accepted" in (
+        output
+    )
     # A term with ideas only imports them, as proposals.
     idea = Project.objects.get(term__year=2025, term__number=2)
     assert (idea.title, idea.status) == ("Trace the demo", Project.Status.PROPOSED)
@@ -83,22 +106,23 @@ def test_ideas_are_left_for_the_terms_readme_in_the_same_run():
 
 def test_the_summary_table_counts_terms_programs_mentors_and_flagged_mentors():
     output = run(str(ARCHIVE))
-    rows = {
-        cells[0]: cells[1:]
-        for line in output.splitlines()
-        if (cells := [c.strip() for c in line.strip("|").split("|")]) and len(cells) == 7
-    }
-    assert rows["2021 Term 1"] == ["README.md", "2", "2", "1", "2", "0"]  # Sam Lee: "sam AT …"
-    assert rows["2024 Term 3"] == ["README.md", "1", "2", "0", "1", "0"]
-    assert rows["4 terms"] == ["4 pages", "5", "6", "2", "5", "0"]
+    rows = table(output)
+    # Pages, programs, ideas, accepted, not accepted, mentors, flagged, new, changed.
+    pages = "README.md, project_ideas.md"
+    assert rows["2021 Term 1"] == [pages, "2", "2", "1", "1", "2", "1", "3", "0"]  # "sam AT …"
+    assert rows["2024 Term 3"] == [pages, "1", "2", "1", "1", "2", "0", "2", "0"]
+    assert rows["2025 Term 2"] == ["project_ideas.md", "0", "1", "0", "0", "1", "0", "1", "0"]
+    assert rows["4 terms"] == ["7 pages", "4", "7", "3", "3", "6", "2", "8", "0"]
     assert "\x1b[" not in output  # not a terminal: no colours in logs
 
 
 def test_importing_the_archive_twice_changes_nothing():
     run(str(ARCHIVE))
     second = run(str(ARCHIVE))
-    assert Project.objects.count() == 5
-    assert second.count("0 projects new, 0 changed") == 4
+    assert Project.objects.count() == 8
+    assert second.count("0 projects new, 0 changed") == 7
+    # The second run finds the same ideas accepted and not accepted, and writes nothing.
+    assert table(second)["4 terms"] == ["7 pages", "4", "7", "3", "3", "6", "2", "0", "0"]
 
 
 def test_a_page_named_on_the_command_line_takes_its_term_from_its_folder():

@@ -51,6 +51,7 @@ class _TermRow:
     label: str
     pages: list[str] = field(default_factory=list)
     programs: int = 0
+    ideas: int = 0  # entries of its project ideas page
     mentors: set[str] = field(default_factory=set)
     flagged: set[str] = field(default_factory=set)
     results: list[ImportResult] = field(default_factory=list)
@@ -64,8 +65,9 @@ class Command(BaseCommand):
         "term pages by path shape: README.md, project_ideas.md or selected_projects.md in a "
         "YYYY/<term folder>/ (03-Sep-Nov, q2, q3-q4) and 2019/README.md; other Markdown (the "
         "program's README, automation/) is skipped. A page's term is the one it writes, else "
-        "the one its folder names, else --term. A term's project_ideas.md is left out when its "
-        "README.md (or selected_projects.md) is in the same run."
+        "the one its folder names, else --term. A term's README.md (or selected_projects.md) "
+        "and its project_ideas.md merge: the ideas the README lists are its programs, the "
+        "others are stored as not accepted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -196,35 +198,28 @@ def _parse(page: _Page, data: bytes, term: str | None) -> TermData:
 
 def _choose(pages: list[_Read], notes: list[str]) -> list[_Read]:
     """The pages to import: a page with no programs is skipped, and a term's project ideas
-    are left out when the run has the term's README (or selected_projects.md): importing
-    both would overwrite the README's title and timeline with the ideas page's and add the
-    ideas never accepted to the term (merging them is §7.9's, not this command's)."""
+    come after the term pages of the run. The import merges a README and its ideas page in
+    either order (`import_term`); README first makes the ideas it does not list `not
+    accepted` as they are created instead of proposed, then moved."""
     kept: list[_Read] = []
     for page in pages:
         if not page.term.projects():
             notes.append(f"{page.name}: no programs on this page; skipped")
         else:
             kept.append(page)
-    accepted: dict[str, str] = {}
-    for page in kept:
-        if page.term.source_kind != "ideas":
-            accepted.setdefault(page.term.label, Path(page.name).name)
-    chosen: list[_Read] = []
-    for page in kept:
-        over = accepted.get(page.term.label)
-        if page.term.source_kind == "ideas" and over is not None:
-            notes.append(f"{Path(page.name).name} of {page.term.label} left for {over}")
-        else:
-            chosen.append(page)
-    return chosen
+    return sorted(kept, key=lambda page: page.term.source_kind == "ideas")
 
 
 def _count(rows: dict[str, _TermRow], page: _Read, result: ImportResult) -> None:
     row = rows.setdefault(result.term.label, _TermRow(result.term.label))
     row.pages.append(Path(page.name).name)
     row.results.append(result)
+    ideas = page.term.source_kind == "ideas"
     for project in page.term.projects():
-        row.programs += 1
+        if ideas:
+            row.ideas += 1
+        else:
+            row.programs += 1
         for mentor in project.mentors:
             key = (mentor.github or mentor.email or mentor.name).casefold()
             row.mentors.add(key)
@@ -232,10 +227,21 @@ def _count(rows: dict[str, _TermRow], page: _Read, result: ImportResult) -> None
                 row.flagged.add(key)
 
 
+def _accepted(row: _TermRow) -> tuple[int, int]:
+    """A term's ideas that are its README's programs and those not accepted. The ideas page
+    imported after the README counts them all; the README imported after the ideas counts
+    those it moved: the larger figure is the term's, not their sum."""
+    return (
+        max((r.accepted for r in row.results), default=0),
+        max((r.not_accepted for r in row.results), default=0),
+    )
+
+
 def _table(rows: dict[str, _TermRow], *, color: bool) -> str:
     """The run's summary, one line a term: what was read and what the import did."""
     table = Table(box=box.SIMPLE if color else box.ASCII, title=None)
-    for heading in ("Term", "Pages", "Programs", "Mentors", "Flagged mentors", "New", "Changed"):
+    headings = ("Term", "Pages", "Programs", "Ideas", "Accepted", "Not accepted")
+    for heading in (*headings, "Mentors", "Flagged mentors", "New", "Changed"):
         table.add_column(heading, justify="left" if heading in ("Term", "Pages") else "right")
 
     def order(row: _TermRow) -> tuple[int, ...]:
@@ -251,6 +257,9 @@ def _table(rows: dict[str, _TermRow], *, color: bool) -> str:
             row.label,
             ", ".join(row.pages),
             str(row.programs),
+            str(row.ideas),
+            str(_accepted(row)[0]),
+            str(_accepted(row)[1]),
             str(len(row.mentors)),
             str(len(row.flagged)),
             str(sum(r.created for r in row.results)),
@@ -261,13 +270,16 @@ def _table(rows: dict[str, _TermRow], *, color: bool) -> str:
         f"{len(rows)} terms",
         str(sum(len(r.pages) for r in rows.values())) + " pages",
         str(sum(r.programs for r in rows.values())),
+        str(sum(r.ideas for r in rows.values())),
+        str(sum(_accepted(row)[0] for row in rows.values())),
+        str(sum(_accepted(row)[1] for row in rows.values())),
         str(len(everyone)),
         str(len(flagged)),
         str(sum(r.created for row in rows.values() for r in row.results)),
         str(sum(r.updated for row in rows.values() for r in row.results)),
     )
     out = io.StringIO()
-    Console(file=out, width=120, force_terminal=color, no_color=not color, emoji=False).print(table)
+    Console(file=out, width=160, force_terminal=color, no_color=not color, emoji=False).print(table)
     return out.getvalue()
 
 
