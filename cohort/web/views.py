@@ -203,7 +203,10 @@ def program_detail(request: HttpRequest, program: str) -> HttpResponse:
 def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
     term_obj = public_term(program, term)
     prefetch_related_objects([term_obj], "milestones")  # one query: timeline and status
-    projects = list(Project.objects.filter(term=term_obj).visible().for_catalog())
+    listed = list(Project.objects.filter(term=term_obj).on_term_page().for_catalog())
+    # Ideas the term's README did not accept: listed apart, in the same query.
+    not_accepted = [p for p in listed if p.status == Project.Status.NOT_ACCEPTED]
+    projects = [p for p in listed if p.status != Project.Status.NOT_ACCEPTED]
     org_slug = request.GET.get("org", "").strip()
     skill = " ".join(request.GET.get("skill", "").split())[:100]
 
@@ -232,6 +235,7 @@ def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
         "selected_org": org_slug,
         "skill": skill,
         "is_filtered": bool(org_slug or skill),
+        "not_accepted": not_accepted,
     }
     return render(request, "web/term_detail.html", context)
 
