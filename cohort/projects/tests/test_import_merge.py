@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -284,3 +287,43 @@ def test_a_re_import_of_both_pages_writes_nothing(cncf) -> None:
         result = import_term(data, program=cncf)
         assert (result.created, result.updated, result.status_kept) == (0, 0, 0)
     assert AuditEvent.objects.filter(action__startswith="projects.project.").count() == events
+
+
+# -- the command, on excerpts of the real pages (fixtures/merge/SOURCE.md) ------------------
+
+MERGE = Path(__file__).resolve().parent / "fixtures" / "merge"
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("import_term", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def archive_state() -> list[tuple[Any, ...]]:
+    terms = {t.pk: (t.label, t.title, t.head_source) for t in Term.objects.all()}
+    return sorted(
+        (terms[p.term_id], p.position, p.slug, p.status, p.title, p.description, p.lfx_url)
+        for p in Project.objects.all()
+    )
+
+
+def test_the_command_merges_a_term_s_pages_in_one_run_or_in_two() -> None:
+    output = run(str(MERGE))
+    one_run = archive_state()
+    assert "ideas: 1 accepted (the README's programs), 1 not accepted" in output
+    statuses = dict(Project.objects.values_list("title", "status"))
+    assert statuses["Conformance Program"] == Status.NOT_ACCEPTED
+    assert statuses["Service mesh playground"] == Status.PUBLISHED
+    # 2022 Spring's second KubeArmor program has no heading: its idea is it, by description.
+    kubearmor = Project.objects.filter(term__year=2022, organization__name="KubeArmor")
+    assert kubearmor.count() == 2
+    assert set(kubearmor.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert run(str(MERGE)).count("0 projects new, 0 changed") == 4
+
+    Term.objects.all().delete()
+    Organization.objects.all().delete()
+    run(*(str(p) for p in sorted(MERGE.rglob("project_ideas.md"))))  # the ideas, alone
+    assert set(Project.objects.values_list("status", flat=True)) == {Status.PROPOSED}
+    run(*(str(p) for p in sorted(MERGE.rglob("README.md"))))  # then the READMEs
+    assert archive_state() == one_run
