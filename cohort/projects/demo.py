@@ -1,4 +1,5 @@
-"""The demo a newcomer sees after `make run`: the reference term and a user per role."""
+"""The demo a newcomer sees after `make run`: the reference term, a user per role, and past
+terms to search (the archive)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,21 @@ from cohort.core.models import User
 from cohort.formats.termpage import parse_term_page
 from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
 from cohort.projects.services import ImportResult, get_or_create_program, import_term
-from cohort.terms.models import ProgramMembership
+from cohort.terms.models import ProgramMembership, Term
 
 DEMO_PROGRAM = "CNCF LFX Mentorship"
-DEMO_PAGE = Path(__file__).parent / "demo_data" / "2024-03-Sep-Nov-README.planning.md"
+DEMO_DATA = Path(__file__).parent / "demo_data"
+DEMO_PAGE = DEMO_DATA / "2024-03-Sep-Nov-README.planning.md"
+# Past CNCF term pages, unmodified (demo_data/README.md), each with the term it is (the 2021
+# page names none). None of these (year, number) is the reference term's or the upcoming demo
+# term's (cohort.proposals.demo.UPCOMING) in this program, and the live and later-stage demo
+# terms, dated from today, are in programs of their own (cohort.demo.live), so no demo term
+# can land on one, whatever the date.
+ARCHIVE = (
+    ("2021-01-Spring-README.md", 2021, 1),
+    ("2023-01-Mar-May-README.md", 2023, 1),
+    ("2025-02-Jun-Aug-README.md", 2025, 2),
+)
 DEMO_PASSWORD = "demo"  # noqa: S105  # documented demo password; users exist only with DEBUG
 
 
@@ -29,6 +41,31 @@ class DemoUser:
 class DemoResult:
     imported: ImportResult
     users: list[DemoUser] = field(default_factory=list)
+
+
+@dataclass
+class DemoArchive:
+    terms: list[Term] = field(default_factory=list)
+    imported: int = 0  # how many of them this run imported
+    projects: int = 0  # their projects that the public pages and the search show
+
+
+@transaction.atomic
+def load_demo_archive() -> DemoArchive:
+    """The past terms of ARCHIVE in the demo program, each imported once: a later run leaves
+    a stored term as it is (unlike the reference term, whose page is read again)."""
+    program = get_or_create_program(DEMO_PROGRAM)
+    archive = DemoArchive()
+    for name, year, number in ARCHIVE:
+        term = Term.objects.filter(program=program, year=year, number=number).first()
+        if term is None:
+            text = (DEMO_DATA / name).read_text(encoding="utf-8")
+            data = parse_term_page(text, source=name, term=f"{year} Term {number}")
+            term = import_term(data, program=program).term
+            archive.imported += 1
+        archive.terms.append(term)
+    archive.projects = Project.objects.filter(term__in=archive.terms).visible().count()
+    return archive
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
-"""cohort demo: the reference term, the demo users, a proposal in review, applications, a
-live term whose applications are open now, a term at each later stage (proposals, review,
-selection), a term in its mentorship period and a finished one, each dated from now
-(idempotent). `--site` is the address the server
+"""cohort demo: the reference term, three past terms to search (the archive), the demo users,
+a proposal in review, applications, a live term whose applications are open now, a term at
+each later stage (proposals, review, selection), a term in its mentorship period and a
+finished one, each dated from now (idempotent). `--site` is the address the server
 runs at, for the printed links (`make run` passes `http://$(HOST)`)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
 from django.utils import timezone
 
 from cohort.applications.models import Application
@@ -17,7 +18,7 @@ from cohort.demo.live import LiveDemo, load_live_demo
 from cohort.demo.mentorship import MentorshipDemo, load_mentorship_demo
 from cohort.demo.phases import PhaseDemo, load_phase_demo
 from cohort.demo.stipends import load_stipend_demo
-from cohort.projects.demo import DEMO_PASSWORD, load_demo
+from cohort.projects.demo import DEMO_PASSWORD, load_demo, load_demo_archive
 from cohort.proposals.demo import load_demo_proposals
 
 SITE = "http://127.0.0.1:8000"  # `runserver`'s default address
@@ -25,7 +26,8 @@ SITE = "http://127.0.0.1:8000"  # `runserver`'s default address
 
 class Command(BaseCommand):
     help = (
-        "Load the demo: the CNCF 2024 Term 3 catalog and, with DEBUG on, one user per role, "
+        "Load the demo: the CNCF 2024 Term 3 catalog, three past CNCF terms to search and, "
+        "with DEBUG on, one user per role, "
         "a proposal in review in an upcoming term, and the demo mentees' applications to "
         "2024 Term 3 projects in every state, a live term whose applications are open now, and "
         "a term in each later stage (accepting proposals, in review, selection), a term in its "
@@ -48,6 +50,12 @@ class Command(BaseCommand):
         term = result.imported.term
         self.stdout.write(f"Demo program {term.program}: {result.imported.summary()}")
         self.stdout.write(f"  {site}{term.get_absolute_url()}")
+        archive = load_demo_archive()
+        labels = ", ".join(past.label for past in archive.terms)
+        self.stdout.write(
+            f"Archive: {len(archive.terms)} past terms ({labels}), {archive.projects} projects; "
+            f"search them at {site}{reverse('web:search')}?q=ebpf"
+        )
         if not result.users:
             self.stdout.write("Demo users are created only when DEBUG is on.")
             return
