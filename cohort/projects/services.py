@@ -307,7 +307,14 @@ def _sync_projects(
         # withdrawn or rejected project keeps its status: publishing a proposal needs its
         # approvals (proposals.services), not a file.
         wanted_status = values.pop("status")
-        if project.status in IDEA_STATUSES and wanted_status == m.Project.Status.PUBLISHED:
+        # Only a term page publishes an idea it did not accept: an export (canonical, JSON)
+        # writes a not-accepted idea as published (its format has no such status).
+        publishes = project.status == m.Project.Status.PROPOSED or kind == "readme"
+        if (
+            project.status in IDEA_STATUSES
+            and wanted_status == m.Project.Status.PUBLISHED
+            and publishes
+        ):
             status_moves.append((project, wanted_status))
             if kind == "readme" and project.pk in other_ids:
                 # The idea becomes the README's program, named (and addressed) as it is.

@@ -327,3 +327,17 @@ def test_the_command_merges_a_term_s_pages_in_one_run_or_in_two() -> None:
     assert set(Project.objects.values_list("status", flat=True)) == {Status.PROPOSED}
     run(*(str(p) for p in sorted(MERGE.rglob("README.md"))))  # then the READMEs
     assert archive_state() == one_run
+
+
+def test_an_export_imported_again_does_not_publish_the_ideas_not_accepted(cncf, tmp_path) -> None:
+    import_term(readme(), program=cncf)
+    import_term(ideas(), program=cncf)
+    # The canonical page has no "not accepted": it writes those ideas as published.
+    exported = tmp_path / "term.md"
+    call_command("export_term", "2021 Term 1", "--format", "markdown", "--output", str(exported))
+    assert "An Antrea idea nobody took" in exported.read_text(encoding="utf-8")
+    output = run(str(exported))
+    left = Project.objects.get(title="An Antrea idea nobody took")
+    assert left.status == Status.NOT_ACCEPTED
+    assert "1 kept their status" in output
+    assert not AuditEvent.objects.filter(action="projects.project.published").exists()
