@@ -153,7 +153,7 @@ class SearchParams(Schema):
     term: str = Field("", description="A term's key, e.g. 2024-term-3", max_length=20)
     organization: str = Field("", description="An organization's slug", max_length=200)
     skill: str = Field("", description="A skill, as the skill facet lists it", max_length=100)
-    status: Literal["", "published", "proposed"] = ""
+    status: Literal["", "published", "proposed", "not_accepted"] = ""
     page: int = Field(1, ge=1, le=100_000)
 
 

@@ -63,7 +63,8 @@ def feed_projects(term: Term | None = None) -> list[Project]:
 
 SEARCH_PAGE_SIZE = 25
 SKILL_FACET_SIZE = 50  # the most frequent skills; the long tail is one project each
-PUBLIC_STATUSES = (Project.Status.PUBLISHED, Project.Status.PROPOSED)
+# The catalog's projects, and the ideas past terms did not accept (organizations reuse them).
+PUBLIC_STATUSES = (Project.Status.PUBLISHED, Project.Status.PROPOSED, Project.Status.NOT_ACCEPTED)
 FACETS = ("program", "year", "term", "organization", "skill", "status")
 _SKILL_SPLIT = re.compile(r"[,;\n]")
 MAX_SKILL = 40  # longer "skills" are sentences, not facet values

@@ -216,6 +216,30 @@ def test_pages_of_25(archive: Program):
     assert beyond.page == beyond.pages  # the last page, not an empty one
 
 
+def test_ideas_not_accepted_are_found_and_labelled(archive: Program):
+    project = Project.objects.filter(search_text__contains="ebpf").first()
+    assert project is not None
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.NOT_ACCEPTED)
+    found = search_archive("ebpf", SearchFilters())
+    statuses = {v.value: v.label for v in found.facets[-1].values}
+    assert statuses["not_accepted"] == "Not accepted"
+    only = search_archive("ebpf", SearchFilters(status="not_accepted"))
+    assert [p.pk for p in only.projects] == [project.pk]
+
+
+def test_a_result_that_was_not_accepted_links_to_its_term_not_a_missing_page(
+    client: Client, archive: Program
+):
+    project = Project.objects.filter(search_text__contains="ebpf").select_related("term").first()
+    assert project is not None
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.NOT_ACCEPTED)
+    html = client.get(reverse("web:search"), {"q": "ebpf", "status": "not_accepted"}).content
+    target = f"{project.term.get_absolute_url()}#not-accepted-heading"
+    assert f'href="{target}"'.encode() in html
+    assert b"Idea, not accepted" in html
+    assert client.get(project.term.get_absolute_url()).status_code == 200
+
+
 def test_a_fixed_number_of_queries(program: Program, django_assert_num_queries):
     _import(program, PAGES[2])
     with django_assert_num_queries(4):  # the match, then the page's projects, mentors, issues
