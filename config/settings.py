@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "cohort.console",
     "cohort.mentorship",
     "cohort.stipends",
+    "cohort.stats",
+    "cohort.retention",
     "cohort.demo",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",

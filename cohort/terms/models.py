@@ -29,6 +29,10 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA time zone name such as Europe/Berlin.")
 
 
+RETENTION_DEFAULT_MONTHS = 12  # how long a closed term's personal data is kept
+RETENTION_MAX_MONTHS = 120
+
+
 class Program(TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -45,6 +49,8 @@ class Program(TimeStampedModel):
         choices=[(c.value, label) for c, label in CALENDAR_LABELS.items()],
         default=Calendar.CNCF.value,
     )
+    # How long a closed term keeps its personal data before the purge (issue 16).
+    retention_months = models.PositiveSmallIntegerField(default=RETENTION_DEFAULT_MONTHS)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
@@ -54,6 +60,10 @@ class Program(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(calendar__in=[c.value for c in Calendar]), name="program_calendar_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_months__gte=1, retention_months__lte=RETENTION_MAX_MONTHS),
+                name="program_retention_months_range",
             ),
         ]
 
@@ -153,6 +163,14 @@ class TermHeadSource(models.TextChoices):
     IDEAS = "ideas", "The project ideas page"
 
 
+class TermState(models.TextChoices):
+    """Whether a term can still change. Closing is the last thing done to a term (issue 16):
+    it freezes everything in it and publishes its statistics."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
 class TermQuerySet(models.QuerySet["Term"]):
     def by_label(self, label: str) -> TermQuerySet:
         """`2024 Term 3` (an optional "(Sep-Nov)" suffix is ignored)."""
@@ -162,6 +180,12 @@ class TermQuerySet(models.QuerySet["Term"]):
 
 class Term(TimeStampedModel):
     HeadSource = TermHeadSource
+    State = TermState
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        TermState.OPEN: frozenset({TermState.CLOSED}),
+        TermState.CLOSED: frozenset(),
+    }
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="terms")
     year = models.PositiveSmallIntegerField()
@@ -190,6 +214,14 @@ class Term(TimeStampedModel):
     quota_overrides = models.JSONField(default=cncf_quota_overrides, blank=True)
     max_applications = models.PositiveSmallIntegerField(null=True, blank=True)
     default_prerequisites = models.JSONField(default=list, blank=True)
+    # Closing (issue 16): who closed it and when; then, `Program.retention_months` later, the
+    # purge of its personal data, once (`purged_at`).
+    state = models.CharField(max_length=10, choices=TermState, default=TermState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = TermQuerySet.as_manager()
 
@@ -209,10 +241,27 @@ class Term(TimeStampedModel):
                 condition=Q(max_applications__isnull=True) | Q(max_applications__gte=1),
                 name="term_max_applications_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=TermState.values), name="term_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state=TermState.OPEN, closed_at__isnull=True, purged_at__isnull=True)
+                    | Q(state=TermState.CLOSED, closed_at__isnull=False)
+                ),
+                name="term_closed_at_iff_closed",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.program.name} {self.label}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == TermState.CLOSED
+
+    def can_become(self, state: str) -> bool:
+        return state in self.TRANSITIONS[self.state]
 
     @property
     def label(self) -> str:

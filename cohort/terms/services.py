@@ -61,6 +61,26 @@ APPLICATIONS_CAP_MAX: Final = 20
 _QUOTA_KEY: Final = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
+class TermClosedError(DomainError):
+    """A write to a closed term (issue 16): closing froze everything in it."""
+
+    http_status = 409
+
+    def __init__(self, term: Term) -> None:
+        super().__init__(
+            f"{term.program.name} {term.label} is closed: nothing in it can change any more."
+        )
+        self.term = term
+
+
+def ensure_open(term: Term) -> None:
+    """Refuse a change to anything in a closed term. Every service that writes to a term's
+    proposals, applications, reviews, selection, mentorships, evaluations or payments calls
+    it with the term it already holds (no query); the retention purge alone does not."""
+    if term.is_closed:
+        raise TermClosedError(term)
+
+
 def _require_admin(actor: User, program: Program) -> None:
     if not is_program_admin(actor, program):
         raise NotAllowedError(f"Only an admin of {program.name} can set up its terms.")

@@ -1,0 +1,1 @@
+"""Statistics per term and across terms, and closing a term (issue 16)."""
