@@ -18,7 +18,9 @@ from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
 from cohort.mentorship.api import router as mentorship_router
 from cohort.proposals.api import router as proposals_router
+from cohort.retention.api import router as retention_router
 from cohort.selection.api import router as selection_router
+from cohort.stats.api import router as stats_router
 from cohort.stipends.api import router as stipends_router
 from cohort.terms.api import router as terms_router
 from cohort.web.api import router as catalog_router
@@ -38,6 +40,8 @@ api.add_router("/", terms_router)
 api.add_router("/", console_router)  # /terms/{id}/dashboard
 api.add_router("/", mentorship_router)  # /me/placements, /placements/{id}/…, evaluations
 api.add_router("/", stipends_router)  # /terms/{id}/payments…, /payments/{id}/…, /me/payments
+api.add_router("/", stats_router)  # /terms/{id}/statistics, /terms/{id}/close
+api.add_router("/", retention_router)  # /me/data, /terms/{id}/retention
 
 
 @api.exception_handler(DomainError)

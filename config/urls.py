@@ -17,5 +17,7 @@ urlpatterns = [
     path("console/", include("cohort.console.urls")),
     path("", include("cohort.mentorship.urls")),  # mentorship/…
     path("stipends/", include("cohort.stipends.urls", namespace="stipends")),
+    path("", include("cohort.stats.urls", namespace="stats")),  # before web's term pages
+    path("", include("cohort.retention.urls", namespace="retention")),
     path("", include("cohort.web.urls")),
 ]

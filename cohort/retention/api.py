@@ -1,0 +1,7 @@
+"""API endpoints of cohort.retention (issue 16)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["retention"])
