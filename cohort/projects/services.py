@@ -290,8 +290,23 @@ def _sync_projects(
         matched.add(project.pk)
         if k in kept:  # the README's program: its content wins over the idea's
             result.accepted += 1
-            result.unchanged += 1
+            if project.title or not item.data.title:
+                result.unchanged += 1
+                continue
+            # ...but a README entry without a heading (2022 Spring's second KubeArmor
+            # program) is named by its idea, as when the idea came first (below).
+            project.title = item.data.title
+            project.slug = unique_slug(item.data.title, slugs)
+            project.search_text = "\n".join(
+                s for s in (item.data.title.casefold(), project.search_text) if s
+            )
+            project.updated_at = now
+            to_update.append(project)
+            result.updated += 1
             continue
+        if not item.data.title and project.title and kind != "ideas":
+            # A term-page entry without a heading keeps the title its idea gave it.
+            values = _project_values(item.data, item.org, values["position"], title=project.title)
         if kind == "canonical":
             # The canonical page does not carry these; keep what is stored. Its line
             # numbers are its own, not the entry's place in the page it came from, and its
@@ -319,8 +334,8 @@ def _sync_projects(
             if kind == "readme" and project.pk in other_ids:
                 # The idea becomes the README's program, named (and addressed) as it is.
                 result.accepted += 1
-                if not _slug_fits(item.data.title, project.slug):
-                    values["slug"] = unique_slug(item.data.title, slugs)
+                if not _slug_fits(values["title"], project.slug):
+                    values["slug"] = unique_slug(values["title"], slugs)
         elif (
             project.status == m.Project.Status.PROPOSED
             and wanted_status == m.Project.Status.NOT_ACCEPTED
@@ -483,9 +498,13 @@ def _transition_all(moves: list[tuple[m.Project, str]], *, actor: User | None, n
         project.status_changed_at = now
 
 
-def _project_values(item: fm.Project, org: m.Organization, position: int) -> dict[str, Any]:
+def _project_values(
+    item: fm.Project, org: m.Organization, position: int, *, title: str | None = None
+) -> dict[str, Any]:
+    """The columns `item` sets; `title` in place of its own (a heading-less entry's)."""
+    title = item.title if title is None else title
     status = m.Project.Status.PROPOSED if item.status == "proposed" else m.Project.Status.PUBLISHED
-    search = [item.title, item.lfx_title, org.name, item.subgroup, item.skills, item.technologies]
+    search = [title, item.lfx_title, org.name, item.subgroup, item.skills, item.technologies]
     search += [item.description, item.expected_outcome]
     search += [f"{mentor.name} {mentor.github}" for mentor in item.mentors]
     values: dict[str, Any] = {
@@ -493,7 +512,7 @@ def _project_values(item: fm.Project, org: m.Organization, position: int) -> dic
         "number": item.number,
         "position": position,
         "status": status,
-        "title": item.title,
+        "title": title,
         "lfx_title": item.lfx_title,
         "subgroup": item.subgroup,
         "description": item.description,

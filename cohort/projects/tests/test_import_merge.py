@@ -303,7 +303,10 @@ def run(*args: str) -> str:
 def archive_state() -> list[tuple[Any, ...]]:
     terms = {t.pk: (t.label, t.title, t.head_source) for t in Term.objects.all()}
     return sorted(
-        (terms[p.term_id], p.position, p.slug, p.status, p.title, p.description, p.lfx_url)
+        (
+            terms[p.term_id],
+            *(p.position, p.slug, p.status, p.title, p.description, p.lfx_url, p.search_text),
+        )
         for p in Project.objects.all()
     )
 
@@ -319,6 +322,11 @@ def test_the_command_merges_a_term_s_pages_in_one_run_or_in_two() -> None:
     kubearmor = Project.objects.filter(term__year=2022, organization__name="KubeArmor")
     assert kubearmor.count() == 2
     assert set(kubearmor.values_list("status", flat=True)) == {Status.PUBLISHED}
+    # Its idea names it; the README's content is its own.
+    webhooks = kubearmor.get(title__startswith="Using mutating webhooks")
+    assert webhooks.slug.startswith("using-mutating-webhooks")
+    assert webhooks.lfx_url.endswith("81f0d863-30ca-43b5-a368-fd422ec681a6")
+    assert "using mutating webhooks" in webhooks.search_text
     assert run(str(MERGE)).count("0 projects new, 0 changed") == 4
 
     Term.objects.all().delete()
@@ -326,6 +334,8 @@ def test_the_command_merges_a_term_s_pages_in_one_run_or_in_two() -> None:
     run(*(str(p) for p in sorted(MERGE.rglob("project_ideas.md"))))  # the ideas, alone
     assert set(Project.objects.values_list("status", flat=True)) == {Status.PROPOSED}
     run(*(str(p) for p in sorted(MERGE.rglob("README.md"))))  # then the READMEs
+    assert archive_state() == one_run
+    assert run(str(MERGE)).count("0 projects new, 0 changed") == 4
     assert archive_state() == one_run
 
 
