@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.http import Http404
@@ -120,8 +121,10 @@ class ArchiveSearch:
         return bool(self.query or self.filters.asked())
 
 
+@lru_cache(maxsize=16384)
 def skills_of(text: str) -> dict[str, str]:
-    """A project's skills as facet values: key (casefolded) → as written."""
+    """A project's skills as facet values: key (casefolded) → as written. Cached: the same
+    projects come back search after search. Callers must not change what it returns."""
     found: dict[str, str] = {}
     for part in _SKILL_SPLIT.split(text):
         label = " ".join(part.replace("*", "").split()).strip(" .")

@@ -78,17 +78,19 @@ def stem(word: str) -> str:
 class Document:
     title: str
     text: str  # casefolded; holds the title too
-    length: int  # words in the text: `length(text)`
 
 
 def length(text: str) -> int:
-    return len(text.split())
+    """A text's length for BM25's normalisation: its characters. Only its ratio to the
+    average matters, and counting characters costs nothing, where splitting every match's
+    text into words was a fifth of a broad query's time."""
+    return len(text)
 
 
 def score(query: Query, document: Document, average_length: float) -> float:
     """The document's relevance to the query. Every term weighs the same: a match holds all
     of them, so how rare each is would not reorder the matches much."""
-    norm = K1 * (1 - B + B * document.length / max(average_length, 1.0))
+    norm = K1 * (1 - B + B * length(document.text) / max(average_length, 1.0))
     title = document.title.casefold()
     counts = [(_count_word(w, title), _count_word(w, document.text)) for w in query.words]
     counts += [(_count_phrase(p, title), _count_phrase(p, document.text)) for p in query.phrases]

@@ -101,11 +101,10 @@ def match(query: Query, statuses: Sequence[str], *, using: str = "default") -> l
     else:  # pragma: no cover - Cohort runs on PostgreSQL and SQLite only
         raise NotImplementedError(f"no full-text search on {connection.vendor}")
     rows = _rows(connection, where, params, statuses)
-    lengths = [length(row[2]) for row in rows]
-    average = average_length(lengths)
+    average = average_length([length(row[2]) for row in rows])
     ranked = []
-    for (pk, title, text, position, *facets), words in zip(rows, lengths, strict=True):
-        relevance = score(query, Document(title, text, words), average)
+    for pk, title, text, position, *facets in rows:
+        relevance = score(query, Document(title, text), average)
         ranked.append((-round(relevance, 9), -facets[3], -facets[4], position, pk, facets))
     ranked.sort()
     return [Hit(pk, -neg, *facets) for neg, _, _, _, pk, facets in ranked]
