@@ -80,11 +80,16 @@ def term_data(term: Term, *, statuses: tuple[str, ...] | None = None) -> TermDat
     )
 
 
+_IDEAS = (m.Project.Status.PROPOSED, m.Project.Status.NOT_ACCEPTED)
+
+
 def _project(project: m.Project) -> Project:
     return Project(
         title=project.title,
         lfx_title=project.lfx_title,
-        status="proposed" if project.status == m.Project.Status.PROPOSED else "published",
+        # An idea its term did not accept was still a proposed idea; the formats have no
+        # word for "not accepted", and a re-import keeps the stored status (services).
+        status="proposed" if project.status in _IDEAS else "published",
         description=project.description,
         expected_outcome=project.expected_outcome,
         skills=project.skills,

@@ -75,7 +75,11 @@ def derive_review(
         proposer_handle=permissions.github_handle(project.proposer),
         proposer_is_maintainer=proposer_is_maintainer,
     )
-    is_open = project.status not in (Project.Status.WITHDRAWN, Project.Status.REJECTED)
+    is_open = project.status not in (
+        Project.Status.WITHDRAWN,
+        Project.Status.REJECTED,
+        Project.Status.NOT_ACCEPTED,  # an idea its term's README did not take
+    )
     is_published = project.status == Project.Status.PUBLISHED
     column = gates.board_column(derived, events, is_open=is_open, is_published=is_published)
     return Review(validation, derived, column)

@@ -351,3 +351,18 @@ def test_an_export_imported_again_does_not_publish_the_ideas_not_accepted(cncf, 
     assert left.status == Status.NOT_ACCEPTED
     assert "1 kept their status" in output
     assert not AuditEvent.objects.filter(action="projects.project.published").exists()
+
+
+def test_an_idea_not_accepted_exports_as_a_proposed_idea_and_keeps_its_status(cncf) -> None:
+    from cohort.projects.interchange import term_data
+
+    import_term(readme(), program=cncf)
+    import_term(ideas(), program=cncf)
+    term = Term.objects.get()
+    left = Project.objects.get(term=term, status=Status.NOT_ACCEPTED)
+    exported = {p.title: p.status for p in term_data(term).projects()}
+    assert exported[left.title] == "proposed"  # never "published": it was not accepted
+    assert exported["Support DNS caches"] == "published"
+    import_term(term_data(term), program=cncf)
+    left.refresh_from_db()
+    assert left.status == Status.NOT_ACCEPTED
