@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401  # the helper filling this in uses path
+from django.urls import URLPattern, path
+
+from cohort.stats import views_close
 
 app_name = "stats"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    # Closing a term (cohort/stats/views_close.py).
+    path("console/terms/<id:pk>/close/", views_close.close_term, name="close_term"),
+]
