@@ -414,6 +414,7 @@ def set_timeline(term: Term, rows: Sequence[MilestoneInput], *, actor: User) -> 
     _require_admin(actor, term.program)
     with transaction.atomic():
         term = _lock(term)
+        ensure_open(term)
         saved = {m.key: m for m in term.milestones.all()}
         before = [_audit_milestone(m) for m in saved.values()]
         planned = plan_timeline(rows, year=term.year, zone=term.time_zone, keep=saved)
@@ -483,6 +484,7 @@ def update_settings(term: Term, change: SettingsChange, *, actor: User) -> Term:
     _require_admin(actor, term.program)
     with transaction.atomic():
         term = _lock(term)
+        ensure_open(term)
         before = _settings_snapshot(term)
         if change.proposal_quota is not None:
             term.proposal_quota = _checked_quota(change.proposal_quota, "The default quota")
