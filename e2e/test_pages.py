@@ -4,7 +4,8 @@ critical axe-core violation and no sideways scrolling, at 1280 px and at 390 px.
 The pages are a table, `PAGES`: add a row to check another page. A row opens `path` as each
 of its `roles`, then follows links, so rows need no database ids: each step of `follow` is a
 regular expression that the path of a link in <main> (query and fragment left out) must match
-whole, and opens the first such link; a step `(pattern, n)` opens the n-th (-1: the last). The demo
+whole, and opens the first such link; a step `(pattern, n)` opens the n-th (-1: the last), and
+`(pattern, "heading")` the first in the <section> whose heading holds that text. The demo
 (`cohort demo`) is what the pages show; the journeys (test_journeys.py) run first and may
 have moved it on, so rows pick links that survive them. Django's 404 and 500 pages, which
 DEBUG (the demo needs it) replaces with its technical pages, are rendered here from
@@ -45,11 +46,13 @@ class Visit:
     name: str  # unique: the test id and the screenshot's name
     path: str  # the address to open first
     roles: tuple[str, ...]
-    follow: tuple[str | tuple[str, int], ...] = ()  # links to open in turn (see above)
+    follow: tuple[str | tuple[str, int | str], ...] = ()  # links to open in turn (see above)
     status: int = 200  # the answer expected for the page that is checked
     template: str = ""  # an error page DEBUG replaces: rendered here and served at `path`
     shows: str = ""  # text the checked page's <main> must hold (that the links led right)
 
+
+REFERENCE = "CNCF LFX Mentorship 2024 Term 3"  # the reference term's heading on the review page
 
 PAGES: tuple[Visit, ...] = (
     # Public pages.
@@ -114,12 +117,12 @@ PAGES: tuple[Visit, ...] = (
         follow=((r"/review/projects/\d+/", -1), r"/review/applications/\d+/"),
     ),
     Visit("review-term", "/review/", ADMIN, follow=(r"/review/terms/\d+/",)),
-    Visit("review-term-last", "/review/", ADMIN, follow=((r"/review/terms/\d+/", -1),)),
+    Visit("review-term-last", "/review/", ADMIN, follow=((r"/review/terms/\d+/", REFERENCE),)),
     Visit(
         "review-queue-admin",
         "/review/",
         ADMIN,
-        follow=((r"/review/terms/\d+/", -1), r"/review/projects/\d+/"),
+        follow=((r"/review/terms/\d+/", REFERENCE), r"/review/projects/\d+/"),
     ),
     # The demo's terms at later stages (`cohort demo`; the lists put the newest term first and
     # the reference term last).
@@ -127,21 +130,21 @@ PAGES: tuple[Visit, ...] = (
         "review-term-in-review",
         "/review/",
         ADMIN,
-        follow=((r"/review/terms/\d+/", -3),),
+        follow=((r"/review/terms/\d+/", "Cohort demo: in review"),),
         shows="Cohort demo: in review",
     ),
     Visit(
         "review-queue-offers",
         "/review/",
         MENTOR,
-        follow=((r"/review/projects/\d+/", -2),),
+        follow=((r"/review/projects/\d+/", "Cohort demo: selection"),),
         shows="Cohort demo: selection",
     ),
     Visit(
         "selection-confirmed",
         "/review/",
         ADMIN,
-        follow=((r"/review/terms/\d+/", -2), r"/selection/terms/\d+/"),
+        follow=((r"/review/terms/\d+/", "Cohort demo: selection"), r"/selection/terms/\d+/"),
         shows="Cohort demo: selection",
     ),
     # Proposals.
@@ -163,7 +166,7 @@ PAGES: tuple[Visit, ...] = (
         "selection-reference",
         "/review/",
         ADMIN,
-        follow=((r"/review/terms/\d+/", -1), r"/selection/terms/\d+/"),
+        follow=((r"/review/terms/\d+/", REFERENCE), r"/selection/terms/\d+/"),
     ),
     # The program admin's console.
     Visit("console", "/console/", ADMIN, shows="The programs you run"),
@@ -348,8 +351,12 @@ def test_page_names_are_unique() -> None:
     assert len(names) == len(set(names))
 
 
-def _links(page: Page, pattern: str) -> list[str]:
-    hrefs: list[str] = page.locator("main a[href]").evaluate_all(
+def _links(page: Page, pattern: str, within: str = "") -> list[str]:
+    where = page.locator("main")
+    if within:
+        heading = page.get_by_role("heading", name=re.compile(re.escape(within)))
+        where = where.locator("section").filter(has=heading)
+    hrefs: list[str] = where.locator("a[href]").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     return [h for h in hrefs if re.fullmatch(pattern, h.split("#")[0].split("?")[0])]
@@ -380,10 +387,11 @@ def test_page(visit: Visit, role: str, role_context: BrowserContext) -> None:
         )
     answer = page.goto(visit.path)
     for step in visit.follow:
-        pattern, nth = (step, 0) if isinstance(step, str) else step
-        links = _links(page, pattern)
-        assert links, f"no link to {pattern} on {page.url} as {role}"
-        answer = page.goto(links[nth])
+        pattern, pick = (step, 0) if isinstance(step, str) else step
+        within = pick if isinstance(pick, str) else ""
+        links = _links(page, pattern, within)
+        assert links, f"no link to {pattern} {within} on {page.url} as {role}"
+        answer = page.goto(links[0 if within else int(pick)])
     assert answer is not None
     assert answer.status == visit.status, f"{page.url} answered {answer.status} to {role}"
     if visit.shows:
