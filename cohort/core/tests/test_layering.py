@@ -24,6 +24,7 @@ PURE_MODULES = [
     COHORT / "stipends" / "payerfile.py",
     COHORT / "stipends" / "presets.py",
     COHORT / "web" / "relevance.py",
+    COHORT / "stats" / "suppress.py",
 ]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
