@@ -62,6 +62,7 @@ from cohort.stipends.presets import DEFAULT_PRESET, PRESET_NAMES, presets
 from cohort.stipends.tasks import enqueue_payment_notification
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Program, Term
+from cohort.terms.services import ensure_open
 
 Status = PaymentStatus
 
@@ -201,6 +202,7 @@ def policy_in_effect(program: Program, on: date) -> StipendPolicy | None:
 def set_project_size(project: Project, column: str, *, actor: User) -> ProjectSize:
     """Which column of a table policy the project's mentees are paid from."""
     _require_program_admin(actor, project.term.program, "set a project's stipend size")
+    ensure_open(project.term)
     column = check_text(column.strip(), field="Size", max_length=30)
     if not column:
         raise DomainError("Name the project's size, as the policy's columns do.")
@@ -415,6 +417,7 @@ def approve_payment(payment: Payment, *, actor: User, now: datetime | None = Non
     now = now or timezone.now()
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "approve a stipend")
+    ensure_open(payment.term)
     _require_not_mentor(actor, payment, "approve")
     if payment.status != Status.PENDING:
         raise ConflictError(f"This payment is already {_label(payment.status)}.")
@@ -439,6 +442,7 @@ class BulkResult:
 def approve_payments(term: Term, ids: Sequence[int], *, actor: User) -> BulkResult:
     """Approve each of `ids` (payments of `term`), each in its own transaction; what could not
     be approved is returned with the reason, and the rest still goes through."""
+    ensure_open(term)
     approved: list[Payment] = []
     refused: list[tuple[int, str]] = []
     known = set(Payment.objects.filter(term=term, pk__in=ids).values_list("pk", flat=True))
@@ -470,6 +474,7 @@ def _cancel(payment: Payment, actor: User | None, reason: str) -> None:
 def cancel_payment(payment: Payment, *, actor: User, reason: str) -> Payment:
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "cancel a stipend")
+    ensure_open(payment.term)
     _cancel(payment, actor, _reason(reason, "Why it is cancelled"))
     return payment
 
@@ -480,6 +485,7 @@ def adjust_payment(payment: Payment, *, actor: User, delta: int, reason: str) ->
     an adjustment row and a ledger entry, never an edit of the amount."""
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "adjust a stipend")
+    ensure_open(payment.term)
     _require_not_mentor(actor, payment, "adjust")
     reason = _reason(reason, "Why the amount changes")
     if payment.status not in (Status.PENDING, Status.FAILED):
@@ -535,6 +541,7 @@ def retry_payment(payment: Payment, *, actor: User) -> Payment:
     """A failed payment goes back to approved, with the same reference, for the next file."""
     payment = _locked(payment)
     _require_program_admin(actor, payment.term.program, "retry a stipend")
+    ensure_open(payment.term)
     _require_not_mentor(actor, payment, "retry")
     if payment.status != Status.FAILED:
         raise DomainError(
@@ -553,6 +560,7 @@ def _business_days_after(day: date, count: int) -> date:
 
 
 def mark_paid(payment: Payment, *, actor: User, paid_on: date | None, now: datetime) -> None:
+    ensure_open(payment.term)
     paid_at = now
     if paid_on is not None:
         paid_at = datetime.combine(paid_on, datetime.min.time(), tzinfo=payment.term.zone)
@@ -560,6 +568,7 @@ def mark_paid(payment: Payment, *, actor: User, paid_on: date | None, now: datet
 
 
 def mark_failed(payment: Payment, *, actor: User, reason: str, now: datetime) -> None:
+    ensure_open(payment.term)
     _move(
         payment,
         Status.FAILED,
@@ -581,6 +590,7 @@ def export_payments(
     transaction: a payment cancelled meanwhile is either in the file or cancelled, never both
     (the rows are locked, then their status checked)."""
     _require_program_admin(actor, term.program, "export stipends")
+    ensure_open(term)
     if fmt not in ExportFormat.values:
         raise DomainError("Export as csv or json.")
     now = now or timezone.now()
@@ -637,6 +647,7 @@ def import_results(
     reference is unknown, is not this term's, or is not a sent payment is refused with its line
     number, and nothing is marked."""
     _require_program_admin(actor, term.program, "import payment results")
+    ensure_open(term)
     try:
         results = payerfile.read_results(text)
     except payerfile.PayerFileError as error:
