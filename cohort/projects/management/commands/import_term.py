@@ -23,6 +23,7 @@ from cohort.formats.cncfpath import is_term_page, term_from_path
 from cohort.formats.detect import read_term_file
 from cohort.formats.model import FormatError, TermData
 from cohort.formats.termpage import NO_SECTION, TERM_HELP
+from cohort.projects.models import Project
 from cohort.projects.services import (
     ImportRefusedError,
     ImportResult,
@@ -149,10 +150,12 @@ class Command(BaseCommand):
         if len(parsed) > 1:
             self.stdout.write(_table(rows, color=err.is_terminal), ending="")
         elapsed = time.perf_counter() - started
-        projects = sum(len(p.term.projects()) for p in parsed)
+        entries = sum(len(p.term.projects()) for p in parsed)
+        terms = {r.term.pk for row in rows.values() for r in row.results}
+        stored = Project.objects.filter(term_id__in=terms).count()  # ideas merge into programs
         self.stdout.write(
-            f"Imported {len(parsed)} files ({projects} projects) into {program.name} "
-            f"in {elapsed:.2f} s."
+            f"Imported {len(parsed)} files ({entries} entries; {len(terms)} terms now hold "
+            f"{stored} projects) into {program.name} in {elapsed:.2f} s."
         )
 
 
