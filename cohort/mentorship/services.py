@@ -55,7 +55,8 @@ from cohort.mentorship.policies import DEFAULT_PRESET, PRESETS
 from cohort.mentorship.schedule import local_days_later, plan_rounds, whole_days
 from cohort.selection.models import Offer
 from cohort.terms.access import is_program_admin
-from cohort.terms.models import Program
+from cohort.terms.models import Program, Term
+from cohort.terms.services import ensure_open
 
 Status = PlacementStatus
 
@@ -84,6 +85,7 @@ def create_placement(offer: Offer, actor: User) -> Placement:
     Registered as the handler of `cohort.selection.hooks.on_offer_accepted`, so it runs
     inside `accept_offer`'s transaction and a refusal here undoes the acceptance."""
     offer = Offer.objects.select_related("term__program").get(pk=offer.pk)
+    ensure_open(offer.term)
     existing = Placement.objects.filter(application_id=offer.application_id).first()
     if existing is not None:
         return existing
@@ -142,12 +144,17 @@ def on_offer_accepted(offer: Offer, actor: User) -> None:
 # --- transitions ---------------------------------------------------------------------------
 
 
-def _locked(placement: Placement) -> Placement:
-    return (
+def _locked(placement: Placement, *, frozen: bool = True) -> Placement:
+    """The placement's row, locked, with its term; refused once the term is closed (issue 16)
+    unless `frozen` is False (a mentee still shares their completion after the close)."""
+    found = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("term__program")
         .get(pk=placement.pk)
     )
+    if frozen:
+        ensure_open(found.term)
+    return found
 
 
 def _reason(reason: str, field: str, *, required: bool) -> str:
@@ -692,6 +699,7 @@ def lock_evaluation(evaluation: Evaluation, *, now: datetime | None = None) -> E
     )
     Placement.objects.select_for_update().filter(pk=placement_id).first()
     evaluation = _locked_evaluation(evaluation.pk)
+    ensure_open(evaluation.placement.term)
     if evaluation.round.closes_at > now:
         raise DomainError("This evaluation is still open; it locks when its round closes.")
     if not evaluation.can_become(EvalStatus.LOCKED):
@@ -705,7 +713,9 @@ def lock_due_evaluations(now: datetime | None = None) -> int:
     """Lock every open evaluation whose round has closed; the number locked. Idempotent."""
     now = now or timezone.now()
     due = Evaluation.objects.filter(
-        status__in=Evaluation.EDITABLE, round__closes_at__lte=now
+        status__in=Evaluation.EDITABLE,
+        round__closes_at__lte=now,
+        placement__term__state=Term.State.OPEN,  # a closed term's evaluations stay as they are
     ).values_list("pk", flat=True)
     locked = 0
     for pk in list(due):
@@ -935,7 +945,7 @@ def submit_feedback(
 def share_completion(placement: Placement, *, actor: User) -> Placement:
     """The graduated mentee publishes their completion page at a new unguessable address
     (kept while it is shared)."""
-    placement = _locked(placement)
+    placement = _locked(placement, frozen=False)
     if actor.pk != placement.mentee_id:
         raise NotAllowedError("Only the mentee can share their completion page.")
     if placement.status != Status.GRADUATED:
@@ -951,7 +961,7 @@ def share_completion(placement: Placement, *, actor: User) -> Placement:
 @transaction.atomic
 def unshare_completion(placement: Placement, *, actor: User) -> Placement:
     """The mentee takes their completion page down; its address stops working for good."""
-    placement = _locked(placement)
+    placement = _locked(placement, frozen=False)
     if actor.pk != placement.mentee_id:
         raise NotAllowedError("Only the mentee can change their completion page.")
     if placement.share_token is None:
