@@ -41,6 +41,7 @@ from cohort.selection.models import REASON_MAX, Offer, Override, Round
 from cohort.selection.plan import Inputs, Pair, PlanError, Proposal, propose, refill
 from cohort.selection.tasks import enqueue_offer_notification, enqueue_round_notifications
 from cohort.terms.models import Term, Window
+from cohort.terms.services import ensure_open
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +163,10 @@ def rank_my_applications(user: User, term: Term, ordered: Sequence[int]) -> list
 
 def _lock_term(term: Term) -> Term:
     """Lock the term's row for the rest of the transaction: selection writes of one term
-    run one at a time."""
-    return Term.objects.select_for_update(no_key=True).get(pk=term.pk)
+    run one at a time, and none once the term is closed (issue 16)."""
+    locked = Term.objects.select_for_update(no_key=True).get(pk=term.pk)
+    ensure_open(locked)
+    return locked
 
 
 def require_applications_closed(term: Term, at: datetime) -> None:
@@ -435,7 +438,7 @@ def announce_due_rounds(now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     announced = []
     for round_ in Round.objects.filter(
-        status=Round.Status.CONFIRMED, announced_at__isnull=True
+        status=Round.Status.CONFIRMED, announced_at__isnull=True, term__state=Term.State.OPEN
     ).select_related("term"):
         if _notify_date_passed(round_.term, now) and announce_round(round_, now=now):
             announced.append(round_.pk)
@@ -499,7 +502,9 @@ def lapse_due_offers(now: datetime | None = None) -> int:
     number lapsed. Each lapse is its own transaction, so one failure stops nothing else."""
     now = now or timezone.now()
     lapsed = 0
-    due = Offer.objects.filter(status=Offer.Status.PENDING, deadline__lte=now)
+    due = Offer.objects.filter(
+        status=Offer.Status.PENDING, deadline__lte=now, term__state=Term.State.OPEN
+    )
     for pk in due.values_list("pk", flat=True).order_by("deadline", "id"):
         with transaction.atomic():
             offer = Offer.objects.select_related("term").get(pk=pk)
