@@ -17,6 +17,7 @@ What the purge of a term removes (`plan_purge` counts it, `purge_term` does it):
   loses their `MenteeProfile`, unless they applied in a term that is still open or not yet
   purged (a profile belongs to a person, not a term: the purge of the last such term
   removes it). A placed applicant keeps the profile but loses the résumé on the same rule.
+  Audit rows about a removed profile keep who did what and when, but name it by its id.
 
 Kept: the rows and their statuses (applications, offers, placements, evaluations' results,
 payments, the immutable ledger), the ratings, every count the statistics read, and the
@@ -32,7 +33,8 @@ from datetime import datetime
 from typing import Final
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from cohort.applications.models import (
@@ -196,6 +198,15 @@ def _delete_files_after_commit(names: Sequence[str]) -> None:
     transaction.on_commit(delete)
 
 
+def _scrub_audit(model: type[MenteeProfile] | type[User], ids: Sequence[int]) -> None:
+    """Audit rows about these profiles or users keep who did what and when, but name the
+    object by its id instead of the person's name (their `object_repr`)."""
+    label = model._meta.label_lower
+    AuditEvent.objects.filter(object_type=label, object_id__in=[str(pk) for pk in ids]).update(
+        object_repr=Concat(Value(f"{model._meta.verbose_name} "), "object_id")
+    )
+
+
 def _clear_tasks(tasks: QuerySet[Task]) -> None:
     tasks.filter(completed_at__isnull=False).update(text=PURGED, url="", file="", file_name="")
     tasks.filter(completed_at__isnull=True).update(text="", url="", file="", file_name="")
@@ -245,6 +256,7 @@ def purge_term(term: Term, *, actor: User | None, now: datetime | None = None) -
             resume="", resume_name="", resume_size=0, resume_uploaded_at=None
         )
         MenteeProfile.objects.filter(pk__in=plan.profile_ids).delete()
+        _scrub_audit(MenteeProfile, plan.profile_ids)
         Term.objects.filter(pk=locked.pk).update(purged_at=now)
         locked.purged_at = now
         AuditEvent.record(
@@ -352,7 +364,8 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> D
     Kept: applications' and placements' statuses, payments and the ledger, ratings.
 
     Refused while an application is in play, a mentorship runs or a payment is unsettled
-    (`account_blockers`). Audited as `retention.account.deleted` with counts only."""
+    (`account_blockers`). Audited as `retention.account.deleted` with counts only; earlier
+    audit rows about the user or their profile name them by id from then on."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
@@ -394,6 +407,7 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> D
         _clear_feedback(Feedback.objects.filter(placement__in=placements))
         placements.update(outcome_note="", share_token=None)
         if profile is not None:
+            _scrub_audit(MenteeProfile, [profile.pk])
             profile.delete()
         counts["api_tokens"] = ApiToken.objects.filter(user=locked).delete()[0]
         counts["notifications"] = Notification.objects.filter(recipient=locked).delete()[0]
@@ -413,6 +427,7 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> D
         locked.is_superuser = False
         locked.set_unusable_password()
         locked.save()
+        _scrub_audit(User, [locked.pk])
         AuditEvent.record(
             actor,
             "retention.account.deleted",

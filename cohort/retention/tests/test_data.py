@@ -122,6 +122,7 @@ def test_deleting_an_account_removes_the_personal_data_and_keeps_the_records(
     event = AuditEvent.objects.get(action="retention.account.deleted")
     assert event.object_repr == f"deleted-{user.pk}"
     assert "mentee4" not in json.dumps(event.data) + event.object_repr + event.note
+    assert not AuditEvent.objects.filter(object_repr__icontains="mentee4").exists()
     assert event.data["counts"]["profile"] == 1
     assert done.counts["api_tokens"] == 1
     with pytest.raises(DomainError, match="deleted already"):

@@ -61,6 +61,8 @@ def test_the_purge_removes_personal_data_and_keeps_the_aggregates(
     assert all(on_disk(name) for name in resumes.values())
     before = aggregates(term)
     plan = plan_purge(term, now=AFTER_DUE)
+    named = AuditEvent.objects.filter(object_repr__in=["Mentee3", "Mentee4"])
+    assert named.exists()  # the profiles' audit rows, named after the person
 
     with django_capture_on_commit_callbacks(execute=True):
         done = purge_term(term, actor=None, now=AFTER_DUE)
@@ -94,6 +96,7 @@ def test_the_purge_removes_personal_data_and_keeps_the_aggregates(
     assert event.object_id == str(term.pk)
     assert event.data["counts"] == plan.counts
     assert event.data["files"] == 4
+    assert not named.exists()  # they keep who, what and when, not the name
 
 
 def test_a_second_purge_changes_nothing(closed: Closed, django_capture_on_commit_callbacks) -> None:
