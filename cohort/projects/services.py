@@ -39,6 +39,7 @@ RESERVED_SLUGS = frozenset(
         "applications",
         "review",
         "healthz",
+        "my-data",  # cohort/retention/urls.py: a person's own data
     }
 )
 
