@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.http import HttpRequest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest
 from ninja import Router
 
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.api_errors import errors
+from cohort.core.models import User
 from cohort.core.schemas import Id
-from cohort.stats import services
+from cohort.stats import figures, services
+from cohort.stats.api_statistics import TermStatisticsOut, anonymous, statistics_out
 from cohort.stats.schemas import TermCloseOut
 from cohort.terms.access import access_admin_term
 from cohort.terms.models import Term
@@ -60,3 +63,28 @@ def close_term(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = request_user(request)
     term = access_admin_term(user, pk)
     return _close_out(services.close_term(term, actor=user))
+
+
+# --- statistics (public once the term is closed; program admins at any time) ---------------
+
+
+@router.get(
+    "/terms/{pk}/statistics",
+    auth=[*api_auth, anonymous],
+    response={200: TermStatisticsOut, **errors(400, 401, 404, 422)},
+)
+def term_statistics(request: HttpRequest, pk: Id) -> dict[str, Any]:
+    """The term's statistics, as its public page shows them: a count under 5 people, a rate
+    drawn from one, and a cell that would give one back from a total are null. 404 when the
+    page would be 404 for the caller (an open term, to anyone but its program's admins)."""
+    term = Term.objects.select_related("program").filter(pk=pk).first()
+    if term is None:
+        raise Http404("No such term.")
+    has_applications = figures.term_has_applications(term)
+    viewer = getattr(request, "auth", None)  # a User, or the AnonymousUser of `anonymous`
+    if not isinstance(viewer, User | AnonymousUser):
+        viewer = AnonymousUser()
+    if not figures.can_view(viewer, term, has_applications=has_applications):
+        raise Http404("No such term.")
+    public = figures.is_public(term, has_applications=has_applications)
+    return statistics_out(figures.term_statistics(term), public=public)
