@@ -335,10 +335,11 @@ def test_list_pages_run_a_constant_number_of_queries(
         return {
             "home": (reverse("web:home"), 3),  # + every term's timeline, for its status
             "program": (t.program.get_absolute_url(), 3),
-            "term": (t.get_absolute_url(), 5),
+            # + whether the term took applications: its statistics link (cohort.stats)
+            "term": (t.get_absolute_url(), 6),
             "term filtered": (
                 f"{t.get_absolute_url()}?skill=golang&org={project.organization.slug}",
-                5,
+                6,
             ),
             "project": (project.get_absolute_url(), 5),
             "search": (f"{reverse('web:search')}?q=golang", 4),
