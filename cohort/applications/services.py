@@ -40,6 +40,7 @@ from cohort.core.text import check_text
 from cohort.core.workflow import transition
 from cohort.projects.models import Project
 from cohort.terms.models import Term, Window
+from cohort.terms.services import ensure_open
 
 Status = Application.Status
 WINDOW_KEY = "applications_open"
@@ -200,6 +201,7 @@ def apply_to_project(
     """
     at = now or timezone.now()
     term = project.term
+    ensure_open(term)
     profile = MenteeProfile.objects.select_for_update(no_key=True).filter(user=user).first()
     if profile is None:
         raise DomainError("Create your mentee profile before you apply.")
@@ -323,6 +325,7 @@ def hand_in_task(
         .select_related("term__program", "project")
         .get(pk=application.pk)
     )
+    ensure_open(application.term)
     if application.status not in (Status.DRAFT, Status.SUBMITTED):
         raise DomainError(
             f"This application is {application.get_status_display().lower()}; its tasks can no "
@@ -520,12 +523,23 @@ def return_application_to_shortlist(
 # --- the mentee's own decisions ------------------------------------------------------------
 
 
+def _locked(application: Application) -> Application:
+    """The application's row, locked, with its term: refused once the term is closed."""
+    found = (
+        Application.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("term__program")
+        .get(pk=application.pk)
+    )
+    ensure_open(found.term)
+    return found
+
+
 @transaction.atomic
 def withdraw_application(application: Application, *, actor: User, reason: str = "") -> Application:
     """Withdraw, at any time, even after the deadline. It frees a slot; re-applying to the same
     project is possible until the deadline."""
     reason = check_text(reason.strip(), field="Reason", max_length=limits.WITHDRAW_REASON)
-    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+    application = _locked(application)
     if application.status == Status.WITHDRAWN:
         raise DomainError("This application is already withdrawn.")
     if application.status == Status.OFFERED:
@@ -572,6 +586,7 @@ def review_application(
     notes: str | None = None,
 ) -> Review:
     """Set the reviewer's private score (1–5, or None to clear) and/or notes."""
+    ensure_open(application.term)
     _not_recused(application, reviewer)
     if score is not None and not 1 <= score <= 5:
         raise DomainError("A score is a whole number from 1 to 5.")
@@ -594,6 +609,7 @@ def review_application(
 def declare_conflict(application: Application, *, reviewer: User, reason: str) -> Review:
     """Declare a conflict of interest: the reviewer is recused from this applicant, and their
     score on them is cleared. Only a program admin can lift it (`lift_conflict`)."""
+    ensure_open(application.term)
     _not_own(application, reviewer)
     reason = check_text(reason.strip(), field="Reason", max_length=limits.CONFLICT_REASON)
     if not reason:
@@ -612,7 +628,12 @@ def declare_conflict(application: Application, *, reviewer: User, reason: str) -
 
 @transaction.atomic
 def lift_conflict(review: Review, *, actor: User) -> Review:
-    review = Review.objects.select_for_update(no_key=True).get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("application__term__program")
+        .get(pk=review.pk)
+    )
+    ensure_open(review.application.term)
     review.conflict, review.conflict_reason = False, ""
     review.save()
     AuditEvent.record(actor, "applications.review.conflict_lifted", review.application)
@@ -622,7 +643,7 @@ def lift_conflict(review: Review, *, actor: User) -> Review:
 @transaction.atomic
 def shortlist_application(application: Application, *, actor: User) -> Application:
     _not_recused(application, actor)
-    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+    application = _locked(application)
     if application.status != Status.SUBMITTED:
         raise DomainError(_why_not(application, "shortlisted"))
     _change_status(application, Status.SHORTLISTED, actor=actor)
@@ -632,7 +653,7 @@ def shortlist_application(application: Application, *, actor: User) -> Applicati
 @transaction.atomic
 def unshortlist_application(application: Application, *, actor: User) -> Application:
     _not_recused(application, actor)
-    application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+    application = _locked(application)
     if application.status != Status.SHORTLISTED:
         raise DomainError("Only a shortlisted application can be taken off the shortlist.")
     _change_status(
@@ -655,6 +676,7 @@ def _why_not(application: Application, what: str) -> str:
 def rank_shortlist(project: Project, ordered: Sequence[int], *, actor: User) -> list[Application]:
     """Rank the project's shortlist: `ordered` is every shortlisted application's id, best
     first. A recused mentor cannot rank a shortlist that holds their conflict."""
+    ensure_open(project.term)
     shortlist = list(
         Application.objects.select_for_update(no_key=True)
         .filter(project=project, status=Status.SHORTLISTED)
@@ -713,11 +735,15 @@ def decline_applications(
             "Write a short message to the applicants: they see it in their application's history."
         )
     rows = list(
-        Application.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("id")
+        Application.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("term__program")
+        .filter(pk__in=ids)
+        .order_by("id")
     )
     if not rows:
         raise DomainError("Choose at least one application to decline.")
     for application in rows:
+        ensure_open(application.term)
         _not_recused(application, actor)
         if not application.can_become(Status.REJECTED):
             raise DomainError(
