@@ -36,6 +36,7 @@ from cohort.proposals.rules import lfx_title, unwrap_email
 from cohort.proposals.tasks import enqueue_proposal_notification
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Term, Window
+from cohort.terms.services import ensure_open
 
 LFX_URL = re.compile(
     r"^https://mentorship\.lfx\.linuxfoundation\.org/project/"
@@ -84,7 +85,9 @@ def create_proposal(
     """
     _check_text(form)
     _check_lengths(form)
-    Term.objects.select_for_update(no_key=True).get(pk=term.pk)
+    ensure_open(
+        Term.objects.select_for_update(no_key=True).select_related("program").get(pk=term.pk)
+    )
     check_proposal_window(term, now or timezone.now(), drafting=True)
     organization = _organization(term, form.project)
     latest = Project.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
@@ -150,6 +153,7 @@ def patch_proposal(
 def submit_proposal(
     project: Project, *, actor: User | None, now: datetime | None = None
 ) -> Project:
+    ensure_open(project.term)
     check_proposal_window(project.term, now or timezone.now())
     transition(project, to=Project.Status.SUBMITTED, actor=actor)
     event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=actor)
@@ -300,6 +304,7 @@ def publish_proposals(term: Term, *, actor: User) -> list[Project]:
     """Publish every submitted proposal of the term that holds the admin approval."""
     if not is_program_admin(actor, term.program):
         raise DomainError("Only program admins can publish the catalog.")
+    ensure_open(term)
     published = []
     for project in Project.objects.filter(term=term, status=Project.Status.SUBMITTED).order_by(
         "number"
@@ -354,12 +359,15 @@ def _check_text(form: IssueForm) -> None:
 
 
 def _locked(project: Project) -> Project:
-    """The project row, locked for the rest of the transaction (serialises decisions)."""
-    return (
+    """The project row, locked for the rest of the transaction (serialises decisions); a
+    closed term's proposals are frozen (issue 16)."""
+    found = (
         Project.objects.select_for_update(no_key=True)
         .select_related("term__program", "organization")
         .get(pk=project.pk)
     )
+    ensure_open(found.term)
+    return found
 
 
 def _require_open(project: Project) -> None:
