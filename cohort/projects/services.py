@@ -22,6 +22,7 @@ from cohort.formats.issueform import IssueForm, length_problems
 from cohort.formats.mentors import HANDLE_RE
 from cohort.projects import models as m
 from cohort.terms.models import Milestone, Program, Term, validate_time_zone
+from cohort.terms.services import ensure_open
 
 VALID_HANDLE_FLAGS = {fm.FLAG_HANDLE_INVALID, fm.FLAG_HANDLE_MISSING}
 NOT_IN_CANONICAL = ("number", "issue_url", "prerequisites")
@@ -123,6 +124,7 @@ def import_term(data: fm.TermData, *, program: Program, actor: User | None = Non
         number=data.number,
         defaults={"title": data.title, "time_zone": data.time_zone},
     )
+    ensure_open(term)  # a closed term is frozen (issue 16): its page cannot be imported again
     # An ideas page sets the head of a term only while no term page has (README wins).
     if data.source_kind != "ideas" or term_created or term.head_source == Term.HeadSource.IDEAS:
         _update_term(term, data)
