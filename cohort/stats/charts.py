@@ -77,7 +77,9 @@ def _svg(figure: Any, chart_id: str, title: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def bar_chart(chart_id: str, title: str, labels: tuple[str, ...], values: tuple[int, ...]) -> str:
+def bar_chart(
+    chart_id: str, title: str, labels: tuple[str, ...], values: tuple[int, ...], unit: str
+) -> str:
     """Horizontal bars, one per label, each with its value written at its end."""
     plt = _pyplot()
     height = 0.6 + 0.35 * max(len(labels), 1)
@@ -87,7 +89,7 @@ def bar_chart(chart_id: str, title: str, labels: tuple[str, ...], values: tuple[
     axes.set_yticks(positions, labels)
     axes.invert_yaxis()
     axes.bar_label(bars, padding=3)
-    axes.set_xlabel("People")
+    axes.set_xlabel(unit)
     axes.margins(x=0.12)
     return _svg(figure, chart_id, title)
 

@@ -68,9 +68,18 @@ class TermStatistics:
     countries: Breakdown = field(default_factory=lambda: Breakdown({}, None))
     by_outcome: Breakdown = field(default_factory=lambda: Breakdown({}, None))
     stipends: list[Money] = field(default_factory=list)
+    per_organization: list[tuple[str, int]] = field(default_factory=list)  # not people
 
     def tables(self) -> dict[str, Table]:
-        result = {"summary": self._summary()}
+        result = {
+            "summary": self._summary(),
+            "organizations": Table(
+                "organizations",
+                "Projects per organization",
+                (("organization", "Organization"), ("projects", "Projects")),
+                tuple(self.per_organization),
+            ),
+        }
         if self.has_applications:
             result["applications"] = _breakdown_table(
                 "applications",
@@ -156,10 +165,14 @@ def term_has_applications(term: Term) -> bool:
 
 def term_statistics(term: Term) -> TermStatistics:
     """Every figure of one term: six queries, whatever its size."""
-    projects = (
-        Project.objects.filter(term=term)
-        .visible()
-        .aggregate(projects=Count("pk"), organizations=Count("organization", distinct=True))
+    per_org = Counter(
+        {
+            row["organization__name"]: row["n"]
+            for row in Project.objects.filter(term=term)
+            .visible()
+            .values("organization__name")
+            .annotate(n=Count("pk"))
+        }
     )
     apps = Application.objects.filter(term=term)
     people = apps.aggregate(
@@ -170,8 +183,9 @@ def term_statistics(term: Term) -> TermStatistics:
     stats = TermStatistics(
         term=term,
         has_applications=people["applications"] > 0,
-        projects=projects["projects"],
-        organizations=projects["organizations"],
+        projects=sum(per_org.values()),
+        organizations=len(per_org),
+        per_organization=sorted(per_org.items(), key=lambda item: (-item[1], item[0])),
     )
     if not stats.has_applications:
         return stats

@@ -34,7 +34,11 @@ def _cell(table: Table, row: tuple[figures.Cell, ...], i: int) -> str:
     column = table.columns[i][0]
     if table.key == "stipends" and column in ("committed", "paid"):
         return "fewer than 5 people" if value is None else display(int(value or 0), str(row[0]))
+    if column == "year":
+        return str(value)
     if value is None:
+        if table.key == "growth":
+            return "fewer than 5 or not recorded"
         if table.key == "summary":
             return "not shown (fewer than 5 people)" if row[0] in RATES else "fewer than 5"
         return (
@@ -105,12 +109,13 @@ def visible_term(request: HttpRequest, program_slug: str, term_key: str) -> tupl
 
 
 def _bar(table: Table, chart_id: str) -> Chart:
-    shown = [(str(row[1]), row[2]) for row in table.rows if row[0] != "total"]
+    shown = [(str(row[-2]), row[-1]) for row in table.rows if row[0] != "total"]
     drawn = [(label, value) for label, value in shown if isinstance(value, int) and value > 0]
     svg = ""
     if drawn:
         labels, values = zip(*drawn, strict=True)
-        svg = charts.bar_chart(chart_id, table.caption, tuple(labels), tuple(values))
+        unit = "Projects" if table.key == "organizations" else "People"
+        svg = charts.bar_chart(chart_id, table.caption, tuple(labels), tuple(values), unit)
     return Chart(table.key, table.caption, svg, table)
 
 
@@ -118,7 +123,7 @@ def term_charts(stats: figures.TermStatistics) -> list[Chart]:
     tables = stats.tables()
     return [
         _bar(tables[key], f"chart-{key}")
-        for key in ("applications", "countries", "placements")
+        for key in ("organizations", "applications", "countries", "placements")
         if key in tables
     ]
 
