@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -241,3 +245,44 @@ def test_the_summary_download_keeps_suppressed_cells_empty(midterm_paid: Placed,
     values = {row["figure"]: row["value"] for row in body["rows"]}
     assert values["applicants"] is None
     assert values["projects"] == 3
+
+
+def test_a_graduate_counts_toward_the_graduation_rate(midterm_paid: Placed, no_threshold):
+    from cohort.stipends.tests.conftest import settle
+
+    settle(midterm_paid, "final")
+    midterm_paid.placement.refresh_from_db()
+    assert midterm_paid.placement.status == "graduated"
+    stats = figures.term_statistics(midterm_paid.world.term)
+    assert (stats.graduated, stats.graduation_rate) == (1, 1.0)
+    assert stats.by_outcome.cells["graduated"] == 1
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def test_a_chart_is_drawn_once_for_the_same_data():
+    from cohort.stats import charts
+
+    first = charts.bar_chart("chart-x", "Test", ("a", "b"), (5, 9), "People")
+    hits = charts.bar_chart.cache_info().hits
+    assert charts.bar_chart("chart-x", "Test", ("a", "b"), (5, 9), "People") is first
+    assert charts.bar_chart.cache_info().hits == hits + 1
+    assert first.startswith('<svg role="img" class="chart" aria-labelledby="chart-x-title')
+    assert '<title id="chart-x-title">Test</title>' in first
+    ids = re.findall(r'\bid="([^"]+)"', first)
+    assert ids
+    assert all(i.startswith("chart-x-") for i in ids)  # no id shared between charts
+    assert "style=" not in first  # the CSP allows no inline style
+
+
+def test_starting_cohort_does_not_import_matplotlib():
+    code = (
+        "import django, sys; django.setup(); import config.urls, cohort.stats.charts; "
+        "print('matplotlib' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "False"
