@@ -589,11 +589,17 @@ def _slug_fits(text: str, slug: str) -> bool:
     return re.fullmatch(re.escape(base) + r"(-[0-9]+)?", slug) is not None
 
 
+# Pages below a program and a term (cohort/stats/urls.py: /<program>/<term>/statistics/):
+# a project there, or anything else slugged here, must not take their word.
+PAGE_WORDS = frozenset({"statistics"})
+
+
 def unique_slug(text: str, taken: set[str]) -> str:
-    """A slug of `text` not in `taken` (suffixed -2, -3, …); it is added to `taken`."""
+    """A slug of `text` not in `taken` nor a page's word (suffixed -2, -3, …); it is added
+    to `taken`."""
     base = slugify(text)[:90].strip("-") or "item"
     slug, n = base, 2
-    while slug in taken:
+    while slug in taken or slug in PAGE_WORDS:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug

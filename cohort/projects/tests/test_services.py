@@ -201,3 +201,12 @@ def test_a_program_never_takes_a_reserved_url_word():
     program = get_or_create_program("Search")
     assert program.slug == "search-2"
     assert get_or_create_program("Admin").slug == "admin-2"
+
+
+def test_a_slug_never_takes_a_page_word():
+    from cohort.projects.services import unique_slug
+
+    taken: set[str] = set()
+    assert unique_slug("Statistics", taken) == "statistics-2"  # /<program>/<term>/statistics/
+    assert unique_slug("Statistics", taken) == "statistics-3"
+    assert unique_slug("Statistics dashboard", taken) == "statistics-dashboard"
