@@ -22,8 +22,8 @@ router = Router(tags=["stats"])
 
 # --- closing a term (program admins; 404 for anyone else, as for a term that does not exist) --
 
-CLOSE_ERRORS: Final = errors(401, 404, 422)
-CLOSE_WRITE_ERRORS: Final = errors(401, 404, 409, 422)
+CLOSE_ERRORS: Final = errors(400, 401, 404, 422)
+CLOSE_WRITE_ERRORS: Final = errors(400, 401, 404, 409, 422)
 
 
 def _close_out(term: Term) -> dict[str, Any]:
