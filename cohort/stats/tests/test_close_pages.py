@@ -47,6 +47,16 @@ def test_the_admin_closes_a_settled_term_from_the_console(midterm_paid: Placed) 
         page = admin.get(f"/console/terms/{term.pk}/{path}").content.decode()
         assert "Closed</strong> on" in page, path
         assert "by admin." in page, path
+    for path in (
+        f"/proposals/board/{term.pk}/",
+        f"/review/terms/{term.pk}/",
+        f"/selection/terms/{term.pk}/",
+        f"/mentorship/terms/{term.pk}/",
+        f"/stipends/terms/{term.pk}/payments/",
+    ):
+        page = admin.get(path).content.decode()
+        assert "Closed</strong> on" in page, path
+        assert "by admin." in page, path
     program = admin.get(f"/console/programs/{term.program.slug}/").content.decode()
     assert "Closed on" in program
 
