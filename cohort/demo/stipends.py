@@ -124,6 +124,11 @@ def load_stipend_demo(mentorship: MentorshipDemo, now: datetime) -> StipendDemo:
                 f"/stipends/terms/{finished.term_id}/payments/",
             ),
             ("mentee8", "My stipend: one installment paid, one failed", "/stipends/me/"),
+            (
+                "admin",
+                "close the finished term once its failed payment is settled",
+                f"/console/terms/{finished.term_id}/",
+            ),
         ]
     return result
 
