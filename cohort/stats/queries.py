@@ -1,8 +1,11 @@
 """What still blocks closing a term (issue 16): the read model the console's term page, the
-close page and `GET /api/v1/terms/{id}/close` all show, in two queries whatever the term's size.
+close page and `GET /api/v1/terms/{id}/close` all show, in three queries whatever the term's
+size.
 
-A placement blocks until it has an outcome (graduated, failed or withdrawn); a payment blocks
-until it is settled (paid or cancelled).
+A placement blocks until it has an outcome (graduated, failed or withdrawn); an evaluation
+until it has settled (locked or decided: a submitted or reopened one may still make a
+payment when it settles, even on a placement that has ended); a payment until it is settled
+(paid or cancelled).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Final
 
 from django.urls import reverse
 
-from cohort.mentorship.models import Placement
+from cohort.mentorship.models import Evaluation, Placement
 from cohort.mentorship.queries import mentee_name
 from cohort.stipends.models import Payment
 from cohort.stipends.money import display
@@ -37,7 +40,7 @@ class Blocker:
     """One thing that keeps a term open: a placement without an outcome or a payment not
     settled, with whom it concerns, what it is, its status and the page that settles it."""
 
-    kind: str  # "placement" or "payment"
+    kind: str  # "placement", "evaluation" or "payment"
     pk: int
     who: str
     what: str
@@ -51,12 +54,17 @@ class Blocker:
 
 
 def close_blockers(term: Term) -> list[Blocker]:
-    """Every placement of `term` without an outcome, then every payment not settled, in the
-    order of their pages (placements by mentee, payments by when they were made)."""
+    """Every placement of `term` without an outcome, every evaluation not settled, then every
+    payment not settled, in the order of their pages (payments by when they were made)."""
     placements = (
         Placement.objects.filter(term=term, status__in=OPEN_PLACEMENTS)
         .select_related("mentee__mentee_profile", "project")
         .order_by("pk")
+    )
+    evaluations = (
+        Evaluation.objects.filter(placement__term=term, status__in=Evaluation.EDITABLE)
+        .select_related("placement__mentee__mentee_profile", "placement__project", "round")
+        .order_by("placement_id", "pk")
     )
     payments = (
         Payment.objects.filter(term=term, status__in=UNSETTLED_PAYMENTS)
@@ -74,6 +82,18 @@ def close_blockers(term: Term) -> list[Blocker]:
             url=reverse("mentorship:placement", args=[p.pk]),
         )
         for p in placements
+    ]
+    blockers += [
+        Blocker(
+            kind="evaluation",
+            pk=e.pk,
+            who=mentee_name(e.placement),
+            what=f"{e.round.label} evaluation, settled when its round closes or an admin decides",
+            status=e.status,
+            status_label=e.get_status_display(),
+            url=reverse("mentorship:placement", args=[e.placement_id]),
+        )
+        for e in evaluations
     ]
     blockers += [
         Blocker(

@@ -11,7 +11,7 @@ from cohort.core.schemas import UtcDatetime
 
 
 class TermCloseBlockerOut(Schema):
-    kind: Literal["placement", "payment"] = Field(description="What blocks the close")
+    kind: Literal["placement", "evaluation", "payment"] = Field(description="What blocks the close")
     id: int = Field(description="The placement's or payment's id")
     who: str = Field(description="The mentee it concerns")
     what: str = Field(description="The project, or the installment and its amount")

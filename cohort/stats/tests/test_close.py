@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cohort.core.errors import NotAllowedError
 from cohort.core.models import AuditEvent
 from cohort.mentorship import services as m
+from cohort.mentorship.models import Evaluation
 from cohort.mentorship.tests.conftest import Placed
 from cohort.stats import services
 from cohort.stipends import services as s
@@ -34,11 +35,27 @@ def test_an_active_placement_and_a_pending_payment_block_the_close(midterm_paid:
     assert "installment 1 of" in blockers[1].what
 
 
-def test_the_blockers_take_two_queries(midterm_paid: Placed) -> None:
+def test_the_blockers_take_three_queries(midterm_paid: Placed) -> None:
     term = midterm_paid.world.term
     with CaptureQueriesContext(connection) as queries:
         assert len(services.close_blockers(term)) == 2
-    assert len(queries) == 2
+    assert len(queries) == 3
+
+
+def test_an_evaluation_not_settled_blocks_even_on_an_ended_placement(midterm_paid: Placed) -> None:
+    settle_everything(midterm_paid)
+    term = midterm_paid.world.term
+    evaluation = Evaluation.objects.get(placement=midterm_paid.placement)
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        status=Evaluation.Status.REOPENED, settled_at=None
+    )
+    blockers = services.close_blockers(term)
+    assert [(b.kind, b.pk, b.status) for b in blockers] == [
+        ("evaluation", evaluation.pk, "reopened")
+    ]
+    assert blockers[0].url == f"/mentorship/placements/{midterm_paid.placement.pk}/"
+    with pytest.raises(services.TermBlockedError):
+        services.close_term(term, actor=midterm_paid.world.user("admin"))
 
 
 def test_a_blocked_close_names_the_blockers_and_changes_nothing(midterm_paid: Placed) -> None:
