@@ -41,6 +41,8 @@ RESERVED_SLUGS = frozenset(
         "review",
         "healthz",
         "my-data",  # cohort/retention/urls.py: a person's own data
+        "settings",  # cohort/notifications/urls.py: settings/email/
+        "unsubscribe",  # cohort/notifications/urls.py: one-click unsubscribe (RFC 8058)
     }
 )
 
