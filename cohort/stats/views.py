@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -21,8 +20,8 @@ from cohort.stats.figures import Table
 from cohort.stipends.money import display
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import Program, Term
+from cohort.terms.queries import term_at
 
-_TERM_KEY: Final = re.compile(r"^(\d{4})-term-(\d{1,2})$")
 FORMATS: Final = ("csv", "json")
 # Codes the downloads carry and the page's tables leave out (the label says the same).
 HIDDEN_COLUMNS: Final = frozenset({"figure", "status", "country", "outcome"})
@@ -87,21 +86,9 @@ def _linked(items: list[Chart], name: str, *args: str) -> list[Chart]:
     ]
 
 
-def find_term(program_slug: str, term_key: str) -> Term:
-    match = _TERM_KEY.match(term_key)
-    if match is None:
-        raise Http404("No such term.")
-    return get_object_or_404(
-        Term.objects.select_related("program"),
-        program__slug=program_slug,
-        year=int(match[1]),
-        number=int(match[2]),
-    )
-
-
 def visible_term(request: HttpRequest, program_slug: str, term_key: str) -> tuple[Term, bool]:
     """The term and whether its statistics are public; 404 if the viewer may not see them."""
-    term = find_term(program_slug, term_key)
+    term = term_at(program_slug, term_key)
     has_applications = figures.term_has_applications(term)
     if not figures.can_view(request.user, term, has_applications=has_applications):
         raise Http404("No such term.")

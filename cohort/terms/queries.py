@@ -9,17 +9,36 @@ CNCF export writes.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cohort.core.models import User
 from cohort.core.time import Instant, instant
 from cohort.terms import calendar
 from cohort.terms.models import Milestone, Program, ProgramMembership, Term, TermStage
+
+_TERM_KEY = re.compile(r"^(\d{4})-term-(\d{1,2})$")
+
+
+def term_at(program_slug: str, term_key: str) -> Term:
+    """The term of a public URL (`/<program>/2024-term-3/…`) with its program, or 404. The
+    public pages, feeds, calendars and statistics pages all find their term here."""
+    match = _TERM_KEY.match(term_key)
+    if match is None:
+        raise Http404("No such term.")
+    return get_object_or_404(
+        Term.objects.select_related("program"),
+        program__slug=program_slug,
+        year=int(match[1]),
+        number=int(match[2]),
+    )
 
 
 @dataclass(frozen=True)

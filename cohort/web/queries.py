@@ -11,30 +11,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
 from cohort.projects.models import Project, ProjectQuerySet
 from cohort.terms.models import Term
+from cohort.terms.queries import term_at
 from cohort.web.relevance import parse
 from cohort.web.search import Hit, match, match_all
 
 FEED_LIMIT = 200  # entries in a feed; readers want the newest, not the archive
 
-_TERM_KEY = re.compile(r"^(\d{4})-term-(\d{1,2})$")
-
 
 def public_term(program_slug: str, term_key: str) -> Term:
     """The term of a public term URL (`2024-term-3`), or 404."""
-    match = _TERM_KEY.match(term_key)
-    if match is None:
-        raise Http404("No such term.")
-    return get_object_or_404(
-        Term.objects.select_related("program"),
-        program__slug=program_slug,
-        year=int(match[1]),
-        number=int(match[2]),
-    )
+    return term_at(program_slug, term_key)
 
 
 def feed_terms() -> list[Term]:
