@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cohort.stipends",
     "cohort.stats",
     "cohort.retention",
+    "cohort.calendars",
     "cohort.demo",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",
@@ -141,6 +142,19 @@ else:
     DATABASES = {"default": sqlite_db(BASE_DIR / "db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    """The default cache: Redis from a CACHE_URL such as redis://host:6379/0 (shared by every
+    process, so rate limits hold across workers), else each process's own memory."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise SettingError("CACHE_URL must be redis://…, rediss://… or unix://… (Redis).")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", ""))}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -267,7 +281,7 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 # E-mail is for contact only: nothing logs in or links a Person by it, so it is not verified.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 COHORT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", True)
-# allauth's own limits, counted in the cache (per process unless CACHES is shared); the
+# allauth's own limits, counted in the cache (per process unless CACHE_URL is set); the
 # policy is in docs/security.md. 30 logins a minute per address; 10 failed logins a minute
 # per address, and 5 a minute per account from one address (the "key" is the account and
 # the address: cohort.core.accounts.AccountAdapter), so no stranger can lock an account's
