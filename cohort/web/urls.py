@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Browsers ask for /favicon.ico whatever the page says; answer with the site's icon.
     path("favicon.ico", views.favicon, name="favicon"),
     path("search/", views.search, name="search"),

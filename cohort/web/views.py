@@ -12,7 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
+from uuid import uuid4
 
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import (
     Count,
     IntegerField,
@@ -23,11 +26,13 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult
 
 from cohort.applications.access import bars_from_applying
 from cohort.applications.services import WINDOW_KEY, applications_window
@@ -178,6 +183,69 @@ def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers and the baseline of bench/applications_load.py: plain
     "ok", no database query, no template."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+# A ready task older than this means no `db_worker` is taking tasks: /readyz answers 503.
+READYZ_MAX_TASK_AGE = 15 * 60
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for a load balancer or monitor: the database answers `SELECT 1`, the cache
+    keeps a key, and the oldest task waiting for a worker (django-tasks-db, 0 when none) is
+    under READYZ_MAX_TASK_AGE seconds old. 200 when all hold, else 503; nothing personal."""
+    database = _database_answers()
+    age = _oldest_ready_task_age() if database else None
+    report = {
+        "database": "ok" if database else "error",
+        "cache": "ok" if _cache_keeps_a_key() else "error",
+        "oldest_task_age_seconds": age,
+    }
+    ready = (
+        report["database"] == "ok"
+        and report["cache"] == "ok"
+        and age is not None
+        and age < READYZ_MAX_TASK_AGE
+    )
+    return JsonResponse({"ready": ready, **report}, status=200 if ready else 503)
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return bool(cursor.fetchone() == (1,))
+    except DatabaseError:
+        return False
+
+
+def _cache_keeps_a_key() -> bool:
+    key = f"readyz:{uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        kept = bool(cache.get(key) == "ok")
+        cache.delete(key)
+    # Each backend raises its own errors (redis.ConnectionError is no OSError): any is "down".
+    except Exception:
+        return False
+    return kept
+
+
+def _oldest_ready_task_age() -> int | None:
+    """Seconds since the oldest task a worker could run now was enqueued; 0 when none is."""
+    try:
+        oldest = (
+            DBTaskResult.objects.ready()
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        return None
+    if oldest is None:
+        return 0
+    return max(0, int((timezone.now() - oldest).total_seconds()))
 
 
 def home(request: HttpRequest) -> HttpResponse:
