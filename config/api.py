@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from cohort.applications.api import router as applications_router
+from cohort.calendars.api import router as calendars_router
 from cohort.console.api import router as console_router
 from cohort.core.api_errors import sentence
 from cohort.core.errors import DomainError
@@ -42,6 +43,7 @@ api.add_router("/", mentorship_router)  # /me/placements, /placements/{id}/…, 
 api.add_router("/", stipends_router)  # /terms/{id}/payments…, /payments/{id}/…, /me/payments
 api.add_router("/", stats_router)  # /terms/{id}/statistics, /terms/{id}/close
 api.add_router("/", retention_router)  # /me/data, /terms/{id}/retention
+api.add_router("/", calendars_router)  # /me/calendar, /me/calendar/rotate
 
 
 @api.exception_handler(DomainError)
