@@ -31,7 +31,7 @@ from cohort.core.errors import ConflictError, DomainError, NotAllowedError
 from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
 from cohort.core.time import format_instant
-from cohort.core.workflow import transition
+from cohort.core.workflow import transition, transition_many
 from cohort.mentorship import hooks, notifications
 from cohort.mentorship.models import (
     COMMENT_MAX,
@@ -294,26 +294,16 @@ def activate_due_placements(now: datetime | None = None) -> int:
     )
     if not due:
         return 0
-    changed = Placement.objects.filter(pk__in=[p.pk for p in due], status=Status.UPCOMING).update(
-        status=Status.ACTIVE, status_changed_at=now
-    )
     # The rows are locked (PostgreSQL; SQLite lets one writer at a time): should one have
     # moved anyway, undo this run rather than audit a change that did not happen.
-    if changed != len(due):
-        raise ConflictError("Placements changed while they were being activated.")
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=None,
-            action=f"mentorship.placement.{Status.ACTIVE}",
-            object_type=Placement._meta.label_lower,
-            object_id=str(p.pk),
-            object_repr=str(p)[:200],
-            data={"before": Status.UPCOMING.value, "after": Status.ACTIVE.value},
-            note="The mentorship began (the term's program start).",
-        )
-        for p in due
+    transition_many(
+        [(p, Status.ACTIVE) for p in due],
+        actor=None,
+        note="The mentorship began (the term's program start).",
+        now=now,
+        conflict="Placements changed while they were being activated.",
     )
-    return changed
+    return len(due)
 
 
 # --- the program's policy and a placement's rounds -------------------------------------------

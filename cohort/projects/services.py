@@ -13,8 +13,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cohort.core.errors import ConflictError, DomainError
+from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, Person, User
+from cohort.core.workflow import transition_many
 from cohort.formats import merge
 from cohort.formats import model as fm
 from cohort.formats.interchange import prerequisites_to_dict
@@ -377,7 +378,7 @@ def _sync_projects(
     if to_update:
         fields = [f for f in _PROJECT_FIELDS if f != "status"]
         m.Project.objects.bulk_update(to_update, [*fields, "slug", "updated_at"])
-    _transition_all(status_moves, actor=actor, note="import-term")
+    transition_many(status_moves, actor=actor, note="import-term")
     refill = to_create + children_changed
     if children_changed:
         ids = [p.pk for p, _ in children_changed]
@@ -466,41 +467,6 @@ def _entry(thing: m.Project | _Item) -> merge.Entry:
         x = thing.data
         return merge.Entry(x.title, thing.org.name, x.lfx_url, x.description)
     return merge.Entry(thing.title, thing.organization.name, thing.lfx_url, thing.description)
-
-
-def _transition_all(moves: list[tuple[m.Project, str]], *, actor: User | None, note: str) -> None:
-    """`cohort.core.workflow.transition` for many projects in a fixed number of queries: the
-    transition table checked for each, one compare-and-swap UPDATE per (from, to) pair, and
-    the audit rows (`projects.project.<to>`, before/after) in one INSERT."""
-    groups: dict[tuple[str, str], list[m.Project]] = defaultdict(list)
-    for project, to in moves:
-        if not project.can_become(to):
-            label = project.get_status_display().lower()
-            raise DomainError(f"A {label} item cannot become {to}.")
-        groups[(project.status, to)].append(project)
-    now = timezone.now()
-    for (before, to), projects in groups.items():
-        ids = [p.pk for p in projects]
-        changed = m.Project.objects.filter(pk__in=ids, status=before).update(
-            status=to, status_changed_at=now
-        )
-        if changed != len(ids):
-            raise ConflictError("This item changed meanwhile. Reload and try again.")
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action=f"{project._meta.label_lower}.{to}",
-            object_type=project._meta.label_lower,
-            object_id=str(project.pk),
-            object_repr=str(project)[:200],
-            data={"before": project.status, "after": to},
-            note=note,
-        )
-        for project, to in moves
-    )
-    for project, to in moves:
-        project.status = to
-        project.status_changed_at = now
 
 
 def _project_values(
