@@ -47,25 +47,48 @@ def test_mentee_sees_my_applications_but_not_review_or_proposals(
     client: Client, world: World
 ) -> None:
     client.force_login(world.user("mentee1"))
-    assert _menu(client) == {"Home", "Search", "My applications", "Your data", "Log out"}
+    assert _menu(client) == {
+        "Home",
+        "Search",
+        "My applications",
+        "Calendar",
+        "Your data",
+        "Log out",
+    }
 
 
 def test_mentor_sees_review_but_not_proposals_or_my_applications(
     client: Client, world: World
 ) -> None:
     client.force_login(world.user("carol"))
-    assert _menu(client) == {"Home", "Search", "Review", "Your data", "Log out"}
+    assert _menu(client) == {"Home", "Search", "Review", "Calendar", "Your data", "Log out"}
 
 
 def test_mentor_who_proposes_sees_proposals(client: Client, world: World) -> None:
     Project.objects.filter(pk=world.falco.pk).update(proposer=world.user("carol"))
     client.force_login(world.user("carol"))
-    assert _menu(client) == {"Home", "Search", "Proposals", "Review", "Your data", "Log out"}
+    assert _menu(client) == {
+        "Home",
+        "Search",
+        "Proposals",
+        "Review",
+        "Calendar",
+        "Your data",
+        "Log out",
+    }
 
 
 def test_maintainer_sees_proposals_and_review_counts(client: Client, world: World) -> None:
     client.force_login(world.user("maintainer"))
-    assert _menu(client) == {"Home", "Search", "Proposals", "Review", "Your data", "Log out"}
+    assert _menu(client) == {
+        "Home",
+        "Search",
+        "Proposals",
+        "Review",
+        "Calendar",
+        "Your data",
+        "Log out",
+    }
 
 
 def test_program_admin_sees_board_review_and_selection_of_their_newest_term(
@@ -80,6 +103,7 @@ def test_program_admin_sees_board_review_and_selection_of_their_newest_term(
         "Review",
         "Selection",
         "Console",
+        "Calendar",
         "Your data",
         "Log out",
     }
