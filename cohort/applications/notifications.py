@@ -25,6 +25,7 @@ from django.utils import timezone
 from cohort.applications.models import Application, ApplicationEvent
 from cohort.core.emails import site_url
 from cohort.core.models import User
+from cohort.notifications.kinds import register_kind
 from cohort.notifications.services import deliver, outbox_row
 from cohort.projects.models import Mentorship
 
@@ -35,6 +36,26 @@ SUBMITTED = "application_submitted"
 SHORTLISTED = "application_shortlisted"
 DECLINED = "application_declined"
 DIGEST = "applications_digest"
+
+register_kind(
+    SUBMITTED,
+    "Your application was submitted",
+    essential=True,
+    why="the receipt for your application",
+)
+register_kind(
+    SHORTLISTED,
+    "Your application was shortlisted",
+    essential=True,
+    why="a decision about your application",
+)
+register_kind(
+    DECLINED,
+    "Your application was declined",
+    essential=True,
+    why="a decision about your application",
+)
+register_kind(DIGEST, "Mentors' daily digest of applicants to review", essential=False)
 KINDS = (SUBMITTED, SHORTLISTED, DECLINED, DIGEST)
 
 _FOR_STATUS = {

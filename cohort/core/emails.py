@@ -7,6 +7,10 @@ stays "Prometheus & Thanos" (not "&amp;"). The HTML part is autoescaped, so name
 notes that users wrote are shown as text, never as markup (user Markdown is never rendered
 into e-mail).
 Every context gets `site_url` (settings.SITE_URL without a trailing slash) for links.
+Django's EmailMessage adds the Date and Message-ID headers. A context holding
+`unsubscribe_url` (the outbox adds it to the mail a person may turn off,
+cohort/notifications/services.py) makes the message carry List-Unsubscribe and
+List-Unsubscribe-Post (RFC 8058 one-click) and a line with the link in both parts.
 """
 
 from __future__ import annotations
@@ -56,8 +60,14 @@ def send_email(name: str, to: str, context: dict[str, Any]) -> None:
     Errors from the mail backend propagate, so the caller can record them and retry.
     """
     rendered = render_email(name, context)
+    headers: dict[str, str] = {}
+    text = rendered.text
+    if unsubscribe := context.get("unsubscribe_url"):
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        text += f"\nTo stop getting these e-mails: {unsubscribe}\n"
     message = EmailMultiAlternatives(
-        rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [to]
+        rendered.subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers
     )
     message.attach_alternative(rendered.html, "text/html")
     message.send()

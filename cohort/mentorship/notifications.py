@@ -31,6 +31,7 @@ from cohort.core.models import User
 from cohort.core.time import format_instant
 from cohort.mentorship.models import Evaluation, EvaluationRound, Placement
 from cohort.mentorship.queries import overdue_rounds
+from cohort.notifications.kinds import register_kind
 from cohort.notifications.services import deliver, outbox_row
 from cohort.projects.models import Mentorship
 from cohort.terms.models import ProgramMembership, Term
@@ -39,6 +40,23 @@ ROUND_OPEN = "mentorship_round_open"
 SUBMITTED = "mentorship_evaluation_submitted"
 RESULT = "mentorship_result"
 OVERDUE = "mentorship_overdue"
+
+register_kind(
+    ROUND_OPEN,
+    "An evaluation round opened",
+    essential=True,
+    why="an evaluation you must submit; a payment depends on it",
+)
+register_kind(
+    SUBMITTED,
+    "An evaluation of your mentee was submitted",
+    essential=True,
+    why="a pass or fail that decides a payment",
+)
+register_kind(
+    RESULT, "Your evaluation result", essential=True, why="a decision about your internship"
+)
+register_kind(OVERDUE, "Admins' list of overdue evaluations", essential=False)
 
 ROUND_OBJECT = "mentorship.round"
 EVALUATION_OBJECT = "mentorship.evaluation"

@@ -26,6 +26,7 @@ from typing import Any
 
 from cohort.core.emails import site_url
 from cohort.core.models import User
+from cohort.notifications.kinds import register_kind
 from cohort.notifications.services import deliver, outbox_row
 from cohort.projects.models import OrganizationMaintainer, Project
 from cohort.proposals import gates
@@ -58,6 +59,22 @@ KINDS = (
     REJECTED,
     PUBLISHED,
 )
+
+for _kind, _label in {
+    SUBMITTED: "A proposal was submitted",
+    NEEDS_APPROVAL: "A proposal needs your approval",
+    NEEDS_CONFIRMATION: "A proposal needs your confirmation as a mentor",
+    READY_FOR_ADMIN: "A proposal awaits your final approval",
+    APPROVED: "A proposal was approved",
+    NEEDS_REAPPROVAL: "An edited proposal needs your approval again",
+    APPROVALS_CLEARED: "An edit cleared a proposal's approvals",
+    WITHDRAWN: "A proposal was withdrawn",
+    REJECTED: "A proposal was rejected",
+    PUBLISHED: "A proposal was published",
+}.items():
+    register_kind(
+        _kind, _label, essential=True, why="a decision about a proposal, or a request to make one"
+    )
 
 CLOSED = (Project.Status.WITHDRAWN, Project.Status.REJECTED)
 

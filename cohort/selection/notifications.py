@@ -20,6 +20,7 @@ from django.utils import timezone
 from cohort.applications.models import Application, MenteeProfile
 from cohort.core.emails import site_url
 from cohort.core.models import User
+from cohort.notifications.kinds import register_kind
 from cohort.notifications.services import deliver, outbox_row
 from cohort.selection.models import Offer, Round
 from cohort.terms.models import Term
@@ -29,6 +30,13 @@ ROUND_OBJECT = "selection.round"
 
 OFFER = "selection_offer"
 NOT_SELECTED = "selection_not_selected"
+
+register_kind(
+    OFFER, "Your offer", essential=True, why="an offer you must answer before its deadline"
+)
+register_kind(
+    NOT_SELECTED, "You were not selected", essential=True, why="a decision about your application"
+)
 KINDS = (OFFER, NOT_SELECTED)
 RESEND_DAYS = 7  # rounds announced this recently are checked for unsent e-mail
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from cohort.core.emails import site_url
 from cohort.mentorship.queries import mentee_name
+from cohort.notifications.kinds import register_kind
 from cohort.notifications.services import deliver, outbox_row
 from cohort.stipends.models import Payment, PaymentStatus
 from cohort.stipends.money import display
@@ -23,6 +24,8 @@ from cohort.stipends.queries import expected_text
 
 PAYMENT = "stipend_payment"
 PAYMENT_OBJECT = "stipends.payment"
+
+register_kind(PAYMENT, "A stipend payment to you", essential=True, why="a payment to you")
 TOLD = frozenset({PaymentStatus.SENT, PaymentStatus.PAID, PaymentStatus.FAILED})
 
 

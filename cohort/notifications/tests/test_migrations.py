@@ -1,4 +1,5 @@
-"""0002 drops the outbox's foreign key to a proposal event: rows keep their identity."""
+"""0002 drops the outbox's foreign key to a proposal event: rows keep their identity.
+0003 gives every row the delivery state its columns imply."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from cohort.terms.models import Program, Term
 
 BEFORE = [("notifications", "0001_notification_outbox")]
 AFTER = [("notifications", "0002_notification_without_event")]
+STATES = [("notifications", "0003_notification_status_and_preferences")]
+LATEST = STATES  # each test leaves the outbox here, for the tests after it
 SENT = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
 
 
@@ -77,4 +80,31 @@ def test_rows_keep_their_pk_key_and_sent_state_across_the_migration_and_back():
     assert rows[sent.pk].event_id == rows[stray.pk].event_id == event.pk
     assert rows[sent.pk].sent_at == SENT
     assert rows[digest.pk].event_id is None
-    migrate(AFTER)
+    migrate(LATEST)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_get_the_state_their_columns_imply_and_it_migrates_back():
+    old = migrate(AFTER)
+    user = User.objects.create_user("carol", email="c@example.org")
+    Notification = old.get_model("notifications", "Notification")
+    common = {"recipient_id": user.pk, "email": "c@example.org", "subject": "s", "object_type": "t"}
+    sent = Notification.objects.create(kind="a", object_id="1", sent_at=SENT, **common)
+    failed = Notification.objects.create(kind="b", object_id="2", error="SMTPError: no", **common)
+    queued = Notification.objects.create(kind="c", object_id="3", **common)
+
+    new = migrate(STATES)
+    rows = {r.pk: r for r in new.get_model("notifications", "Notification").objects.all()}
+    assert (rows[sent.pk].status, rows[sent.pk].attempts, rows[sent.pk].sent_at) == (
+        "sent",
+        1,
+        SENT,
+    )
+    assert (rows[failed.pk].status, rows[failed.pk].attempts) == ("failed", 1)
+    assert (rows[queued.pk].status, rows[queued.pk].attempts) == ("queued", 0)
+
+    back = migrate(AFTER)
+    rows = {r.pk: r for r in back.get_model("notifications", "Notification").objects.all()}
+    assert rows[sent.pk].sent_at == SENT
+    assert rows[failed.pk].error == "SMTPError: no"
+    migrate(LATEST)

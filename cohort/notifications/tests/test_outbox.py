@@ -23,6 +23,7 @@ def row(user: User, object_type: str, object_id: str, *, sent: bool = False) -> 
         email=user.email,
         subject="s",
         sent_at=timezone.now() if sent else None,
+        status=Notification.Status.SENT if sent else Notification.Status.QUEUED,
     )
 
 
@@ -36,7 +37,9 @@ def test_retry_hands_each_replanner_its_own_unsent_rows_and_counts_what_is_left(
 
     def send_the_a_rows(rows):
         seen["a"] = list(rows)
-        Notification.objects.filter(pk=mine.pk).update(sent_at=timezone.now())
+        Notification.objects.filter(pk=mine.pk).update(
+            sent_at=timezone.now(), status=Notification.Status.SENT
+        )
         return 1
 
     def fail_the_b_rows(rows):
