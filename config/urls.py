@@ -19,6 +19,7 @@ urlpatterns = [
     path("stipends/", include("cohort.stipends.urls", namespace="stipends")),
     path("", include("cohort.stats.urls", namespace="stats")),  # before web's term pages
     path("", include("cohort.retention.urls", namespace="retention")),
+    path("", include("cohort.notifications.urls", namespace="notifications")),
     path("", include("cohort.calendars.urls", namespace="calendars")),  # calendar/…
     path("", include("cohort.web.urls")),
 ]
