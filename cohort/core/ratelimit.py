@@ -2,8 +2,11 @@
 
 A limit is written "N/period/scope": at most N hits per period (s, m, h, d, optionally with a
 count, "5/10m/ip") per user or per IP; `settings.COHORT_RATE_LIMITS` maps an action to a
-comma-separated list of limits. Counts are fixed windows in Django's cache, so they are
-shared by every process only when the cache is (a per-process cache counts per process).
+comma-separated list of limits. Counts are fixed windows in Django's cache, a key per
+action, user or IP, limit and window, counted with an atomic `add` then `incr`. With
+CACHE_URL=redis://… (docs/deploy.md) every process counts in the one Redis, so a limit holds
+across gunicorn workers; the default local-memory cache counts per process (a limit is then
+multiplied by the number of workers): fine for one process, not for production.
 """
 
 from __future__ import annotations
