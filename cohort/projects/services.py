@@ -41,6 +41,7 @@ RESERVED_SLUGS = frozenset(
         "applications",
         "review",
         "healthz",
+        "readyz",
         "my-data",  # cohort/retention/urls.py: a person's own data
         "settings",  # cohort/notifications/urls.py: settings/email/
         "unsubscribe",  # cohort/notifications/urls.py: one-click unsubscribe (RFC 8058)

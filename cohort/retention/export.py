@@ -25,7 +25,7 @@ from cohort.applications.models import Application, ApplicationEvent, MenteeProf
 from cohort.core.errors import DomainError
 from cohort.core.models import ApiToken, AuditEvent, Person, User
 from cohort.mentorship.models import Evaluation, Feedback, Placement
-from cohort.notifications.models import Notification
+from cohort.notifications.models import EmailPreference, Notification
 from cohort.projects.models import OrganizationMaintainer
 from cohort.selection.models import Offer
 from cohort.stipends.models import Payment
@@ -246,6 +246,11 @@ def personal_data(user: User) -> tuple[dict[str, Any], list[tuple[str, str]]]:
             }
             for row in Notification.objects.filter(recipient=user).order_by("pk")
         ],
+        "email_preferences": dict(
+            EmailPreference.objects.filter(user=user)
+            .order_by("kind")
+            .values_list("kind", "enabled")
+        ),
         "roles": {
             "program_admin_of": list(
                 ProgramMembership.objects.filter(user=user).values_list("program__name", flat=True)

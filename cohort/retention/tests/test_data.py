@@ -47,6 +47,7 @@ def test_the_zip_holds_the_person_s_data_and_files(closed: Closed) -> None:
     assert placement["feedback"][0]["mentor_comments"] == "Bob explains well."
     [payment] = data["payments"]
     assert payment["reference"] == Payment.objects.get(placement=closed.placement).reference
+    assert data["email_preferences"] == {}  # every optional kind on: no choice made
     # The résumé, once, under the path the JSON names, with the bytes uploaded.
     resume = MenteeProfile.objects.get(user=user).resume
     path = data["profile"]["resume"]["path"]
@@ -207,3 +208,12 @@ def test_the_api_deletes_an_account_only_when_confirmed(closed: Closed) -> None:
     assert User.objects.get(pk=user.pk).username == f"deleted-{user.pk}"
     # The token went with the account.
     assert Client().get("/api/v1/me/data", headers=headers).status_code == 401
+
+
+def test_the_zip_holds_the_person_s_e_mail_choices(closed: Closed) -> None:
+    from cohort.notifications.models import EmailPreference
+
+    user = closed.world.user("mentee1")
+    EmailPreference.objects.create(user=user, kind="applications_digest", enabled=False)
+    data, _ = unzip(export_zip(user))
+    assert data["email_preferences"] == {"applications_digest": False}
