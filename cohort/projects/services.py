@@ -45,6 +45,13 @@ RESERVED_SLUGS = frozenset(
         "my-data",  # cohort/retention/urls.py: a person's own data
         "settings",  # cohort/notifications/urls.py: settings/email/
         "unsubscribe",  # cohort/notifications/urls.py: one-click unsubscribe (RFC 8058)
+        "calendar",  # cohort/calendars/urls.py: a person's calendar and its feed
+        "console",
+        "feeds",
+        "mentorship",
+        "selection",
+        "stipends",
+        "completed",  # cohort/mentorship/urls.py: a graduate's shared completion page
     }
 )
 

@@ -210,3 +210,26 @@ def test_a_slug_never_takes_a_page_word():
     assert unique_slug("Statistics", taken) == "statistics-2"  # /<program>/<term>/statistics/
     assert unique_slug("Statistics", taken) == "statistics-3"
     assert unique_slug("Statistics dashboard", taken) == "statistics-dashboard"
+
+
+def test_every_top_level_url_word_is_reserved_from_program_slugs():
+    """A program slugged like a top-level page would be hidden behind it."""
+    from django.urls import get_resolver
+
+    from cohort.projects.services import RESERVED_SLUGS
+
+    words: set[str] = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            path = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, path)
+            else:
+                first = path.split("/")[0]
+                if first and "<" not in first and "." not in first:
+                    words.add(first)
+
+    walk(get_resolver().url_patterns)
+    assert "search" in words  # the walk saw the site's pages
+    assert words - RESERVED_SLUGS == set()
