@@ -72,6 +72,16 @@ PAGES: tuple[Visit, ...] = (
     Visit("search", "/search/", VISITOR),
     Visit("search-results", "/search/?q=antrea", VISITOR),
     Visit("search-nothing", "/search/?q=zzzzzz", VISITOR),
+    Visit("search-facets", "/search/?q=kubernetes&year=2024", VISITOR),
+    # Statistics (issue 16): a program's across its public terms; a term's for its admins.
+    Visit("statistics-program", "/cncf-lfx-mentorship/statistics/", VISITOR),
+    Visit("statistics-term", f"{REFERENCE_TERM}statistics/", ADMIN),
+    # A person's own data, calendar and e-mail (issues 16 and 17).
+    Visit("my-data", "/my-data/", MENTEE),
+    Visit("my-data-kept", "/my-data/what-we-keep/", MENTEE),
+    Visit("my-data-delete", "/my-data/delete/", MENTEE),
+    Visit("calendar", "/calendar/", MENTEE),
+    Visit("email-settings", "/settings/email/", MENTEE),
     Visit("not-found", "/no-such-program/", VISITOR, status=404, template="404.html"),
     Visit("server-error", "/a-page-that-failed/", VISITOR, status=500, template="500.html"),
     # Accounts (allauth).
@@ -169,6 +179,13 @@ PAGES: tuple[Visit, ...] = (
         follow=((r"/review/terms/\d+/", REFERENCE), r"/selection/terms/\d+/"),
     ),
     # The program admin's console.
+    Visit(
+        "console-retention",
+        "/console/programs/cncf-lfx-mentorship/",
+        ADMIN,
+        follow=(r"/console/terms/\d+/", r"/console/terms/\d+/retention/"),
+        shows="purge",
+    ),
     Visit("console", "/console/", ADMIN, shows="The programs you run"),
     Visit(
         "console-program",
