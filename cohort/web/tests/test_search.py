@@ -47,7 +47,7 @@ def archive(program: Program) -> Program:
 
 
 def _titles(text: str, n: int = 5, **filters: object) -> list[str]:
-    found = search_archive(text, SearchFilters(**filters))  # type: ignore[arg-type]
+    found = search_archive(text, SearchFilters(**filters))  # type: ignore[arg-type]  # the facets by name, as the tests pass them
     return [p.title for p in found.projects[:n]]
 
 
