@@ -17,7 +17,6 @@ from ninja import Router, Schema
 
 from cohort.core.api_auth import api_auth, request_user
 from cohort.core.api_errors import download, errors
-from cohort.core.errors import DomainError
 from cohort.retention import services
 from cohort.retention.export import export_zip
 
@@ -53,7 +52,5 @@ def delete_me(request: HttpRequest, body: AccountDeleteIn) -> dict[str, Any]:
     """Delete your account: your personal data and your login go; what accounting and the
     outcomes need stays, without your name. `confirm` must be your username."""
     user = request_user(request)
-    if body.confirm != user.username:
-        raise DomainError("Type your username in confirm to delete your account.")
-    done = services.delete_account(user, actor=user)
+    done = services.delete_account(user, actor=user, confirm=body.confirm)
     return {"deleted": True, "counts": done.counts}

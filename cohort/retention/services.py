@@ -351,7 +351,9 @@ class Deleted:
     files: tuple[str, ...]
 
 
-def delete_account(user: User, *, actor: User, now: datetime | None = None) -> Deleted:
+def delete_account(
+    user: User, *, actor: User, confirm: str, now: datetime | None = None
+) -> Deleted:
     """Remove `user`'s personal data and their login, keeping what accounting and outcomes
     need: the user row stays as an anonymous tombstone (`deleted-<id>`, no e-mail, no name,
     no password, inactive), because placements, offers and payments point at it (PROTECT).
@@ -364,8 +366,11 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> D
     Kept: applications' and placements' statuses, payments and the ledger, ratings.
 
     Refused while an application is in play, a mentorship runs or a payment is unsettled
-    (`account_blockers`). Audited as `retention.account.deleted` with counts only; earlier
-    audit rows about the user or their profile name them by id from then on."""
+    (`account_blockers`), and unless `confirm` is the account's username, typed again (the
+    page and the API both ask for it). Audited as `retention.account.deleted` with counts
+    only; earlier audit rows about the user or their profile name them by id from then on."""
+    if confirm != user.username:
+        raise DomainError("Type your username to confirm deleting your account.")
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 

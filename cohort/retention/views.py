@@ -100,7 +100,9 @@ def delete(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             done = run_service(
                 request,
-                lambda: services.delete_account(user, actor=user),
+                lambda: services.delete_account(
+                    user, actor=user, confirm=form.cleaned_data["username"]
+                ),
                 failed="Your account was not deleted.",
             )
             if not isinstance(done, Refused):

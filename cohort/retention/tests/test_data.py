@@ -97,7 +97,7 @@ def test_deleting_an_account_removes_the_personal_data_and_keeps_the_records(
     resume = str(MenteeProfile.objects.get(user=user).resume)
     before = aggregates(closed.term)
     with django_capture_on_commit_callbacks(execute=True):
-        done = services.delete_account(user, actor=user)
+        done = services.delete_account(user, actor=user, confirm=user.username)
     user.refresh_from_db()
     assert user.username == f"deleted-{user.pk}"
     assert (user.email, user.first_name, user.last_name) == ("", "", "")
@@ -127,7 +127,7 @@ def test_deleting_an_account_removes_the_personal_data_and_keeps_the_records(
     assert event.data["counts"]["profile"] == 1
     assert done.counts["api_tokens"] == 1
     with pytest.raises(DomainError, match="deleted already"):
-        services.delete_account(user, actor=user)
+        services.delete_account(user, actor=user, confirm=user.username)
 
 
 def test_a_placed_mentee_s_records_stay_without_their_words(
@@ -142,7 +142,7 @@ def test_a_placed_mentee_s_records_stay_without_their_words(
     assert services.account_blockers(user) == []
     mentor = Person.objects.get(github="bob")
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_account(user, actor=user)
+        services.delete_account(user, actor=user, confirm=user.username)
     assert Placement.objects.get(pk=placement.pk).mentee_id == user.pk
     assert Payment.objects.filter(placement=placement).count() == 1
     evaluation = Evaluation.objects.get(placement=placement)
@@ -160,9 +160,16 @@ def test_deleting_is_refused_while_something_is_in_play(closed: Closed) -> None:
     assert any("mentorship has not ended" in line for line in blockers)
     assert any("payment" in line for line in blockers)
     with pytest.raises(DomainError, match="mentorship has not ended"):
-        services.delete_account(user, actor=user)
+        services.delete_account(user, actor=user, confirm=user.username)
     assert User.objects.get(pk=user.pk).username == "mentee1"
     assert MenteeProfile.objects.filter(user=user).exists()
+
+
+def test_deleting_needs_the_username_typed_again(closed: Closed) -> None:
+    user = closed.world.user("mentee4")
+    with pytest.raises(DomainError, match="Type your username"):
+        services.delete_account(user, actor=user, confirm="mentee")
+    assert User.objects.get(pk=user.pk).username == "mentee4"
 
 
 # --- the API ---------------------------------------------------------------------------------
