@@ -206,11 +206,11 @@ def _facets(kept: list[tuple[Hit, dict[str, str]]], filters: SearchFilters) -> l
         values = [
             FacetValue(value, labels[name][value], count, value == chosen) for value, count in items
         ]
-        facets.append(Facet(name, _FACET_LABELS[name], values))
+        facets.append(Facet(name, FACET_LABELS[name], values))
     return facets
 
 
-_FACET_LABELS = {
+FACET_LABELS = {
     "program": "Program",
     "year": "Year",
     "term": "Term",

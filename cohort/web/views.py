@@ -371,7 +371,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "facets": facets,
         "chosen": [
             {
-                "label": _FACET_NAMES[k],
+                "name": k,
+                "label": queries.FACET_LABELS[k],
                 "value": v,
                 "href": "?" + urlencode({j: w for j, w in kept.items() if j != k and w}),
             }
@@ -381,6 +382,3 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_href": "?" + urlencode({k: v for k, v in kept.items() if v}) + "&page=",
     }
     return render(request, "web/project_search.html", context)
-
-
-_FACET_NAMES = {name: name.capitalize() for name in queries.FACETS}
