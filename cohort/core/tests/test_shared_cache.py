@@ -184,6 +184,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+# A master hands each connection to whichever worker the kernel wakes; on a quiet machine one
+# worker may take every request of a run (seen in CI). A run like that shows nothing about
+# two processes, so the scenario is run again, on a new server, up to this many times; its
+# answers are checked in every run.
+SPREAD_TRIES = 6
+
+
 class Gunicorn:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.port = free_port()
@@ -274,17 +281,21 @@ def test_the_failed_login_limit_holds_across_two_gunicorn_workers(site: dict[str
     address: with CACHE_URL on Redis the sixth is refused whichever worker takes it, and so
     is the right password after that."""
     per_key = int(settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")[1].split("/")[0])
-    with redis_db_to_ourselves():
-        server = Gunicorn(site | {"CACHE_URL": REDIS_URL}, Path(site["TMP"]) / "redis.log")
-        try:
-            server.wait_until_up()
-            said = failed_logins(server.url, per_key + 7, "wrong")
-            said += failed_logins(server.url, 1, "the-right-Passw0rd")
-        finally:
-            server.stop()
-    assert said == ["wrong"] * per_key + ["too many"] * 8
-    workers = server.workers_of("POST", LOGIN)
-    assert len(workers) == per_key + 8
+    for run in range(SPREAD_TRIES):  # until the kernel gives both workers a request
+        with redis_db_to_ourselves():
+            log = Path(site["TMP"]) / f"redis-{run}.log"
+            server = Gunicorn(site | {"CACHE_URL": REDIS_URL}, log)
+            try:
+                server.wait_until_up()
+                said = failed_logins(server.url, per_key + 7, "wrong")
+                said += failed_logins(server.url, 1, "the-right-Passw0rd")
+            finally:
+                server.stop()
+        assert said == ["wrong"] * per_key + ["too many"] * 8  # every run, spread or not
+        workers = server.workers_of("POST", LOGIN)
+        assert len(workers) == per_key + 8
+        if len(set(workers)) == 2:
+            break
     assert len(set(workers)) == 2, f"every request went to one worker: {workers}"
 
 
@@ -293,15 +304,18 @@ def test_without_a_shared_cache_each_worker_counts_alone(site: dict[str, str]) -
     """The control: the same requests with each worker's own memory cache let more than the
     limit's failures through, as many as the workers share them out."""
     per_key = int(settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")[1].split("/")[0])
-    server = Gunicorn(site, Path(site["TMP"]) / "locmem.log")
-    try:
-        server.wait_until_up()
-        said = failed_logins(server.url, per_key * 2 + 2, "wrong")
-    finally:
-        server.stop()
-    workers = server.workers_of("POST", LOGIN)
-    served = {pid: workers.count(pid) for pid in set(workers)}
-    # Each worker refuses only past its own count: the failures let through are the sum
-    # of each worker's min(served, limit).
-    assert said.count("wrong") == sum(min(n, per_key) for n in served.values())
+    for run in range(SPREAD_TRIES):  # until the kernel gives both workers a request
+        server = Gunicorn(site, Path(site["TMP"]) / f"locmem-{run}.log")
+        try:
+            server.wait_until_up()
+            said = failed_logins(server.url, per_key * 2 + 2, "wrong")
+        finally:
+            server.stop()
+        workers = server.workers_of("POST", LOGIN)
+        served = {pid: workers.count(pid) for pid in set(workers)}
+        # Each worker refuses only past its own count: the failures let through are the sum
+        # of each worker's min(served, limit).
+        assert said.count("wrong") == sum(min(n, per_key) for n in served.values())
+        if len(served) == 2:
+            break
     assert said.count("wrong") > per_key, f"the requests did not reach both workers: {served}"
