@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cohort.stats",
     "cohort.retention",
     "cohort.calendars",
+    "cohort.reminders",
     "cohort.demo",
     # After the cohort apps, so cohort/core/templates overrides allauth's templates.
     "allauth",
