@@ -25,6 +25,7 @@ PURE_MODULES = [
     COHORT / "stipends" / "presets.py",
     COHORT / "web" / "relevance.py",
     COHORT / "stats" / "suppress.py",
+    COHORT / "reminders" / "schedule.py",
 ]
 PURE_NAMES = {
     "cohort." + ".".join(p.relative_to(COHORT).with_suffix("").parts) for p in PURE_MODULES
