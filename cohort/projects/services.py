@@ -46,6 +46,7 @@ RESERVED_SLUGS = frozenset(
         "settings",  # cohort/notifications/urls.py: settings/email/
         "unsubscribe",  # cohort/notifications/urls.py: one-click unsubscribe (RFC 8058)
         "calendar",  # cohort/calendars/urls.py: a person's calendar and its feed
+        "reminders",  # cohort/reminders/urls.py: a program's reminders
         "console",
         "feeds",
         "mentorship",
