@@ -19,6 +19,7 @@ from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
 from cohort.mentorship.api import router as mentorship_router
 from cohort.proposals.api import router as proposals_router
+from cohort.reminders.api import router as reminders_router
 from cohort.retention.api import router as retention_router
 from cohort.selection.api import router as selection_router
 from cohort.stats.api import router as stats_router
@@ -44,6 +45,7 @@ api.add_router("/", stipends_router)  # /terms/{id}/payments…, /payments/{id}/
 api.add_router("/", stats_router)  # /terms/{id}/statistics, /terms/{id}/close
 api.add_router("/", retention_router)  # /me/data, /terms/{id}/retention
 api.add_router("/", calendars_router)  # /me/calendar, /me/calendar/rotate
+api.add_router("/", reminders_router)  # /programs/{slug}/reminders…
 
 
 @api.exception_handler(DomainError)

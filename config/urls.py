@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("cohort.retention.urls", namespace="retention")),
     path("", include("cohort.notifications.urls", namespace="notifications")),
     path("", include("cohort.calendars.urls", namespace="calendars")),  # calendar/…
+    path("", include("cohort.reminders.urls", namespace="reminders")),  # reminders/…
     path("", include("cohort.web.urls")),
 ]
