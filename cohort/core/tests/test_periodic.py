@@ -46,6 +46,7 @@ def test_the_apps_register_their_jobs_and_the_command_imports_no_app():
         "selection",
         "applications.review_digests",
         "mentorship",
+        "reminders",
         "retention.purge",
         "notifications.retry",
     ]

@@ -74,6 +74,7 @@ def test_a_day_s_digest_is_sent_once_across_runs(world: World, in_window):  # no
         "Evaluation rounds opened: 0\n"
         "Evaluations locked: 0\n"
         "Overdue lists sent: 0\n"
+        "Reminders: 0 of 0 due sent now, 0 not sent\n"
     )
     assert mail.outbox == []
 

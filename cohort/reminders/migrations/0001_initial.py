@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('notifications', '0003_notification_status_and_preferences'),
+        ('notifications', '0001_notification_outbox'),  # the outbox's table is all it needs
         ('terms', '0006_term_state_and_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
