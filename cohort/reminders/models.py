@@ -100,13 +100,11 @@ class ReminderRule(models.Model):
 
     @property
     def when(self) -> str:
-        """ "72 hours before the deadline", "2 days after it was made"."""
+        """ "72 hours (3 days) before the deadline", "12 hours after it was made"."""
         days, rest = divmod(self.hours, 24)
-        amount = (
-            f"{days} day{'s' * (days != 1)}"
-            if days and not rest
-            else f"{self.hours} hour{'s' * (self.hours != 1)}"
-        )
+        amount = f"{self.hours} hour{'s' * (self.hours != 1)}"
+        if days and not rest:
+            amount += f" ({days} day{'s' * (days != 1)})"
         return f"{amount} {'after it was made' if self.counts_after else 'before the deadline'}"
 
 

@@ -75,7 +75,7 @@ def test_an_admin_changes_a_rule_on_the_page_and_a_bad_change_is_explained(world
     assert admin.get(change).status_code == 405
     done = admin.post(change, {"hours": "96", "message": "Ask on Slack."}, follow=True)
     assert done.redirect_chain == [(url(world), 302)]
-    assert "4 days before the deadline, is off" in done.content.decode()
+    assert "96 hours (4 days) before the deadline, is off" in done.content.decode()
     rule.refresh_from_db()
     assert (rule.enabled, rule.hours, rule.message) == (False, 96, "Ask on Slack.")
     refused = admin.post(change, {"enabled": "on", "hours": "24"})

@@ -18,6 +18,7 @@ from cohort.applications.tests.conftest import DEADLINE, World, complete_applica
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.core.periodic import run_periodic_jobs
+from cohort.core.tests.threads import run_together
 from cohort.mentorship.models import EvaluationRound
 from cohort.mentorship.tests.conftest import Placed
 from cohort.notifications.models import Notification
@@ -27,6 +28,7 @@ from cohort.reminders.defaults import DEFAULT_RULES
 from cohort.reminders.models import Reminder, ReminderRule
 from cohort.reminders.services import install_default_rules, send_due_reminders, update_rule
 from cohort.selection.models import Offer
+from cohort.selection.tests.test_concurrency import on_postgres
 from cohort.stipends.models import Payment
 from cohort.stipends.tests.conftest import settle
 from cohort.terms.models import Program
@@ -367,3 +369,26 @@ def test_an_idle_run_and_the_preview_take_a_fixed_number_of_queries(world: World
     )
     assert Reminder.objects.count() == 4
     assert small == large
+
+
+# --- twice at once (PostgreSQL) --------------------------------------------------------------
+
+
+@on_postgres
+def test_eight_runs_at_once_send_each_reminder_once(world: World) -> None:
+    """Eight `run-periodic`s at the same instant, each in its own committed transactions:
+    one Reminder row and one e-mail per (rule, application, mentee, hours)."""
+    for name in ("mentee1", "mentee2", "mentee3", "mentee4"):
+        draft(world, name)
+    mail.outbox.clear()
+    done, failures = run_together([lambda: send_due_reminders(before(71))] * 8)
+    assert failures == []
+    assert sum(result.sent for result in done) == 4
+    assert sorted(m.to[0] for m in mail.outbox) == [f"mentee{i}@example.org" for i in range(1, 5)]
+    assert Reminder.objects.count() == 4
+    assert Notification.objects.filter(status=Notification.Status.SENT).count() == 4
+    # And again at the 24-hour rule.
+    done, failures = run_together([lambda: send_due_reminders(before(23))] * 8)
+    assert failures == []
+    assert len(mail.outbox) == 8
+    assert Reminder.objects.filter(hours=24).count() == 4
