@@ -11,7 +11,8 @@ is first loaded, in its own, clearly labelled program, "Cohort live demo":
   May–Aug Term 2, Sep–Dec Term 3 (every month belongs to one, unlike the CNCF's Mar–Nov terms).
 - Timeline. In UTC, to the minute, with the CNCF's milestone keys (`formats.timeline`):
   `proposals_open` closed a week ago, `applications_open` opened two days ago and closes in
-  14 days at 18:00 UTC, then `application_review` for a week, `selection_notify`, and the
+  5 days at 18:00 UTC (so the program's reminders page shows, in its next 7 days, the
+  72-hour and 24-hour reminders to mentee3, whose application is in progress), then `application_review` for a week, `selection_notify`, and the
   mentorship (`term_start`, `term_end`, 12 weeks). A database kept longer simply sees the
   term move on through review and selection.
 - Projects. Four published projects, imported through `import_term` like any page, asking for
@@ -46,7 +47,7 @@ from cohort.projects.services import get_or_create_program, import_term
 from cohort.terms.models import ProgramMembership, Term
 
 LIVE_PROGRAM = "Cohort live demo"
-WINDOW_DAYS = 14  # the applications window closes this many days after the first load
+WINDOW_DAYS = 5  # the applications window closes this many days after the first load
 
 
 @dataclass

@@ -83,7 +83,7 @@ def test_mentee1_can_apply_to_a_live_project_at_once(users):
         services.apply_to_project(mentee1, project, now=NOW)
     window = services.applications_window(term)
     assert window.end is not None
-    assert window.end - NOW > timedelta(days=13)
+    assert window.end - NOW > timedelta(days=4)
 
 
 def test_the_mentor_sees_two_live_applicants_and_the_milestones_follow_the_cncf_keys(users):
