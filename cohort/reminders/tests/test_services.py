@@ -204,6 +204,41 @@ def test_a_run_that_fails_halfway_is_finished_by_the_next_run_once_each(world: W
     assert send_due_reminders(before(69)).due == 0
 
 
+def test_a_run_killed_halfway_is_finished_by_the_next_run_once_each(world: World) -> None:
+    """The process dies (here: KeyboardInterrupt) after deciding the second reminder and
+    before sending it: the first was sent, the second is queued, the third not decided. The
+    next run sends the second and the third, and nobody gets two."""
+    for name in ("mentee1", "mentee2", "mentee3"):
+        draft(world, name)
+    mail.outbox.clear()
+    from cohort.notifications.services import deliver
+
+    calls = {"n": 0}
+
+    def dies_on_the_second(*args: object, **kwargs: object) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return deliver(*args, **kwargs)  # type: ignore[arg-type]  # the same arguments
+
+    with (
+        mock.patch("cohort.reminders.services.deliver", dies_on_the_second),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        send_due_reminders(before(71))
+    assert [m.to[0] for m in mail.outbox] == ["mentee1@example.org"]
+    assert Reminder.objects.count() == 2
+    assert Notification.objects.filter(status=Notification.Status.QUEUED).count() == 1
+    again = send_due_reminders(before(70))
+    assert (again.due, again.sent) == (2, 2)
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "mentee1@example.org",
+        "mentee2@example.org",
+        "mentee3@example.org",
+    ]
+    assert send_due_reminders(before(69)).due == 0
+
+
 def test_a_reminder_decided_but_never_mailed_is_mailed_by_the_next_run(world: World) -> None:
     """A run that stopped between deciding and making the e-mail left a Reminder without an
     outbox row (only possible if the row was lost): the next run makes and sends it."""
