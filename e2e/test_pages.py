@@ -82,6 +82,7 @@ PAGES: tuple[Visit, ...] = (
     Visit("my-data-delete", "/my-data/delete/", MENTEE),
     Visit("calendar", "/calendar/", MENTEE),
     Visit("email-settings", "/settings/email/", MENTEE),
+    Visit("reminders", "/reminders/cohort-live-demo/", ADMIN, shows="The next 7 days"),
     Visit("not-found", "/no-such-program/", VISITOR, status=404, template="404.html"),
     Visit("server-error", "/a-page-that-failed/", VISITOR, status=500, template="500.html"),
     # Accounts (allauth).
