@@ -45,7 +45,7 @@ def rule_form(page: Page, key: str) -> Locator:
 
 
 def on_box(page: Page, key: str) -> Locator:
-    return rule_form(page, key).get_by_label("On", exact=True)
+    return rule_form(page, key).get_by_label("Send this reminder", exact=True)
 
 
 def save_rule(page: Page, key: str, *, on: bool | None = None, hours: str | None = None) -> int:
@@ -123,12 +123,17 @@ def test_a_program_admin_turns_a_reminder_off_and_on(page: Page, steps: Steps) -
 
         # The 24-hour rule moved onto the 72-hour one's time (off, but still there): refused.
         assert save_rule(page, "incomplete_application_24h", hours="72") == 400
-        expect(page.get_by_role("status")).to_have_text(
-            "The reminder was not changed: Another reminder of this audience already fires at "
-            "that time; change that one instead."
+        refusal = (
+            "Another reminder for “Mentees with an incomplete application, before applications "
+            "close” already fires at 72 hours; change that one instead."
         )
+        expect(page.get_by_role("status")).to_have_text(f"The reminder was not changed: {refusal}")
         form_24 = rule_form(page, "incomplete_application_24h")
-        expect(form_24.get_by_label("Hours before the deadline")).to_have_value("24")
+        # The form keeps what was typed, marked invalid, described by the reason beside it.
+        hours_24 = form_24.get_by_label("Hours before the deadline")
+        expect(hours_24).to_have_value("72")
+        expect(hours_24).to_have_attribute("aria-invalid", "true")
+        expect(hours_24).to_have_accessible_description(refusal)
         expect(on_box(page, "incomplete_application_24h")).to_be_checked()
         expect(rows).to_have_count(1)
         expect(rows.first.get_by_role("cell").nth(4)).to_contain_text(RULE_24)
@@ -138,14 +143,15 @@ def test_a_program_admin_turns_a_reminder_off_and_on(page: Page, steps: Steps) -
         # Zero hours: out of range, refused too.
         assert save_rule(page, "incomplete_application_24h", hours="0") == 400
         expect(page.get_by_role("status")).to_have_text(
-            "The reminder was not changed: A reminder fires between 1 and 1440 hours from its date."
+            "The reminder was not changed: A reminder fires from 1 to 1,440 hours (60 days) "
+            "before its deadline."
         )
         # Nothing changed, as the page reads it afresh.
         page.goto(PATH)
         expect(page.get_by_role("status")).to_have_count(0)
         expect(form_24.get_by_label("Hours before the deadline")).to_have_value("24")
         expect(on_box(page, "incomplete_application_24h")).to_be_checked()
-        expect(form_24.locator(".muted")).to_have_text(f"({RULE_24})")
+        expect(form_24.locator("legend")).to_have_text(RULE_24)
         expect(rows).to_have_count(1)
         steps.shot("nothing-changed")
 

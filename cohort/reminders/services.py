@@ -54,14 +54,17 @@ def update_rule(
     changes: dict[str, list[object]] = {}
     if hours is not None and hours != rule.hours:
         if not 1 <= hours <= MAX_HOURS:
-            raise DomainError(f"A reminder fires between 1 and {MAX_HOURS} hours from its date.")
+            raise DomainError(
+                f"A reminder fires from 1 to {MAX_HOURS:,} hours ({MAX_HOURS // 24} days) "
+                f"{'after its date' if rule.counts_after else 'before its deadline'}."
+            )
         clash = ReminderRule.objects.filter(
             program=rule.program_id, audience=rule.audience, hours=hours
         ).exclude(pk=rule.pk)
         if clash.exists():
             raise DomainError(
-                "Another reminder of this audience already fires at that time; "
-                "change that one instead."
+                f"Another reminder for “{rule.get_audience_display()}” already fires at "
+                f"{hours} hours; change that one instead."
             )
         changes["hours"] = [rule.hours, hours]
         rule.hours = hours

@@ -4,6 +4,8 @@ and the reminders sent, with their e-mail's state."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,10 +22,29 @@ from cohort.terms.access import access_admin_program
 from cohort.terms.models import Program
 
 
-def _page(request: HttpRequest, program: Program, status: int = 200) -> HttpResponse:
+@dataclass(frozen=True)
+class RuleForm:
+    """One rule's form: the saved values, or what was typed when the change was refused."""
+
+    rule: queries.RuleRow
+    enabled: bool
+    hours: str
+    message: str
+    error: str = ""
+
+
+def _page(
+    request: HttpRequest, program: Program, status: int = 200, refused: RuleForm | None = None
+) -> HttpResponse:
+    forms = [
+        refused
+        if refused is not None and refused.rule.id == rule.id
+        else RuleForm(rule, rule.enabled, str(rule.hours), rule.message)
+        for rule in queries.rules_of(program)
+    ]
     context = {
         "program": program,
-        "rules": queries.rules_of(program),
+        "forms": forms,
         "preview": queries.preview(program, timezone.now()),
         "history": queries.history(program),
         "preview_days": queries.PREVIEW_DAYS,
@@ -53,19 +74,23 @@ def change_rule(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rule = ReminderRule.objects.filter(program=program, pk=pk).first()
     if rule is None:
         raise Http404("No such reminder.")
+    enabled = request.POST.get("enabled") == "on"
+    hours = request.POST.get("hours", "")
+    message = request.POST.get("message", "")
     done = run_service(
         request,
         lambda: services.update_rule(
             rule,
             actor=signed_in(request),
-            enabled=request.POST.get("enabled") == "on",
-            hours=_hours(request.POST.get("hours", "")),
-            message=request.POST.get("message", ""),
+            enabled=enabled,
+            hours=_hours(hours),
+            message=message,
         ),
         failed="The reminder was not changed:",
     )
     if isinstance(done, Refused):
-        return _page(request, program, status=done.status)
+        typed = RuleForm(queries.rule_row(rule), enabled, hours, message, str(done.error))
+        return _page(request, program, status=done.status, refused=typed)
     state = "on" if done.enabled else "off"
     messages.success(request, f"Saved: “{done.get_audience_display()}”, {done.when}, is {state}.")
     return redirect("reminders:program", program.slug)

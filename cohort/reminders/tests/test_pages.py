@@ -80,7 +80,15 @@ def test_an_admin_changes_a_rule_on_the_page_and_a_bad_change_is_explained(world
     assert (rule.enabled, rule.hours, rule.message) == (False, 96, "Ask on Slack.")
     refused = admin.post(change, {"enabled": "on", "hours": "24"})
     assert refused.status_code == 400
-    assert "already fires at that time" in refused.content.decode()
+    refusal = refused.content.decode()
+    assert (
+        "Another reminder for “Mentees with an incomplete application, before applications "
+        "close” already fires at 24 hours; change that one instead." in refusal
+    )
+    # The refused form keeps what was typed, marked invalid and pointing at the reason.
+    assert 'value="24" min="1"' in refusal
+    assert f'aria-invalid="true" aria-describedby="rule-{rule.pk}-error"' in refusal
+    assert refusal.count('aria-invalid="true"') == 1
     assert admin.post(change, {"enabled": "on", "hours": "soon"}).status_code == 400
     rule.refresh_from_db()
     assert (rule.enabled, rule.hours) == (False, 96)  # nothing changed by the refusals
