@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -84,7 +85,12 @@ def redis_cache(settings: LazySettings) -> Iterator[str]:
     prefix = f"t{uuid4().hex}"
     settings.CACHES = {"default": cache_from_url(REDIS_URL) | {"KEY_PREFIX": prefix}}
     yield prefix
-    cache.delete_many(list(cache._cache.get_client().scan_iter(f"{prefix}:*")))  # type: ignore[attr-defined]  # RedisCache's client
+    import redis
+
+    other = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
+    # The keys as Redis has them (cache.delete_many would put the prefix on them again).
+    if keys := list(other.scan_iter(f"{prefix}:*")):
+        other.delete(*keys)
 
 
 @contextmanager
@@ -159,6 +165,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     if not redis_answers():
         pytest.skip("needs Redis on 127.0.0.1:6379 (.ci/run starts redis-server)")
     pytest.importorskip("gunicorn", reason="needs gunicorn (the dev extra)")
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("needs Linux's /proc/net/tcp (to see when gunicorn accepted a connection)")
     tmp = tmp_path_factory.mktemp("gunicorn")
     env = {
         key: value
@@ -184,13 +192,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-# A master hands each connection to whichever worker the kernel wakes; on a quiet machine one
-# worker may take every request of a run (seen in CI). A run like that shows nothing about
-# two processes, so the scenario is run again, on a new server, up to this many times; its
-# answers are checked in every run.
-SPREAD_TRIES = 6
-
-
 class Gunicorn:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.port = free_port()
@@ -203,6 +204,9 @@ class Gunicorn:
                 "config.wsgi:application",
                 "--workers=2",
                 "--preload",  # Django loads once, in the master: both workers start at once
+                # A worker held by an unfinished request (see `Held`) sends no heartbeat; the
+                # master must not take it for hung while a slow machine serves the other.
+                "--timeout=300",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--access-logfile={log}",
                 # The worker's pid, the method, the path and the status of each request.
@@ -216,19 +220,18 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def wait_until_up(self) -> None:
-        """Until both workers have answered /healthz: a worker still booting takes no
-        request, and the test's requests would all land on the other."""
+        """Until a worker answers /healthz (a worker still booting takes its first connection
+        once it is up: `login_in_turns` waits for it)."""
         import requests
 
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "gunicorn exited"
             with suppress(requests.RequestException):  # not listening yet
-                requests.get(f"{self.url}/healthz", timeout=5, headers={"Connection": "close"})
-            if self.log.exists() and len(set(self.workers_of("GET", "/healthz"))) == 2:
-                return
+                if requests.get(f"{self.url}/healthz", timeout=30).status_code == 200:
+                    return
             time.sleep(0.1)
-        raise AssertionError("gunicorn's two workers did not both answer /healthz within 60 s")
+        raise AssertionError("gunicorn did not answer /healthz within 120 s")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -239,83 +242,141 @@ class Gunicorn:
         lines = [line.split() for line in self.log.read_text().splitlines()]
         return [pid for pid, m, p, _status in lines if (m, p) == (method, path)]
 
+    def wait_until_accepted(self, held: Held) -> None:
+        """Until a worker has accepted the held connection: Linux's /proc/net/tcp lists the
+        server's end of it once it is made, and shows as a listening socket's rx_queue how
+        many connections wait to be accepted (here 0 once it has been)."""
+        server, client = f"0100007F:{self.port:04X}", f"0100007F:{held.port:04X}"  # 127.0.0.1
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            made, waiting = False, None
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+                _sl, local, remote, state, queues, *_ = line.split()
+                if (local, remote) == (server, client):
+                    made = True
+                elif local == server and state == "0A":  # the listening socket
+                    waiting = int(queues.split(":")[1], 16)
+            assert waiting is not None, f"gunicorn does not listen on {self.url}"
+            if made and waiting == 0:
+                return
+            time.sleep(0.01)
+        raise AssertionError("no worker accepted the held connection within 60 s")
 
-def failed_logins(url: str, attempts: int, guess: str) -> list[str]:
-    """Each attempt from a fresh session (a new connection, so any worker may take it):
-    fetch the form for its CSRF token, post the credentials, and say what the page said."""
+    def login_in_turns(self, guesses: list[str]) -> list[str]:
+        """Each guess from a fresh session, the two workers taking turns: while one worker
+        serves an attempt the other is held (`Held`); then the worker that served it is held
+        and the other one let go for the next. What the page said to each guess."""
+        said = []
+        held = Held(self.port)
+        try:
+            for guess in guesses:
+                said.append(login_once(self.url, guess))
+                now_held = Held(self.port)
+                # The worker that just answered takes it (the other is held); only then may
+                # the other go, or it could be the one to take it.
+                self.wait_until_accepted(now_held)
+                held.release()  # the other worker finishes its /healthz and takes the next
+                held = now_held
+        finally:
+            held.release()
+        return said
+
+
+class Held:
+    """Keeps one worker busy: a sync worker serves one connection at a time, and this one
+    sends only the start of a request, so the worker that accepted it waits for the rest.
+    Connections are accepted in the order they were made, so every connection made after
+    this one goes to the other worker until `release` finishes the request."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+        self.port = int(self.sock.getsockname()[1])
+        self.sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+
+    def release(self) -> None:
+        with self.sock:
+            self.sock.sendall(b"Connection: close\r\n\r\n")
+            answer = b""
+            while chunk := self.sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+
+
+def login_once(url: str, guess: str) -> str:
+    """Fetch the form for its CSRF token, post the credentials, and say what the page said."""
     import requests
 
-    said = []
-    for _ in range(attempts):
-        with requests.Session() as session:
-            form = session.get(f"{url}{LOGIN}", timeout=10)
-            assert form.status_code == 200
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
-            assert token is not None
-            answer = session.post(
-                f"{url}{LOGIN}",
-                data={
-                    "csrfmiddlewaretoken": token.group(1),
-                    "login": "ada",
-                    "password": guess,
-                },
-                headers={"Connection": "close"},
-                allow_redirects=False,
-                timeout=10,
-            )
-            text = html.unescape(answer.text)
-            if answer.status_code == 302:
-                said.append("signed in")
-            elif TOO_MANY in text:
-                said.append("too many")
-            elif WRONG in text:
-                said.append("wrong")
-            else:
-                said.append(f"{answer.status_code}?")
-    return said
+    with requests.Session() as session:
+        form = session.get(f"{url}{LOGIN}", timeout=60)
+        assert form.status_code == 200
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        assert token is not None
+        answer = session.post(
+            f"{url}{LOGIN}",
+            data={"csrfmiddlewaretoken": token.group(1), "login": "ada", "password": guess},
+            allow_redirects=False,
+            timeout=60,
+        )
+    text = html.unescape(answer.text)
+    if answer.status_code == 302:
+        return "signed in"
+    if TOO_MANY in text:
+        return "too many"
+    if WRONG in text:
+        return "wrong"
+    return f"{answer.status_code}?"
+
+
+def login_failed_limit() -> tuple[int, int]:
+    """The amount and the period in seconds of ACCOUNT_RATE_LIMITS["login_failed"]'s
+    per-account part (N/m/key)."""
+    amount, period, scope = settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")[1].split("/")
+    assert (period, scope) == ("m", "key")
+    return int(amount), 60
 
 
 @needs_redis
 def test_the_failed_login_limit_holds_across_two_gunicorn_workers(site: dict[str, str]) -> None:
     """ACCOUNT_RATE_LIMITS["login_failed"] allows 5 failures a minute per account and
-    address: with CACHE_URL on Redis the sixth is refused whichever worker takes it, and so
-    is the right password after that."""
-    per_key = int(settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")[1].split("/")[0])
-    for run in range(SPREAD_TRIES):  # until the kernel gives both workers a request
-        with redis_db_to_ourselves():
-            log = Path(site["TMP"]) / f"redis-{run}.log"
-            server = Gunicorn(site | {"CACHE_URL": REDIS_URL}, log)
-            try:
-                server.wait_until_up()
-                said = failed_logins(server.url, per_key + 7, "wrong")
-                said += failed_logins(server.url, 1, "the-right-Passw0rd")
-            finally:
-                server.stop()
-        assert said == ["wrong"] * per_key + ["too many"] * 8  # every run, spread or not
-        workers = server.workers_of("POST", LOGIN)
-        assert len(workers) == per_key + 8
-        if len(set(workers)) == 2:
-            break
-    assert len(set(workers)) == 2, f"every request went to one worker: {workers}"
+    address: with CACHE_URL on Redis, the workers taking turns, the sixth is refused by the
+    worker that has seen only two of the five, and so is the right password after that."""
+    per_key, period = login_failed_limit()
+    guesses = ["wrong"] * (per_key + 7) + ["the-right-Passw0rd"]
+    with redis_db_to_ourselves():
+        log = Path(site["TMP"]) / "redis.log"
+        server = Gunicorn(site | {"CACHE_URL": REDIS_URL}, log)
+        try:
+            server.wait_until_up()
+            started = time.monotonic()
+            said = server.login_in_turns(guesses)
+            took = time.monotonic() - started
+        finally:
+            server.stop()
+    workers = server.workers_of("POST", LOGIN)
+    assert len(workers) == len(guesses)
+    assert len(set(workers)) == 2
+    assert all(a != b for a, b in pairwise(workers)), f"not in turns: {workers}"
+    # Older failures drop out of the count after the period: the answers below hold only if
+    # every attempt came within it (about 5 s on a quiet machine, 20 s at a load of 5).
+    assert took < period, f"the {len(guesses)} attempts took {took:.0f} s"
+    assert said == ["wrong"] * per_key + ["too many"] * 8
 
 
 @needs_redis
 def test_without_a_shared_cache_each_worker_counts_alone(site: dict[str, str]) -> None:
-    """The control: the same requests with each worker's own memory cache let more than the
-    limit's failures through, as many as the workers share them out."""
-    per_key = int(settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")[1].split("/")[0])
-    for run in range(SPREAD_TRIES):  # until the kernel gives both workers a request
-        server = Gunicorn(site, Path(site["TMP"]) / f"locmem-{run}.log")
-        try:
-            server.wait_until_up()
-            said = failed_logins(server.url, per_key * 2 + 2, "wrong")
-        finally:
-            server.stop()
-        workers = server.workers_of("POST", LOGIN)
-        served = {pid: workers.count(pid) for pid in set(workers)}
-        # Each worker refuses only past its own count: the failures let through are the sum
-        # of each worker's min(served, limit).
-        assert said.count("wrong") == sum(min(n, per_key) for n in served.values())
-        if len(served) == 2:
-            break
-    assert said.count("wrong") > per_key, f"the requests did not reach both workers: {served}"
+    """The control: the same requests with each worker's own memory cache let twice the
+    limit's failures through, each worker refusing only its own sixth."""
+    per_key, period = login_failed_limit()
+    server = Gunicorn(site, Path(site["TMP"]) / "locmem.log")
+    try:
+        server.wait_until_up()
+        started = time.monotonic()
+        said = server.login_in_turns(["wrong"] * (per_key + 1) * 2)
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    workers = server.workers_of("POST", LOGIN)
+    assert len(set(workers)) == 2
+    assert all(a != b for a, b in pairwise(workers)), f"not in turns: {workers}"
+    assert took < period, f"the attempts took {took:.0f} s"
+    assert said == ["wrong"] * per_key * 2 + ["too many"] * 2
