@@ -8,9 +8,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
-    if len(args) > 1:
-        # Commands are spelt with dashes on the command line, underscores in Django.
-        args[1] = args[1].replace("-", "_")
+    # Commands are spelt with dashes on the command line, underscores in Django: the
+    # command's name, and the one `cohort help import-term` asks about. An option in their
+    # place (`--help`, `--version`) is Django's to read as it is.
+    named = 3 if len(args) > 2 and args[1] == "help" else 2
+    for i in range(1, min(named, len(args))):
+        if not args[i].startswith("-"):
+            args[i] = args[i].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

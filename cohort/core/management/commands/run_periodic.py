@@ -36,6 +36,9 @@ class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
 
 
 class Command(BaseCommand):
+    # A data command: skip the system checks (about half a second of every run); `cohort
+    # check` and `migrate` still run them.
+    requires_system_checks = ()
     help = (
         "Run the time-driven jobs once: lapse overdue offers, announce selection on its\n"
         "date, send the mentors' review digests that are due and retry e-mails that failed\n"

@@ -25,6 +25,9 @@ SITE = "http://127.0.0.1:8000"  # `runserver`'s default address
 
 
 class Command(BaseCommand):
+    # A data command: skip the system checks (about half a second of every run); `cohort
+    # check` and `migrate` still run them.
+    requires_system_checks = ()
     help = (
         "Load the demo: the CNCF 2024 Term 3 catalog, three past CNCF terms to search and, "
         "with DEBUG on, one user per role, "

@@ -59,6 +59,9 @@ class _TermRow:
 
 
 class Command(BaseCommand):
+    # A data command: skip the system checks (about half a second of every run); `cohort
+    # check` and `migrate` still run them.
+    requires_system_checks = ()
     help = (
         "Import CNCF term pages (README.md, project_ideas.md, selected_projects.md), "
         "lfx-export.json files or Cohort JSON into a program. Re-importing updates; it never "

@@ -33,6 +33,9 @@ PUBLISHED_ONLY = {"lfx-json", "lfx-csv", "lfx-readme"}
 
 
 class Command(BaseCommand):
+    # A data command: skip the system checks (about half a second of every run); `cohort
+    # check` and `migrate` still run them.
+    requires_system_checks = ()
     help = "Export a term as Cohort Markdown or JSON, or as the CNCF LFX files."
 
     def add_arguments(self, parser: CommandParser) -> None:

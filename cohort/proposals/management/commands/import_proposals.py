@@ -48,6 +48,9 @@ class Body:
 
 
 class Command(BaseCommand):
+    # A data command: skip the system checks (about half a second of every run); `cohort
+    # check` and `migrate` still run them.
+    requires_system_checks = ()
     help = (
         "Create proposals from CNCF proposal issue bodies: one body per file, several "
         "separated by a '---8<---' line, or a JSON array of GitHub issues (REST 'list issues')."

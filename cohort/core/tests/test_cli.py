@@ -1,0 +1,64 @@
+"""The `cohort` console script: `--help` and `help` answer, and data commands start fast."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import get_commands, load_command_class
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA_COMMANDS = (
+    "import_term",
+    "export_term",
+    "validate_proposal",
+    "import_proposals",
+    "run_periodic",
+    "create_api_token",
+    "demo",
+)
+
+
+def cohort(*args: str) -> subprocess.CompletedProcess[str]:
+    """The console script as a user runs it, in a process of its own."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", "from cohort.cli import main; main()", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("ask", [["--help"], ["help"], ["-h"]])
+def test_help_exits_0_and_lists_the_commands(ask: list[str]) -> None:
+    done = cohort(*ask)
+    assert done.returncode == 0, done.stderr
+    assert "Unknown command" not in done.stderr
+    for name in ("import_term", "export_term", "run_periodic", "migrate"):
+        assert f"    {name}\n" in done.stdout
+
+
+def test_help_on_a_command_spelt_with_dashes() -> None:
+    done = cohort("help", "import-term")
+    assert done.returncode == 0, done.stderr
+    assert "import_term" in done.stdout
+    assert "--program" in done.stdout
+
+
+def test_an_unknown_command_still_fails() -> None:
+    done = cohort("no-such-thing")
+    assert done.returncode == 1
+    assert "Unknown command: 'no_such_thing'" in done.stderr
+
+
+def test_data_commands_skip_the_system_checks() -> None:
+    commands = get_commands()
+    for name in DATA_COMMANDS:
+        command = load_command_class(commands[name], name)
+        assert command.requires_system_checks == (), name
