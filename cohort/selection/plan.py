@@ -72,7 +72,17 @@ class Proposal:
         )
 
     def holders(self, project: int) -> list[int]:
-        return [m for m, p in self.assignment.items() if p == project]
+        """The mentees placed on `project`. One scan of the assignment: for many projects
+        use `by_project`, which indexes them all in one pass."""
+        return self.by_project().get(project, [])
+
+    def by_project(self) -> dict[int, list[int]]:
+        """Project -> the mentees placed there, in the assignment's order: one pass over the
+        assignment, however many projects are asked about afterwards."""
+        placed: dict[int, list[int]] = {}
+        for mentee, project in self.assignment.items():
+            placed.setdefault(project, []).append(mentee)
+        return placed
 
 
 def propose(

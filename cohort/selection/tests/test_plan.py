@@ -97,6 +97,15 @@ def test_two_slots_place_everyone_who_is_wanted() -> None:
     assert proposal.holders(ANTREA) == [M1, M2]
 
 
+def test_by_project_indexes_every_holder_in_one_pass() -> None:
+    proposal = propose(scenario(slots=2))
+    placed = proposal.by_project()
+    assert placed == {ANTREA: [M1, M2], CILIUM: [M3]}
+    # The same answer as asking `holders` project by project; projects with no one are absent.
+    assert all(placed.get(p, []) == proposal.holders(p) for p in (ANTREA, CILIUM, FALCO, 99))
+    assert FALCO not in placed
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
