@@ -38,8 +38,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         allauth calls this private hook from `pre_authenticate` and after a password reset;
         `test_accounts` fails if an upgrade stops calling it.
         """
-        base = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{base}:{client_network(self.get_client_ip(request))}"
+        # Not allauth's "<site domain>:<login>": without django.contrib.sites the domain is the
+        # request's Host header as sent, port and case and trailing dot included. The client
+        # chooses it (ALLOWED_HOSTS ignores all three), so each variant counted its own five;
+        # and servers behind different ports counted apart.
+        login = str(credentials.get("email", credentials.get("username", ""))).lower()
+        return f"{login}:{client_network(self.get_client_ip(request))}"
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # untyped

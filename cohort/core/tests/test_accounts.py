@@ -167,6 +167,19 @@ def test_owner_can_log_in_while_a_stranger_fails_on_their_account(db):
     assert "_auth_user_id" in owner.session
 
 
+def test_the_host_header_does_not_reset_the_failed_attempts(db, settings):
+    """Hosts that ALLOWED_HOSTS lets in as one (another port, case, a trailing dot), or two
+    servers behind different ports, share one count of an account's failures."""
+    settings.ALLOWED_HOSTS = ["cohort.example.org"]
+    User.objects.create_user("dana", password="a long passphrase")
+    hosts = ["cohort.example.org", "cohort.example.org:8001", "COHORT.example.org"]
+    for n in range(per_key_limit("login_failed")):
+        client = Client(REMOTE_ADDR=STRANGER, HTTP_HOST=hosts[n % len(hosts)])
+        fail(client, "dana", 1)
+    client = Client(REMOTE_ADDR=STRANGER, HTTP_HOST="cohort.example.org.")
+    assert b"Too many failed login attempts" in log_in(client).content
+
+
 def test_throttle_lifts_after_a_minute(db):
     import time_machine
 
