@@ -14,7 +14,7 @@ lapses, and one that is declined, frees its place, and `refill` offers it to the
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -22,19 +22,18 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from cohort.applications.access import is_own
-from cohort.applications.models import Application
+from cohort.applications.models import Application, ApplicationEvent
 from cohort.applications.services import (
     accept_application_offer,
     applications_window,
     close_placed_elsewhere,
     decline_application_offer,
-    offer_application,
     return_application_to_shortlist,
 )
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
-from cohort.core.workflow import transition
+from cohort.core.workflow import transition, transition_many
 from cohort.projects.models import MAX_SLOTS, Project
 from cohort.selection import hooks
 from cohort.selection.models import REASON_MAX, Offer, Override, Round
@@ -340,16 +339,14 @@ def _confirm(
     proposal = Proposal.from_json(round_.result)
     ids = application_ids(term)
     forced = dict(proposal.forced)
-    reasons = {o.application_id: o.reason for o in round_.overrides.all()}
-    for mentee, project in proposal.assignment.items():
-        application = Application.objects.select_for_update(no_key=True).get(
-            pk=ids[(mentee, project)]
-        )
-        if mentee in forced:
-            reason = f"Selection round {round_.number}, placed by the program admins."
-        else:
-            reason = f"Selection round {round_.number}: the stable assignment."
-        _offer(round_, application, reason=reason, actor=actor, note=reasons.get(application.pk))
+    notes = {o.application_id: o.reason for o in round_.overrides.all()}
+    placed = f"Selection round {round_.number}, placed by the program admins."
+    stable = f"Selection round {round_.number}: the stable assignment."
+    wanted = [
+        (ids[(mentee, project)], placed if mentee in forced else stable)
+        for mentee, project in proposal.assignment.items()
+    ]
+    _offer_many(round_, wanted, actor=actor, notes=notes, now=now)
     round_.response_days = response_days
     round_.save(update_fields=["response_days", "updated_at"])
     transition(round_, to=Round.Status.CONFIRMED, actor=actor)
@@ -365,50 +362,119 @@ def _notify_date_passed(term: Term, now: datetime) -> bool:
     return term.window(NOTIFY_KEY).state_at(now) != Window.NOT_YET
 
 
-def _take_seat(project: Project) -> int:
-    """The lowest free seat of `project` (the caller holds the term lock)."""
-    taken = set(Offer.objects.live().filter(project=project).values_list("seat", flat=True))
-    slots = Project.objects.values_list("slots", flat=True).get(pk=project.pk)
-    for seat in range(1, slots + 1):
-        if seat not in taken:
-            return seat
-    raise ConflictError(f"{project.title} has no free place left.")
-
-
-def _offer(
+def _offer_many(
     round_: Round,
-    application: Application,
+    wanted: Sequence[tuple[int, str]],
     *,
-    reason: str,
     actor: User | None,
-    note: str | None = None,
+    notes: Mapping[int, str] | None = None,
     now: datetime | None = None,
-) -> Offer:
-    if application.status != Status.SHORTLISTED:
-        raise ConflictError(
-            f"Application {application.pk} is {application.get_status_display().lower()}, "
-            "not shortlisted, so it cannot be offered."
-        )
+) -> list[Offer]:
+    """Offer each application of `wanted` ((application id, the offer's reason), in order) a
+    place on its project, in a fixed number of queries however many (the caller holds the
+    term lock): the applications locked, each given its project's lowest free seat in that
+    order, the offers inserted, the applications moved shortlisted → offered by one
+    compare-and-swap UPDATE, and their history and audit rows inserted (one INSERT each).
+
+    The rows are those one `offer_application` and one `selection.offer.made` audit row per
+    offer would write. Raises ConflictError, writing nothing, if an application is not
+    shortlisted or a project has no free seat left; `notes` (application id -> the
+    override's reason) become the audit rows' notes.
+    """
+    if not wanted:
+        return []
     now = now or timezone.now()
+    notes = notes or {}
+    locked = {
+        a.pk: a
+        for a in Application.objects.select_for_update(no_key=True)
+        .filter(pk__in=[pk for pk, _reason in wanted])
+        .order_by("pk")
+    }
+    applications = [locked[pk] for pk, _reason in wanted]
+    for application in applications:
+        if application.status != Status.SHORTLISTED:
+            raise ConflictError(
+                f"Application {application.pk} is "
+                f"{application.get_status_display().lower()}, not shortlisted, so it cannot "
+                "be offered."
+            )
+    project_ids = {a.project_id for a in applications}
+    projects = {
+        p.pk: p for p in Project.objects.filter(pk__in=project_ids).only("pk", "title", "slots")
+    }
+    taken: dict[int, set[int]] = {pk: set() for pk in project_ids}
+    for project_id, seat in (
+        Offer.objects.live().filter(project__in=project_ids).values_list("project_id", "seat")
+    ):
+        if seat is not None:  # a live offer always holds one (offer_seat_iff_live)
+            taken[project_id].add(seat)
     announced = round_.announced_at is not None
-    offer = Offer.objects.create(
-        round=round_,
-        application=application,
-        term_id=application.term_id,
-        mentee_id=application.mentee_id,
-        project_id=application.project_id,
-        seat=_take_seat(application.project),
-        reason=reason,
-        announced_at=now if announced else None,
-        deadline=now + timedelta(days=round_.response_days) if announced else None,
-    )
-    offer_application(application, actor=actor)
-    AuditEvent.record(
-        actor, "selection.offer.made", offer, data={"seat": offer.seat}, note=note or ""
+    offers = []
+    for application, (_pk, reason) in zip(applications, wanted, strict=True):
+        project = projects[application.project_id]
+        seat = next((s for s in range(1, project.slots + 1) if s not in taken[project.pk]), None)
+        if seat is None:
+            raise ConflictError(f"{project.title} has no free place left.")
+        taken[project.pk].add(seat)
+        offers.append(
+            Offer(
+                round=round_,
+                application=application,
+                term_id=application.term_id,
+                mentee_id=application.mentee_id,
+                project_id=application.project_id,
+                seat=seat,
+                reason=reason,
+                announced_at=now if announced else None,
+                deadline=now + timedelta(days=round_.response_days) if announced else None,
+            )
+        )
+    Offer.objects.bulk_create(offers)
+    offer_applications(applications, actor=actor, now=now)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action="selection.offer.made",
+            object_type=offer._meta.label_lower,
+            object_id=str(offer.pk),
+            object_repr=str(offer)[:200],
+            data={"seat": offer.seat},
+            note=notes.get(offer.application_id) or "",
+        )
+        for offer in offers
     )
     if announced:
-        enqueue_offer_notification(offer)
-    return offer
+        for offer in offers:
+            enqueue_offer_notification(offer)
+    return offers
+
+
+def offer_applications(
+    applications: Sequence[Application], *, actor: User | None, now: datetime
+) -> None:
+    """shortlisted → offered for each of `applications` (locked by the caller), as
+    `cohort.applications.services.offer_application` does one at a time, in three queries:
+    one compare-and-swap UPDATE with its audit rows in one INSERT (`transition_many`, a
+    ConflictError if any moved meanwhile), and their history in one INSERT. No e-mail is
+    queued: the applications' notifications say nothing of an offer (the offer's own e-mail,
+    cohort.selection.notifications, does), so the one-at-a-time path's task would send none.
+    """
+    transition_many(
+        [(application, Status.OFFERED) for application in applications],
+        actor=actor,
+        now=now,
+        conflict="An application changed meanwhile, so nothing was offered. Reload and try again.",
+    )
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            kind=ApplicationEvent.Kind.STATUS,
+            actor=actor,
+            status=Status.OFFERED,
+        )
+        for application in applications
+    )
 
 
 # --- announcing ----------------------------------------------------------------------------
@@ -594,20 +660,21 @@ def refill_term(
                     "its offer replaces this one."
                 ),
             )
-    made = []
-    for mentee, project in moves:
-        application = Application.objects.select_for_update(no_key=True).get(
-            pk=ids[(mentee, project)]
-        )
-        reason = (
-            why
-            if project == freed
-            else (
-                f"A place on {projects[project].title} opened: the mentee offered it moved up "
-                "to a project they ranked higher."
+    moved_up = (
+        "A place on {} opened: the mentee offered it moved up to a project they ranked higher."
+    )
+    made = _offer_many(
+        round_,
+        [
+            (
+                ids[(mentee, project)],
+                why if project == freed else moved_up.format(projects[project].title),
             )
-        )
-        made.append(_offer(round_, application, reason=reason, actor=actor, now=now))
+            for mentee, project in moves
+        ],
+        actor=actor,
+        now=now,
+    )
     if made:
         AuditEvent.record(
             actor, "selection.round.refilled", round_, data={"offers": [o.pk for o in made]}
