@@ -7,11 +7,13 @@ from django.contrib import admin
 
 from cohort.applications.models import Application, ApplicationEvent, MenteeProfile, Review, Task
 from cohort.core.admin import ReadOnlyAdmin
+from cohort.terms.admin import TermListFilter
 
 
 @admin.register(MenteeProfile)
 class MenteeProfileAdmin(ReadOnlyAdmin[MenteeProfile]):
     list_display = ("name", "user", "github", "country", "time_zone", "attested_at")
+    list_select_related = ("user",)
     search_fields = ("name", "github", "user__username")
     raw_id_fields = ("user",)
     exclude = ("resume",)  # downloads go through the access-checked view
@@ -31,7 +33,8 @@ class TaskInline(admin.TabularInline[Task, Application]):
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin[Application]):
     list_display = ("id", "mentee", "project", "term", "status", "submitted_at", "mentor_rank")
-    list_filter = ("status", "term")
+    list_select_related = ("mentee", "project", "term__program")
+    list_filter = ("status", ("term", TermListFilter))
     search_fields = ("mentee__username", "project__title")
     raw_id_fields = ("mentee", "project", "term")
     inlines = (TaskInline,)
@@ -40,6 +43,7 @@ class ApplicationAdmin(ReadOnlyAdmin[Application]):
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(ReadOnlyAdmin[ApplicationEvent]):
     list_display = ("at", "application", "kind", "status", "task", "actor")
+    list_select_related = ("application", "actor")
     list_filter = ("kind", "status")
     raw_id_fields = ("application", "actor")
 
@@ -47,6 +51,7 @@ class ApplicationEventAdmin(ReadOnlyAdmin[ApplicationEvent]):
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin[Review]):
     list_display = ("application", "reviewer", "score", "conflict", "updated_at")
+    list_select_related = ("application", "reviewer")
     list_filter = ("conflict",)
     raw_id_fields = ("application", "reviewer")
 
@@ -54,6 +59,7 @@ class ReviewAdmin(ReadOnlyAdmin[Review]):
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin[Task]):
     list_display = ("application", "title", "kind", "completed_at")
+    list_select_related = ("application",)
     list_filter = ("kind",)
     raw_id_fields = ("application",)
     exclude = ("file",)  # downloads go through the access-checked view

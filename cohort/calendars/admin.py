@@ -12,6 +12,7 @@ class CalendarFeedAdmin(ReadOnlyAdmin[CalendarFeed]):
     it on their calendar page)."""
 
     list_display = ("user", "created_at", "rotated_at")
+    list_select_related = ("user",)
     fields = ("user", "created_at", "rotated_at")
     raw_id_fields = ("user",)
     search_fields = ("user__username",)
@@ -22,5 +23,6 @@ class CalendarEntryAdmin(ReadOnlyAdmin[CalendarEntry]):
     """Read-only: the SEQUENCE of each event a feed has served."""
 
     list_display = ("uid", "feed", "sequence", "dates", "changed_at")
+    list_select_related = ("feed",)
     search_fields = ("uid",)
     raw_id_fields = ("feed",)

@@ -15,6 +15,7 @@ admin.site.register(User, UserAdmin)
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ("name", "github", "email", "lfid", "user")
+    list_select_related = ("user",)
     search_fields = ("name", "github", "email", "lfid")
     raw_id_fields = ("user",)
 
@@ -37,6 +38,7 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     """The audit log is never edited."""
 
     list_display = ("at", "action", "object_repr", "actor")
+    list_select_related = ("actor",)
     list_filter = ("action",)
     search_fields = ("object_repr", "note", "object_id")
     date_hierarchy = "at"
@@ -50,6 +52,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """
 
     list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
     raw_id_fields = ("user",)

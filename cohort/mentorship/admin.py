@@ -54,13 +54,14 @@ class EvaluationPolicyAdmin(ReadOnlyAdmin[EvaluationPolicy]):
 @admin.register(EvaluationRound)
 class EvaluationRoundAdmin(ReadOnlyAdmin[EvaluationRound]):
     list_display = ("placement", "label", "opens_at", "due_at", "closes_at")
+    list_select_related = ("placement",)
     raw_id_fields = ("placement",)
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ReadOnlyAdmin[Evaluation]):
     list_display = ("placement", "round", "status", "passed", "settled_at")
-    list_select_related = ("round",)
+    list_select_related = ("placement", "round")
     list_filter = ("status", "passed")
     raw_id_fields = ("placement", "round", "author", "edited_by")
 
@@ -68,7 +69,7 @@ class EvaluationAdmin(ReadOnlyAdmin[Evaluation]):
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdmin[Feedback]):
     list_display = ("placement", "round", "late", "submitted_at")
-    list_select_related = ("round",)
+    list_select_related = ("placement", "round")
     raw_id_fields = ("placement", "round")
 
 

@@ -32,5 +32,6 @@ class EmailPreferenceAdmin(ReadOnlyAdmin[EmailPreference]):
     """Read-only: people change their own preferences (set_email_preference, audited)."""
 
     list_display = ("user", "kind", "enabled", "updated_at")
+    list_select_related = ("user",)
     list_filter = ("kind", "enabled")
     raw_id_fields = ("user",)

@@ -10,6 +10,7 @@ from cohort.projects.models import (
     Project,
     UpstreamIssue,
 )
+from cohort.terms.admin import TermListFilter
 
 
 class AliasInline(admin.TabularInline[OrganizationAlias, Organization]):
@@ -21,6 +22,7 @@ class AliasInline(admin.TabularInline[OrganizationAlias, Organization]):
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin[Organization]):
     list_display = ("name", "kind", "program", "maturity")
+    list_select_related = ("program",)
     list_filter = ("kind", "program", "maturity")
     search_fields = ("name", "aliases__name")
     inlines = (AliasInline,)
@@ -29,12 +31,14 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
 @admin.register(OrganizationAlias)
 class OrganizationAliasAdmin(admin.ModelAdmin[OrganizationAlias]):
     list_display = ("name", "organization", "program")
+    list_select_related = ("organization", "program")
     search_fields = ("name",)
 
 
 @admin.register(OrganizationMaintainer)
 class OrganizationMaintainerAdmin(admin.ModelAdmin[OrganizationMaintainer]):
     list_display = ("user", "organization")
+    list_select_related = ("user", "organization")
     raw_id_fields = ("user",)
 
 
@@ -53,7 +57,8 @@ class UpstreamIssueInline(admin.TabularInline[UpstreamIssue, Project]):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin[Project]):
     list_display = ("title", "organization", "term", "status", "number")
-    list_filter = ("status", "term", "organization__kind")
+    list_select_related = ("organization", "term__program")
+    list_filter = ("status", ("term", TermListFilter), "organization__kind")
     search_fields = ("title", "lfx_title", "organization__name")
     readonly_fields = ("status", "status_changed_at", "raw", "source_line")
     inlines = (MentorshipInline, UpstreamIssueInline)
@@ -62,6 +67,7 @@ class ProjectAdmin(admin.ModelAdmin[Project]):
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
     list_display = ("name", "github", "role", "project")
+    list_select_related = ("project",)
     search_fields = ("name", "github")
     raw_id_fields = ("project", "person")
 
@@ -69,4 +75,5 @@ class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
 @admin.register(UpstreamIssue)
 class UpstreamIssueAdmin(admin.ModelAdmin[UpstreamIssue]):
     list_display = ("url", "project")
+    list_select_related = ("project",)
     raw_id_fields = ("project",)

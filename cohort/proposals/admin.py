@@ -11,5 +11,6 @@ class ProposalEventAdmin(ReadOnlyAdmin[ProposalEvent]):
     """Read-only: events are the record the gates are derived from."""
 
     list_display = ("at", "kind", "project", "handle", "actor")
+    list_select_related = ("project", "actor")
     list_filter = ("kind",)
     raw_id_fields = ("project", "actor")

@@ -37,6 +37,7 @@ class PaymentAdmin(ReadOnlyAdmin[Payment]):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin[LedgerEntry]):
     list_display = ("at", "payment", "event", "source", "target", "amount", "committed")
+    list_select_related = ("payment",)
     raw_id_fields = ("payment", "term", "actor")
 
 
@@ -62,16 +63,19 @@ class StipendRateAdmin(ReadOnlyAdmin[StipendRate]):
 @admin.register(ProjectSize)
 class ProjectSizeAdmin(ReadOnlyAdmin[ProjectSize]):
     list_display = ("project", "column")
+    list_select_related = ("project",)
     raw_id_fields = ("project",)
 
 
 @admin.register(PaymentApproval)
 class PaymentApprovalAdmin(ReadOnlyAdmin[PaymentApproval]):
     list_display = ("payment", "approver", "at")
+    list_select_related = ("payment", "approver")
     raw_id_fields = ("payment", "approver")
 
 
 @admin.register(PaymentAdjustment)
 class PaymentAdjustmentAdmin(ReadOnlyAdmin[PaymentAdjustment]):
     list_display = ("payment", "delta", "actor", "at")
+    list_select_related = ("payment", "actor")
     raw_id_fields = ("payment", "actor")
