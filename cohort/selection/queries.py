@@ -9,17 +9,18 @@ through `cohort.applications.panels` (see `cohort.selection.panels`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cohort.applications.access import project_roles
 from cohort.applications.models import Application, MenteeProfile
-from cohort.applications.queries import display_names
+from cohort.applications.queries import display_name, display_names
 from cohort.core.models import User
 from cohort.core.permissions import Perm, perms_of
 from cohort.core.time import Instant, format_day, format_instant, instant
@@ -69,6 +70,108 @@ def notify_days_late(term: Term, now: datetime) -> int | None:
 
 # --- the program admin's term page ---------------------------------------------------------
 
+# Rows per page of each long list on the round page (the placements, the conflicts, who is
+# not placed, the blocking pairs, the offers, the waitlists), and the most matches the
+# override chooser shows (type more to narrow).
+PAGE_SIZE = 50
+OVERRIDE_MATCHES = 20
+FIND_MAX = 100
+
+# The query-string keys the round page reads; each pager keeps the others as they are.
+PARAMS = (
+    "find",
+    "projects_page",
+    "conflicts_page",
+    "unplaced",
+    "unplaced_page",
+    "blocking_page",
+    "offers",
+    "offers_page",
+    "waiting_page",
+)
+
+# The filter of who is not placed (`?unplaced=`): its words and whom it keeps.
+UNPLACED_FILTERS: dict[str, str] = {
+    "shortlisted": "on at least one shortlist (a project wanted them, but not enough places)",
+    "not-shortlisted": "on no shortlist (no project's mentors shortlisted them)",
+}
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for in the query string: a whole number from 1, else 1."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+@dataclass
+class Page[T]:
+    """One page of a list on the round page: its rows, where it is ("1–50 of 1,220") and
+    the links to its neighbours, which keep the rest of the query string."""
+
+    items: list[T]
+    number: int
+    total: int
+    param: str  # the query-string key of the page number
+    params: Mapping[str, str]  # the page's query string, to keep in the links
+    anchor: str  # the section the links go back to
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.size - 1) // self.size, 1)
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def where(self) -> str:
+        return f"{self.first:,}–{self.last:,} of {self.total:,}"
+
+    def _href(self, number: int) -> str:
+        kept = {k: v for k, v in self.params.items() if k in PARAMS and k != self.param and v}
+        if number > 1:
+            kept[self.param] = str(number)
+        return f"?{urlencode(kept)}#{self.anchor}" if kept else f"#{self.anchor}"
+
+    @property
+    def previous(self) -> str:
+        return self._href(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self._href(self.number + 1) if self.number < self.pages else ""
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _bounds(params: Mapping[str, str], param: str, total: int) -> tuple[int, int, int]:
+    """(page number, start, stop) of the page asked for, kept within the list."""
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(page_number(params.get(param)), pages)
+    start = (number - 1) * PAGE_SIZE
+    return number, start, start + PAGE_SIZE
+
+
+def _shown[T](items: Sequence[T], params: Mapping[str, str], param: str) -> tuple[int, Sequence[T]]:
+    """The page number asked for in `param` and that page of `items`."""
+    number, start, stop = _bounds(params, param, len(items))
+    return number, items[start:stop]
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -80,7 +183,8 @@ class Placed:
 
 @dataclass
 class ProjectPlan:
-    project: Project
+    project_id: int
+    title: str
     slots: int
     placed: list[Placed]
     shortlisted: int  # how many the project's mentors ranked
@@ -122,26 +226,28 @@ class Conflict:
 class DraftView:
     round: Round
     computed: Instant | None
-    projects: list[ProjectPlan]
-    conflicts: list[Conflict]
-    unmatched: list[Unplaced]
-    blocking: list[Pairing]
+    placed: int  # mentees placed, on every project
+    not_placed: int  # mentees in the round with no place
+    projects: Page[ProjectPlan]  # the projects with a shortlist or a placement
+    idle_projects: int  # the round's other projects, only counted
+    conflicts: Page[Conflict]
+    unmatched: Page[Unplaced]  # as filtered by `unplaced_filter`
+    unplaced_filter: str
+    blocking: Page[Pairing]
     overrides: list[OverrideRow]
+    find: str  # what the override chooser searched for
+    matches: int  # how many applications it shows (at most OVERRIDE_MATCHES)
+    more_matches: bool  # more matched than it shows
     override_form: OverrideForm
     confirm_form: ConfirmForm
 
     @property
-    def placed(self) -> int:
-        return sum(len(p.placed) for p in self.projects)
+    def unplaced_filter_label(self) -> str:
+        return UNPLACED_FILTERS.get(self.unplaced_filter, "")
 
     @property
-    def contested_projects(self) -> list[ProjectPlan]:
-        """The projects with a shortlist or a placement: the ones the round is about."""
-        return [p for p in self.projects if p.shortlisted or p.placed]
-
-    @property
-    def idle_projects(self) -> int:
-        return len(self.projects) - len(self.contested_projects)
+    def unplaced_filters(self) -> list[tuple[str, str]]:
+        return list(UNPLACED_FILTERS.items())
 
 
 @dataclass(frozen=True)
@@ -153,7 +259,7 @@ class OfferRow:
 
 @dataclass(frozen=True)
 class Waitlist:
-    project: Project
+    title: str
     names: list[str]
 
 
@@ -161,8 +267,8 @@ class Waitlist:
 class ConfirmedView:
     round: Round
     announced: Instant | None
-    offers: list[OfferRow]
-    waitlists: list[Waitlist]  # the projects someone waits for; the others are only counted
+    offers: Page[OfferRow]  # as filtered by the page's offer filter
+    waitlists: Page[Waitlist]  # the projects someone waits for; the others are only counted
     no_one_waiting: int  # projects of the round with an empty waitlist, told in one line
     overrides: list[OverrideRow]
 
@@ -174,17 +280,24 @@ class Stats:
     slots: int
 
 
+def _name(user: User) -> str:
+    """`display_name` of a user read with `select_related("mentee_profile")`."""
+    try:
+        profile: MenteeProfile | None = user.mentee_profile
+    except MenteeProfile.DoesNotExist:
+        profile = None
+    return display_name(user, profile)
+
+
 def override_rows(round_: Round, zone: str) -> list[OverrideRow]:
-    overrides = list(
-        round_.overrides.select_related("application__project", "created_by").order_by(
-            "created_at", "id"
-        )
-    )
-    names = display_names(o.application.mentee_id for o in overrides)
+    """The round's overrides, oldest first: one query."""
+    overrides = round_.overrides.select_related(
+        "application__project", "application__mentee__mentee_profile", "created_by"
+    ).order_by("created_at", "id")
     return [
         OverrideRow(
             override=o,
-            name=names.get(o.application.mentee_id, ""),
+            name=_name(o.application.mentee),
             project=o.application.project.title,
             by=o.created_by.username if o.created_by else "",
             when=Instant(o.created_at, zone),
@@ -193,80 +306,194 @@ def override_rows(round_: Round, zone: str) -> list[OverrideRow]:
     ]
 
 
-def override_choices(term: Term) -> list[tuple[int, str]]:
-    """The term's applications in selection, as "Mentee — Project"."""
-    applications = list(
-        Application.objects.filter(
-            term=term,
-            status__in=services.IN_SELECTION,
-            project__in=services.selection_projects(term),
-        ).select_related("project")
+def _in_selection(term: Term) -> QuerySet[Application]:
+    return Application.objects.filter(
+        term=term,
+        status__in=services.IN_SELECTION,
+        project__in=services.selection_projects(term),
     )
-    names = display_names(a.mentee_id for a in applications)
+
+
+def _labelled(applications: Iterable[Application]) -> list[tuple[int, str]]:
+    """ "Mentee — Project (status)" for applications read with their mentee's profile and
+    their project, sorted by that text."""
     labelled = [
-        (
-            a.pk,
-            f"{names.get(a.mentee_id, '')} — {a.project.title} ({a.get_status_display().lower()})",
-        )
+        (a.pk, f"{_name(a.mentee)} — {a.project.title} ({a.get_status_display().lower()})")
         for a in applications
     ]
     return sorted(labelled, key=lambda item: item[1].casefold())
 
 
+def override_choices(term: Term, pks: Iterable[int]) -> list[tuple[int, str]]:
+    """Of the applications `pks`, those in the term's selection, as "Mentee — Project":
+    what an override form posted for `pks` may choose from. One query."""
+    wanted = set(pks)
+    if not wanted:
+        return []
+    return _labelled(
+        _in_selection(term)
+        .filter(pk__in=wanted)
+        .select_related("project", "mentee__mentee_profile")
+    )
+
+
+def override_matches(term: Term, find: str) -> tuple[list[tuple[int, str]], bool]:
+    """The override chooser's search: at most `OVERRIDE_MATCHES` applications in the term's
+    selection whose mentee (name or username) or project title holds every word of `find`,
+    as "Mentee — Project", and whether more matched. Nothing for an empty search. One
+    query, however many applications the term has."""
+    words = find.split()
+    if not words:
+        return [], False
+    found = _in_selection(term)
+    for word in words:
+        found = found.filter(
+            Q(mentee__username__icontains=word)
+            | Q(mentee__first_name__icontains=word)
+            | Q(mentee__last_name__icontains=word)
+            | Q(mentee__mentee_profile__name__icontains=word)
+            | Q(project__title__icontains=word)
+        )
+    rows = list(
+        found.select_related("project", "mentee__mentee_profile").order_by(
+            "mentee__username", "project__title", "pk"
+        )[: OVERRIDE_MATCHES + 1]
+    )
+    return _labelled(rows[:OVERRIDE_MATCHES]), len(rows) > OVERRIDE_MATCHES
+
+
+def clean_find(value: str | None) -> str:
+    """The override chooser's search text, trimmed to `FIND_MAX` characters."""
+    return " ".join((value or "").split())[:FIND_MAX]
+
+
 def draft_view(
-    round_: Round, override_form: OverrideForm | None, confirm_form: ConfirmForm | None
+    round_: Round,
+    override_form: OverrideForm | None,
+    confirm_form: ConfirmForm | None,
+    params: Mapping[str, str] | None = None,
 ) -> DraftView:
+    """The draft round as its page shows it: each long list one page at a time (`params`,
+    the query string, says which page of each and the filters). A fixed number of queries,
+    and names read only for the rows shown."""
+    params = params or {}
     term = round_.term
     zone = term.time_zone
     inputs = Inputs.from_json(round_.inputs)
     proposal = round_.proposal
     forced = set(proposal.forced)
-    pks = set(inputs.capacities) | set(proposal.assignment.values())
-    projects = list(Project.objects.filter(pk__in=pks).order_by("position", "id"))
-    titles = {p.pk: p.title for p in projects}
-    names = display_names(inputs.applicants)
+    holders = proposal.by_project()
+    pks = set(inputs.capacities) | set(holders)
+    titles: dict[int, str] = {}
+    ordered: list[int] = []
+    # The round's projects are all the term's: read the term's and keep them (a list of a
+    # thousand ids in the query would cost more than the rows it leaves out).
+    for pk, title in (
+        Project.objects.filter(term=term).order_by("position", "id").values_list("pk", "title")
+    ):
+        if pk in pks:
+            titles[pk] = title
+            ordered.append(pk)
 
     def rank(items: list[int], item: int) -> int | None:
         return items.index(item) + 1 if item in items else None
 
+    # The projects the round is about: a shortlist or a placement.
+    busy = [pk for pk in ordered if inputs.projects.get(pk) or holders.get(pk)]
+    projects_at, busy_shown = _shown(busy, params, "projects_page")
+    conflicts_all = list(contested(inputs).items())
+    conflicts_at, conflicts_shown = _shown(conflicts_all, params, "conflicts_page")
+    unplaced_filter = params.get("unplaced", "")
+    unplaced_filter = unplaced_filter if unplaced_filter in UNPLACED_FILTERS else ""
+    unmatched_all = proposal.unmatched
+    if unplaced_filter:
+        wanted = {m for mentees in inputs.projects.values() for m in mentees}
+        keep = unplaced_filter == "shortlisted"
+        unmatched_all = [m for m in unmatched_all if (m in wanted) == keep]
+    unmatched_at, unmatched_shown = _shown(unmatched_all, params, "unplaced_page")
+    blocking_at, blocking_shown = _shown(proposal.blocking, params, "blocking_page")
+    names = display_names(
+        [m for pk in busy_shown for m in holders.get(pk, [])]
+        + [m for m, _ in conflicts_shown]
+        + list(unmatched_shown)
+        + [m for m, _ in blocking_shown]
+    )
     plans = [
         ProjectPlan(
-            project=project,
-            slots=inputs.capacities.get(project.pk, 0),
+            project_id=pk,
+            title=titles[pk],
+            slots=inputs.capacities.get(pk, 0),
             placed=[
                 Placed(
                     name=names.get(mentee, ""),
-                    choice=rank(inputs.applicants.get(mentee, []), project.pk),
-                    mentors_rank=rank(inputs.projects.get(project.pk, []), mentee),
-                    forced=(mentee, project.pk) in forced,
+                    choice=rank(inputs.applicants.get(mentee, []), pk),
+                    mentors_rank=rank(inputs.projects.get(pk, []), mentee),
+                    forced=(mentee, pk) in forced,
                 )
-                for mentee in proposal.holders(project.pk)
+                for mentee in holders.get(pk, [])
             ],
-            shortlisted=len(inputs.projects.get(project.pk, [])),
+            shortlisted=len(inputs.projects.get(pk, [])),
         )
-        for project in projects
+        for pk in busy_shown
     ]
+    conflicts = [
+        Conflict(
+            name=names.get(mentee, ""),
+            wanted_by=[
+                (titles.get(p, ""), rank(inputs.projects.get(p, []), mentee)) for p in wanted
+            ],
+            placed=titles.get(proposal.assignment.get(mentee, 0), ""),
+        )
+        for mentee, wanted in conflicts_shown
+    ]
+    unmatched = [
+        Unplaced(names.get(m, ""), [titles.get(p, "") for p in inputs.applicants.get(m, [])])
+        for m in unmatched_shown
+    ]
+    blocking = [Pairing(names.get(m, ""), titles.get(p, "")) for m, p in blocking_shown]
+    find = clean_find(params.get("find"))
+    if override_form is None:
+        choices, more = override_matches(term, find)
+        override_form = OverrideForm(choices=choices)
+    else:
+        choices, more = [], False
     return DraftView(
         round=round_,
         computed=instant(round_.computed_at, zone),
-        projects=plans,
-        conflicts=[
-            Conflict(
-                name=names.get(mentee, ""),
-                wanted_by=[
-                    (titles.get(p, ""), rank(inputs.projects.get(p, []), mentee)) for p in wanted
-                ],
-                placed=titles.get(proposal.assignment.get(mentee, 0), ""),
-            )
-            for mentee, wanted in contested(inputs).items()
-        ],
-        unmatched=[
-            Unplaced(names.get(m, ""), [titles.get(p, "") for p in inputs.applicants.get(m, [])])
-            for m in proposal.unmatched
-        ],
-        blocking=[Pairing(names.get(m, ""), titles.get(p, "")) for m, p in proposal.blocking],
+        placed=len(proposal.assignment),
+        not_placed=len(proposal.unmatched),
+        projects=Page(plans, projects_at, len(busy), "projects_page", params, "selection-proposal"),
+        idle_projects=len(ordered) - len(busy),
+        conflicts=Page(
+            conflicts,
+            conflicts_at,
+            len(conflicts_all),
+            "conflicts_page",
+            params,
+            "selection-conflicts",
+        ),
+        unmatched=Page(
+            unmatched,
+            unmatched_at,
+            len(unmatched_all),
+            "unplaced_page",
+            params,
+            "selection-unplaced",
+        ),
+        unplaced_filter=unplaced_filter,
+        blocking=Page(
+            blocking,
+            blocking_at,
+            len(proposal.blocking),
+            "blocking_page",
+            params,
+            "selection-blocking",
+        ),
         overrides=override_rows(round_, zone),
-        override_form=override_form or OverrideForm(choices=override_choices(term)),
+        find=find,
+        matches=len(choices),
+        more_matches=more,
+        override_form=override_form,
         confirm_form=confirm_form or ConfirmForm(),
     )
 
@@ -308,30 +535,63 @@ def offer_filter(value: str | None) -> str:
     return value if value in OFFER_FILTERS else ""
 
 
-def confirmed_view(round_: Round, offers_filter: str = "") -> ConfirmedView:
+def confirmed_view(
+    round_: Round, offers_filter: str = "", params: Mapping[str, str] | None = None
+) -> ConfirmedView:
+    """The confirmed round as its page shows it: the offers (filtered by `offers_filter`)
+    and the waitlists one page at a time (`params`, the query string). A fixed number of
+    queries, and names read only for the rows shown."""
+    params = params or {}
     zone = round_.term.time_zone
     shown = OFFER_FILTERS[offers_filter][1] if offers_filter else Q()
-    offers = list(
-        Offer.objects.filter(round=round_)
-        .filter(shown)
-        .select_related("project")
-        .order_by("project__position", "project_id", "created_at", "id")
+    kept = Offer.objects.filter(round=round_).filter(shown)
+    total = kept.count()
+    number, start, stop = _bounds(params, "offers_page", total)
+    rows = offer_rows(
+        list(
+            kept.select_related("project").order_by(
+                "project__position", "project_id", "created_at", "id"
+            )[start:stop]
+        ),
+        zone,
     )
+    offers = Page(rows, number, total, "offers_page", params, "selection-offers")
     inputs = Inputs.from_json(round_.inputs)
-    projects = list(Project.objects.filter(pk__in=inputs.capacities).order_by("position", "id"))
+    projects = [
+        (pk, title)
+        for pk, title in Project.objects.filter(term=round_.term)
+        .order_by("position", "id")
+        .values_list("pk", "title")
+        if pk in inputs.capacities
+    ]
     all_lists = services.waitlists(round_)
-    lists = {p.pk: all_lists.get(p.pk, []) for p in projects}
-    names = display_names(m for waiting in lists.values() for m in waiting)
+    waiting = [(pk, title) for pk, title in projects if all_lists.get(pk)]
+    waiting_at, waiting_shown = _shown(waiting, params, "waiting_page")
+    names = display_names(m for pk, _ in waiting_shown for m in all_lists[pk])
+    waitlists = Page(
+        [Waitlist(title, [names.get(m, "") for m in all_lists[pk]]) for pk, title in waiting_shown],
+        waiting_at,
+        len(waiting),
+        "waiting_page",
+        params,
+        "selection-waitlists",
+    )
     return ConfirmedView(
         round=round_,
         announced=instant(round_.announced_at, zone),
-        offers=offer_rows(offers, zone),
-        waitlists=[
-            Waitlist(p, [names.get(m, "") for m in lists[p.pk]]) for p in projects if lists[p.pk]
-        ],
-        no_one_waiting=sum(1 for p in projects if not lists[p.pk]),
+        offers=offers,
+        waitlists=waitlists,
+        no_one_waiting=len(projects) - len(waiting),
         overrides=override_rows(round_, zone),
     )
+
+
+def selection_stats(term: Term) -> Stats:
+    """Who takes part now, counted in the database: the mentees with an application in
+    selection, the published projects and their slots. Two queries."""
+    mentees = _in_selection(term).values("mentee_id").distinct().count()
+    totals = services.selection_projects(term).aggregate(n=Count("id"), slots=Sum("slots"))
+    return Stats(mentees=mentees, projects=totals["n"], slots=totals["slots"] or 0)
 
 
 def term_context(
@@ -341,26 +601,39 @@ def term_context(
     confirm_form: ConfirmForm | None = None,
     now: datetime | None = None,
     offers_filter: str = "",
+    params: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
     """Everything the round page shows; `offers_filter` (an `OFFER_FILTERS` key) keeps only
-    those offers in the confirmed round's table."""
+    those offers in the confirmed round's table; `params` (the query string) chooses the
+    page of each long list, who is not placed and the override chooser's search."""
+    params = dict(params or {})
+    if offers_filter:
+        params["offers"] = offers_filter
+    else:
+        params.pop("offers", None)
     confirmed = services.confirmed_round(term)
     draft = None if confirmed else services.draft_round(term)
-    # Once confirmed, the round's frozen inputs are who took part.
-    inputs = Inputs.from_json(confirmed.inputs) if confirmed else services.gather_inputs(term)
-    return {
-        "term": term,
-        "stats": Stats(
+    if confirmed:
+        # Once confirmed, the round's frozen inputs are who took part.
+        inputs = Inputs.from_json(confirmed.inputs)
+        stats = Stats(
             mentees=len(inputs.applicants),
             projects=len(inputs.capacities),
             slots=sum(inputs.capacities.values()),
-        ),
+        )
+    else:
+        stats = selection_stats(term)
+    return {
+        "term": term,
+        "stats": stats,
         "notify": notify_milestone(term),
         "notify_days_late": None if confirmed else notify_days_late(term, now or timezone.now()),
-        "draft": draft_view(draft, override_form, confirm_form) if draft else None,
-        "confirmed": confirmed_view(confirmed, offers_filter) if confirmed else None,
+        "draft": draft_view(draft, override_form, confirm_form, params) if draft else None,
+        "confirmed": confirmed_view(confirmed, offers_filter, params) if confirmed else None,
         "offers_filter": offers_filter,
         "offers_filter_label": OFFER_FILTERS[offers_filter][0] if offers_filter else "",
+        "params": params,
+        "override_matches_max": OVERRIDE_MATCHES,
     }
 
 

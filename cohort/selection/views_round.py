@@ -10,6 +10,8 @@ exist. What the page shows is built in `cohort.selection.queries`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,12 +42,14 @@ def _render_term(
     confirm_form: ConfirmForm | None = None,
     status: int = 200,
     offers_filter: str = "",
+    params: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     context = queries.term_context(
         term,
         override_form=override_form,
         confirm_form=confirm_form,
         offers_filter=queries.offer_filter(offers_filter),
+        params=params,
     )
     return render(request, "selection/term.html", context, status=status)
 
@@ -58,7 +62,9 @@ def _term_url(term: Term) -> str:
 @login_required
 def term_page(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = access_admin_term(request.user, term_pk)
-    return _render_term(request, term, offers_filter=request.GET.get("offers", ""))
+    return _render_term(
+        request, term, offers_filter=request.GET.get("offers", ""), params=request.GET.dict()
+    )
 
 
 @require_POST
@@ -87,7 +93,11 @@ def run(request: HttpRequest, term_pk: int) -> HttpResponse:
 def override_add(request: HttpRequest, round_pk: int) -> HttpResponse:
     round_ = admin_round(request.user, round_pk)
     term = round_.term
-    form = OverrideForm(request.POST, choices=queries.override_choices(term))
+    # The chooser searched for the pair; the form only has to know the one posted back.
+    posted = request.POST.get("application", "")
+    is_id = posted.isascii() and posted.isdigit() and len(posted) < 19
+    choices = queries.override_choices(term, [int(posted)] if is_id else [])
+    form = OverrideForm(request.POST, choices=choices)
     if not form.is_valid():
         messages.error(request, "The override was not added: see the form below.")
         return _render_term(request, term, override_form=form, status=400)
