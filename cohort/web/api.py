@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
@@ -105,10 +106,31 @@ def _project_out(p: Project) -> dict[str, object]:
     }
 
 
+PROJECTS_PAGE_SIZE = 100  # the default; a client may ask for up to MAX_PROJECTS_PAGE_SIZE
+MAX_PROJECTS_PAGE_SIZE = 500
+
+
+class ProjectPageParams(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(PROJECTS_PAGE_SIZE, ge=1, le=MAX_PROJECTS_PAGE_SIZE)
+
+
 @router.get("/terms/{term_id}/projects", response={200: list[ProjectOut], **errors(400, 404, 422)})
-def list_projects(request: HttpRequest, term_id: Id) -> list[dict[str, object]]:
+def list_projects(
+    request: HttpRequest, response: HttpResponse, term_id: Id, params: Query[ProjectPageParams]
+) -> list[dict[str, object]]:
+    """The term's projects in page order, a page at a time (`page`, `page_size`): the
+    `X-Total-Count` header says how many there are, `Link` names the next page."""
     term = get_object_or_404(Term, pk=term_id)
-    return [_project_out(p) for p in Project.objects.filter(term=term).visible().for_catalog()]
+    projects = Project.objects.filter(term=term).visible()
+    total = projects.count()
+    first = (params.page - 1) * params.page_size
+    page = projects.for_catalog().order_by("position", "pk")[first : first + params.page_size]
+    response["X-Total-Count"] = str(total)
+    if first + params.page_size < total:
+        query = urlencode({"page": params.page + 1, "page_size": params.page_size})
+        response["Link"] = f'<{request.path}?{query}>; rel="next"'
+    return [_project_out(p) for p in page]
 
 
 class SearchTermOut(Schema):

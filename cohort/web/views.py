@@ -36,7 +36,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cohort.applications.access import bars_from_applying
 from cohort.applications.services import WINDOW_KEY, applications_window
-from cohort.projects.models import Organization, Project
+from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
 from cohort.terms.models import Milestone, Program, Term
 from cohort.web import queries
 from cohort.web.next_steps import next_steps
@@ -268,11 +268,36 @@ def program_detail(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "web/program_detail.html", {"program": program_obj, "terms": terms})
 
 
+TERM_PAGE_SIZE = 60  # project cards on one page of a term's catalog
+# A term page reads every project's row for its filters; the long texts no card shows stay
+# in the database.
+CARD_UNUSED = ("description", "expected_outcome", "raw", "form_fields", "search_text")
+CATALOG_PREFETCH = (
+    Prefetch("mentorships", queryset=Mentorship.objects.order_by("position")),
+    Prefetch("upstream_issues", queryset=UpstreamIssue.objects.order_by("position")),
+)
+
+
+@dataclass
+class PageLink:
+    number: int
+    href: str
+    current: bool
+
+
 def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
+    """A term's catalog, a page of TERM_PAGE_SIZE cards at a time, in a fixed number of
+    queries: every project's row without its long texts (what the filters and their counts
+    read), then the mentors and issues of this page's cards and the ideas not accepted."""
     term_obj = public_term(program, term)
     prefetch_related_objects([term_obj], "milestones")  # one query: timeline and status
-    listed = list(Project.objects.filter(term=term_obj).on_term_page().for_catalog())
-    # Ideas the term's README did not accept: listed apart, in the same query.
+    listed = list(
+        Project.objects.filter(term=term_obj)
+        .on_term_page()
+        .select_related("organization", "term__program")
+        .defer(*CARD_UNUSED)
+    )
+    # Ideas the term's README did not accept: listed apart.
     not_accepted = [p for p in listed if p.status == Project.Status.NOT_ACCEPTED]
     projects = [p for p in listed if p.status != Project.Status.NOT_ACCEPTED]
     org_slug = request.GET.get("org", "").strip()
@@ -291,11 +316,23 @@ def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
     skill_counts = Counter(w for p in by_org for w in _skill_words(p))
     popular = [(w, n) for w, n in skill_counts.most_common(POPULAR_SKILLS) if n > 1]
 
+    pages = max(1, -(-len(shown) // TERM_PAGE_SIZE))
+    asked_page = request.GET.get("page", "")
+    page = min(max(int(asked_page) if asked_page.isdigit() else 1, 1), pages)
+    first = (page - 1) * TERM_PAGE_SIZE
+    on_page = shown[first : first + TERM_PAGE_SIZE]
+    # This page's cards and the ideas not accepted, with their mentors and issues.
+    prefetch_related_objects([*on_page, *not_accepted], *CATALOG_PREFETCH)
+    kept = {k: v for k, v in (("org", org_slug), ("skill", skill)) if v}
+
+    def href(number: int) -> str:  # a page of the same filters
+        return "?" + urlencode({**kept, "page": number})
+
     context = {
         "term": term_obj,
         "program": term_obj.program,
         "timeline": _timeline(term_obj),
-        "groups": _group_by_organization(shown),
+        "groups": _group_by_organization(on_page),
         "shown_count": len(shown),
         "total_count": len(projects),
         "org_choices": org_choices,
@@ -304,6 +341,15 @@ def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
         "skill": skill,
         "is_filtered": bool(org_slug or skill),
         "not_accepted": not_accepted,
+        "page": page,
+        "pages": pages,
+        "first_number": first + 1,
+        "last_number": first + len(on_page),
+        "page_links": [PageLink(n, href(n), n == page) for n in range(1, pages + 1)]
+        if pages > 1
+        else [],
+        "prev_href": href(page - 1) if page > 1 else "",
+        "next_href": href(page + 1) if page < pages else "",
     }
     return render(request, "web/term_detail.html", context)
 
