@@ -556,13 +556,13 @@ def confirmed_view(
         zone,
     )
     offers = Page(rows, number, total, "offers_page", params, "selection-offers")
-    inputs = Inputs.from_json(round_.inputs)
+    in_round = {int(pk) for pk in round_.inputs.get("capacities", {})}
     projects = [
         (pk, title)
         for pk, title in Project.objects.filter(term=round_.term)
         .order_by("position", "id")
         .values_list("pk", "title")
-        if pk in inputs.capacities
+        if pk in in_round
     ]
     all_lists = services.waitlists(round_)
     waiting = [(pk, title) for pk, title in projects if all_lists.get(pk)]
@@ -614,12 +614,13 @@ def term_context(
     confirmed = services.confirmed_round(term)
     draft = None if confirmed else services.draft_round(term)
     if confirmed:
-        # Once confirmed, the round's frozen inputs are who took part.
-        inputs = Inputs.from_json(confirmed.inputs)
+        # Once confirmed, the round's frozen inputs are who took part (counted in the stored
+        # JSON as it is: no need to build the rankings for three numbers).
+        capacities = confirmed.inputs.get("capacities", {})
         stats = Stats(
-            mentees=len(inputs.applicants),
-            projects=len(inputs.capacities),
-            slots=sum(inputs.capacities.values()),
+            mentees=len(confirmed.inputs.get("applicants", {})),
+            projects=len(capacities),
+            slots=sum(int(c) for c in capacities.values()),
         )
     else:
         stats = selection_stats(term)
