@@ -16,20 +16,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from cohort.core.actors import Viewer
-from cohort.core.models import User
+from cohort.core.models import Person, User
 from cohort.projects.models import (
     Mentorship,
     Organization,
+    OrganizationAlias,
     OrganizationMaintainer,
     Project,
+    UpstreamIssue,
 )
 from cohort.proposals import gates
 from cohort.proposals.access import proposals_visible_to
 from cohort.proposals.context import OPEN_STATUSES
 from cohort.proposals.models import ProposalEvent
+from cohort.proposals.permissions import github_handle
 from cohort.proposals.review import Review, derive_review, proposal_form
 from cohort.proposals.rules import OtherProposal
 from cohort.proposals.services import accepts_proposals
@@ -121,18 +124,32 @@ def proposal_list(
 
 
 def board(term: Term, *, organization: str = "") -> Board:
-    """The term's proposal board; `organization` (a slug) keeps only its proposals."""
-    rows = _rows(Project.objects.filter(term=term).order_by("number", "pk"))
-    organizations = {row.project.organization_id: row.project.organization for row in rows}
-    shown = [r for r in rows if not organization or r.project.organization.slug == organization]
+    """The term's proposal board; `organization` (a slug) keeps only its proposals.
+
+    Every proposal shown is derived (its column needs its validation and gates), so the
+    columns and their counts are exact; the page shows a part of a column at a time
+    (`views.term_board`). Queries: `_rows`' nine at most, and two more with `organization`
+    (the term's organizations and its total), whatever the number of proposals.
+    """
+    projects = Project.objects.filter(term=term)
+    if organization:
+        projects = projects.filter(organization__slug=organization)
+    rows = _rows(projects.order_by("number", "pk"), term=term)
+    named: Iterable[Organization]
+    if organization:
+        total = Project.objects.filter(term=term).count()
+        named = Organization.objects.filter(projects__term=term).distinct()
+    else:
+        total = len(rows)
+        named = {row.project.organization_id: row.project.organization for row in rows}.values()
     by_column: dict[str, list[ProposalRow]] = {name: [] for name in gates.BOARD_COLUMNS}
-    for row in shown:
+    for row in rows:
         by_column.setdefault(row.column, []).append(row)
     return Board(
         term,
         [BoardColumn(name, column) for name, column in by_column.items()],
-        sorted(organizations.values(), key=lambda o: o.name.casefold()),
-        len(rows),
+        sorted(named, key=lambda o: o.name.casefold()),
+        total,
     )
 
 
@@ -197,22 +214,81 @@ def awaiting_decision(user: User) -> AwaitingDecision:
 
 # --- every input of the derivation, for many proposals at once ------------------------------
 
+# Text the derivation and the lists never read: left in the database, so a list does not
+# carry every description and raw body. (Reading one of these on a row costs a query.)
+_UNREAD = ("raw", "search_text", "description", "expected_outcome", "prerequisites")
+# All a board's project carries: what the derivation reads (the sections in `form_fields`),
+# what a card shows, and what the term dashboard reads of the board (`console.queries`).
+_ON_THE_BOARD = (
+    "term_id",
+    "organization_id",
+    "number",
+    "status",
+    "title",
+    "proposer_id",
+    "form_fields",
+    "slots",
+)
 
-def _rows(projects: QuerySet[Project]) -> list[ProposalRow]:
-    """The proposals of `projects`, in its order, with their state: six queries at most."""
-    loaded = list(
-        projects.select_related(
-            "term__program", "organization", "proposer__person"
-        ).prefetch_related(
-            Prefetch("events", queryset=ProposalEvent.objects.order_by("id")),
-            Prefetch("mentorships", queryset=Mentorship.objects.order_by("position")),
-        )
-    )
+
+def _rows(projects: QuerySet[Project], *, term: Term | None = None) -> list[ProposalRow]:
+    """The proposals of `projects`, in its order, with their state: eight queries at most
+    (nine with `term`), whatever the number.
+
+    The events and mentors are read as plain values (no model per row). With `term` (the
+    board), every project is of that term and carries `_ON_THE_BOARD` alone, and its
+    proposer's handle is read as a value; else the term and the proposer come with it, and
+    the project without `_UNREAD`."""
+    if term is None:
+        selected = projects.select_related("term__program", "organization", "proposer__person")
+        loaded = list(selected.defer(*_UNREAD))
+    else:
+        loaded = list(projects.select_related("organization").only(*_ON_THE_BOARD))
+        for project in loaded:
+            project.term = term
     if not loaded:
         return []
+    # The ids as a subquery, never as a list: 1,220 parameters cost more to send than the
+    # rows they select.
+    ids = projects.values("pk")
+    events: dict[int, list[gates.Event]] = defaultdict(list)
+    for project_id, kind, handle in (
+        ProposalEvent.objects.filter(project_id__in=ids)
+        .order_by("id")
+        .values_list("project_id", "kind", "handle")
+    ):
+        events[project_id].append(gates.Event(kind, handle))
+    rosters: dict[int, list[str]] = defaultdict(list)
+    for project_id, github in (
+        Mentorship.objects.filter(project_id__in=ids)
+        .exclude(github="")
+        .order_by("project_id", "position", "id")
+        .values_list("project_id", "github")
+    ):
+        rosters[project_id].append(github)
+    if term is None:  # the proposers came with the projects
+        handles = {p.proposer_id: github_handle(p.proposer) for p in loaded if p.proposer_id}
+    else:
+        proposers = projects.values("proposer_id")
+        handles = dict(
+            Person.objects.filter(user_id__in=proposers).values_list("user_id", "github")
+        )
     others = _OpenProposals(loaded)
-    maintainers = _maintainer_kinds(loaded)
-    return [ProposalRow(p, _review(p, others, maintainers)) for p in loaded]
+    maintainers = _maintainer_kinds(projects)
+    return [
+        ProposalRow(
+            p,
+            _review(
+                p,
+                events[p.pk],
+                rosters[p.pk],
+                handles.get(p.proposer_id, "") if p.proposer_id is not None else "",
+                others,
+                maintainers,
+            ),
+        )
+        for p in loaded
+    ]
 
 
 class _OpenProposals:
@@ -221,58 +297,75 @@ class _OpenProposals:
     def __init__(self, projects: list[Project]) -> None:
         program_ids = {p.term.program_id for p in projects}
         self.names: dict[tuple[int, str], set[int]] = defaultdict(set)  # (program, name) → orgs
-        organizations = Organization.objects.filter(program_id__in=program_ids)
-        for organization in organizations.prefetch_related("aliases"):
-            for name in (organization.name, *(a.name for a in organization.aliases.all())):
-                self.names[organization.program_id, name.casefold()].add(organization.pk)
-        self.by_term: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        candidates = (
-            Project.objects.filter(
-                term_id__in={p.term_id for p in projects}, status__in=OPEN_STATUSES, number__gt=0
-            )
-            .prefetch_related("upstream_issues")
-            .order_by("number")
+        names = Organization.objects.filter(program_id__in=program_ids).values_list(
+            "pk", "program_id", "name"
         )
-        for project in candidates:
-            issues = sorted(project.upstream_issues.all(), key=lambda issue: issue.position)
-            if project.number is not None:  # always, by the filter; narrows the type
-                entry = (project.organization_id, project.number, issues[0].url if issues else "")
-                self.by_term[project.term_id].append(entry)
+        aliases = OrganizationAlias.objects.filter(
+            organization__program_id__in=program_ids
+        ).values_list("organization_id", "organization__program_id", "name")
+        for organization, program, name in (*names, *aliases):
+            self.names[program, name.casefold()].add(organization)
+        open_ones = Project.objects.filter(
+            term_id__in={p.term_id for p in projects}, status__in=OPEN_STATUSES, number__gt=0
+        )
+        first_issue: dict[int, str] = {}
+        for project_id, url in (
+            UpstreamIssue.objects.filter(project__in=open_ones)
+            .order_by("project_id", "-position", "-id")
+            .values_list("project_id", "url")
+        ):
+            first_issue[project_id] = url  # the last one written wins: the lowest position
+        # (term, organization) → its open proposals: (number, first upstream issue URL)
+        self.by_organization: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+        for pk, term_id, organization, number in open_ones.order_by("number").values_list(
+            "pk", "term_id", "organization_id", "number"
+        ):
+            if number is not None:  # always, by the filter; narrows the type
+                entry = (number, first_issue.get(pk, ""))
+                self.by_organization[term_id, organization].append(entry)
 
     def of(self, project: Project, project_name: str) -> list[OtherProposal]:
         name = project_name.strip().casefold()
-        organizations = self.names.get((project.term.program_id, name), set()) if name else set()
-        return [
-            OtherProposal(number, url)
-            for organization, number, url in self.by_term[project.term_id]
-            if organization in organizations and number != project.number
+        organizations = self.names.get((project.term.program_id, name), ()) if name else ()
+        found = [
+            (number, url)
+            for organization in organizations
+            for number, url in self.by_organization[project.term_id, organization]
+            if number != project.number
         ]
+        return [OtherProposal(number, url) for number, url in sorted(found)]
 
 
-def _maintainer_kinds(projects: Iterable[Project]) -> dict[tuple[int, int], str]:
+def _maintainer_kinds(projects: QuerySet[Project]) -> dict[tuple[int, int], str]:
     """(organization, user) → maintainer kind, for each proposer and their organization."""
     rows = OrganizationMaintainer.objects.filter(
-        organization_id__in={p.organization_id for p in projects},
-        user_id__in={p.proposer_id for p in projects if p.proposer_id is not None},
+        organization_id__in=projects.values("organization_id"),
+        user_id__in=projects.values("proposer_id"),
     ).values_list("organization_id", "user_id", "kind")
     return {(organization, user): kind for organization, user, kind in rows}
 
 
 def _review(
-    project: Project, others: _OpenProposals, maintainers: dict[tuple[int, int], str]
+    project: Project,
+    events: list[gates.Event],
+    roster: list[str],
+    proposer_handle: str,
+    others: _OpenProposals,
+    maintainers: dict[tuple[int, int], str],
 ) -> Review:
     """`review(project)` from inputs loaded beforehand for the whole list."""
     form = proposal_form(project)
-    proposer = project.proposer
+    proposer_id = project.proposer_id
     organization = project.organization
     return derive_review(
         project,
         form,
         others=others.of(project, form.project),
-        events=[event.as_gate_event() for event in project.events.all()],
-        roster=[m.github for m in project.mentorships.all() if m.github],
-        proposer_is_maintainer=proposer is not None
+        events=events,
+        roster=roster,
+        proposer_handle=proposer_handle,
+        proposer_is_maintainer=proposer_id is not None
         and organization.maintainers_can_approve
-        and maintainers.get((organization.pk, proposer.pk))
+        and maintainers.get((organization.pk, proposer_id))
         == OrganizationMaintainer.Kind.MAINTAINER,
     )

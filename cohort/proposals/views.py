@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -409,26 +410,91 @@ def proposal_record_lfx_url(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the admin board -----------------------------------------------------------------------
 
 
+# A column of a GSoC-size term holds hundreds of cards: the whole board shows each column's
+# first few, and a column chosen alone is paged. The counts are always the whole column's.
+BOARD_PREVIEW = 10  # cards of each column on the whole board
+BOARD_PAGE = 50  # cards a page of one column
+
+
+@dataclass
+class BoardColumnView:
+    name: str
+    count: int  # the column's proposals, all of them (within the organization filter)
+    cards: list[queries.ProposalRow]  # the part of them this page shows
+    shown: bool
+    more_href: str = ""  # the column alone, when the whole board shows only its first cards
+
+
+@dataclass
+class BoardPage:
+    number: int
+    pages: int
+    first: int  # 1-based position of the first card shown, 0 when there is none
+    last: int
+    count: int
+    href: str  # the query string of this view up to "page=", for the previous and next links
+
+    @property
+    def label(self) -> str:
+        """Where the page is: "1–50 of 1,220"."""
+        return f"{self.first:,}–{self.last:,} of {self.count:,}"
+
+
+def _board_query(**values: str) -> str:
+    """The board's query string for `values`, without the empty ones."""
+    return "?" + urlencode({key: value for key, value in values.items() if value})
+
+
+def _page_number(value: str) -> int:
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+
+
 @require_safe
 @login_required
 def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
+    """The board, as the API serves it (`queries.board`), a column or its page at a time.
+
+    `org` keeps one organization's proposals, `column` shows that column alone, paged by
+    `page` (`BOARD_PAGE` cards); without `column`, each column shows its first
+    `BOARD_PREVIEW` cards and links to itself alone. Every count is the whole column's.
+    """
     term = access_admin_term(request.user, term_pk)
     org_slug = request.GET.get("org", "").strip()
     column_filter = request.GET.get("column", "")
     if column_filter not in BOARD_COLUMNS:
         column_filter = ""
     board = queries.board(term, organization=org_slug)
+    columns: list[BoardColumnView] = []
+    page: BoardPage | None = None
+    for column in board.columns:
+        count = len(column.rows)
+        if not column_filter:
+            more = _board_query(org=org_slug, column=column.name) if count > BOARD_PREVIEW else ""
+            cards = column.rows[:BOARD_PREVIEW]
+            columns.append(BoardColumnView(column.name, count, cards, shown=True, more_href=more))
+        elif column.name != column_filter:
+            columns.append(BoardColumnView(column.name, count, [], shown=False))
+        else:
+            pages = max(1, -(-count // BOARD_PAGE))
+            number = min(_page_number(request.GET.get("page", "")), pages)
+            start = (number - 1) * BOARD_PAGE
+            cards = column.rows[start : start + BOARD_PAGE]
+            href = _board_query(org=org_slug, column=column.name) + "&page="
+            first = start + 1 if cards else 0
+            page = BoardPage(number, pages, first, start + len(cards), count, href)
+            columns.append(BoardColumnView(column.name, count, cards, shown=True))
     context = {
         "term": term,
-        "columns": [
-            {"name": c.name, "rows": c.rows, "shown": not column_filter or c.name == column_filter}
-            for c in board.columns
-        ],
+        "columns": columns,
+        "page": page,
+        "preview": BOARD_PREVIEW,
+        "page_size": BOARD_PAGE,
+        "truncated": any(c.more_href for c in columns),
         "organizations": board.organizations,
         "selected_org": org_slug,
         "selected_column": column_filter,
         "total": board.total,
-        "shown_count": sum(len(c.rows) for c in board.columns),
+        "shown_count": sum(c.count for c in columns if c.shown),
     }
     return render(request, "proposals/proposal_board.html", context)
 
