@@ -9,6 +9,9 @@
     # ... and an older revision beside it, in the same run (NAME_before_*)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/scale.py \\
         measure --baseline 2a8a103
+    # options: --at REV (a revision instead of the working tree), --runs 5, --job-runs 3,
+    # --presets small,gsoc, --json PATH (the figures, written as they come; `report PATH`
+    # prints that file's table again)
 
 `build --preset gsoc` makes, in the current database, a program "Scale: gsoc" shaped like
 Google Summer of Code 2024; `--preset small` makes a demo-size one ("Scale: small"). Both
@@ -1445,6 +1448,8 @@ def measure(args: argparse.Namespace) -> None:
                 results.setdefault(label, {})[preset] = measure_preset(
                     url, side, root, empties[side], preset, runs=args.runs, job_runs=args.job_runs
                 )
+                if args.json:  # kept as it comes, so a long run's figures survive a failure
+                    Path(args.json).write_text(json.dumps(results, indent=1))
     finally:
         for path in worktrees:
             subprocess.run(  # noqa: S603  # git, fixed arguments
@@ -1496,6 +1501,9 @@ def main(argv: list[str] | None = None) -> None:
     m.add_argument("--runs", type=int, default=5, help="runs per page (after 1 warm-up)")
     m.add_argument("--job-runs", type=int, default=3, help="runs per job (each on a fresh clone)")
     m.add_argument("--presets", default="small,gsoc")
+    m.add_argument("--json", help="also write the figures to this file, as they come")
+    r = sub.add_parser("report", help="print the table of a `measure --json` file again")
+    r.add_argument("path")
     one = sub.add_parser("_measure")  # internal: one database, in this process
     one.add_argument("--preset", choices=sorted(PRESETS), required=True)
     one.add_argument("--runs", type=int, default=5)
@@ -1504,6 +1512,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "measure":
         measure(args)
+        return
+    if args.command == "report":
+        saved = json.loads(Path(args.path).read_text())
+        presets = list(dict.fromkeys(p for per in saved.values() for p in per))
+        log(table(saved, presets))
+        for line in ratios(saved):
+            log(line)
         return
     setup_django()
     if args.command == "build":
