@@ -12,7 +12,6 @@ use (`rules.validate_proposal`, `gates.derive_gates`, `gates.board_column`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -128,29 +127,30 @@ def board(term: Term, *, organization: str = "") -> Board:
 
     Every proposal shown is derived (its column needs its validation and gates), so the
     columns and their counts are exact; the page shows a part of a column at a time
-    (`views.term_board`). Queries: `_rows`' nine at most, and two more with `organization`
-    (the term's organizations and its total), whatever the number of proposals.
+    (`views.term_board`). Queries: the term's organizations, `_rows`' nine at most, and
+    with `organization` the term's total, whatever the number of proposals.
     """
     projects = Project.objects.filter(term=term)
     if organization:
         projects = projects.filter(organization__slug=organization)
-    rows = _rows(projects.order_by("number", "pk"), term=term)
-    named: Iterable[Organization]
-    if organization:
-        total = Project.objects.filter(term=term).count()
-        named = Organization.objects.filter(projects__term=term).distinct()
-    else:
-        total = len(rows)
-        named = {row.project.organization_id: row.project.organization for row in rows}.values()
+    organizations = _organizations_of(term)
+    rows = _rows(projects.order_by("number", "pk"), term=term, organizations=organizations)
+    total = Project.objects.filter(term=term).count() if organization else len(rows)
     by_column: dict[str, list[ProposalRow]] = {name: [] for name in gates.BOARD_COLUMNS}
     for row in rows:
         by_column.setdefault(row.column, []).append(row)
     return Board(
         term,
         [BoardColumn(name, column) for name, column in by_column.items()],
-        sorted(named, key=lambda o: o.name.casefold()),
+        sorted(organizations.values(), key=lambda o: o.name.casefold()),
         total,
     )
+
+
+def _organizations_of(term: Term) -> dict[int, Organization]:
+    """The organizations of the term's proposals, by id."""
+    named = Organization.objects.filter(projects__term=term).distinct()
+    return {organization.pk: organization for organization in named}
 
 
 def proposal_row(pk: int) -> ProposalRow:
@@ -231,21 +231,30 @@ _ON_THE_BOARD = (
 )
 
 
-def _rows(projects: QuerySet[Project], *, term: Term | None = None) -> list[ProposalRow]:
+def _rows(
+    projects: QuerySet[Project],
+    *,
+    term: Term | None = None,
+    organizations: dict[int, Organization] | None = None,
+) -> list[ProposalRow]:
     """The proposals of `projects`, in its order, with their state: eight queries at most
-    (nine with `term`), whatever the number.
+    (nine for the board, which reads the proposers' handles apart), whatever the number.
 
-    The events and mentors are read as plain values (no model per row). With `term` (the
-    board), every project is of that term and carries `_ON_THE_BOARD` alone, and its
-    proposer's handle is read as a value; else the term and the proposer come with it, and
-    the project without `_UNREAD`."""
-    if term is None:
+    The events and mentors are read as plain values (no model per row). With `term` and its
+    `organizations` (the board), every project is of that term and carries `_ON_THE_BOARD`
+    alone, and its proposer's handle is read as a value; else the term, the organization and
+    the proposer come with it, and the project without `_UNREAD`."""
+    if term is None or organizations is None:
+        lean = False
         selected = projects.select_related("term__program", "organization", "proposer__person")
         loaded = list(selected.defer(*_UNREAD))
     else:
-        loaded = list(projects.select_related("organization").only(*_ON_THE_BOARD))
+        lean = True
+        loaded = list(projects.only(*_ON_THE_BOARD))
+        term_field, organization_field = Project.term.field, Project.organization.field
         for project in loaded:
-            project.term = term
+            term_field.set_cached_value(project, term)
+            organization_field.set_cached_value(project, organizations[project.organization_id])
     if not loaded:
         return []
     # The ids as a subquery, never as a list: 1,220 parameters cost more to send than the
@@ -266,7 +275,7 @@ def _rows(projects: QuerySet[Project], *, term: Term | None = None) -> list[Prop
         .values_list("project_id", "github")
     ):
         rosters[project_id].append(github)
-    if term is None:  # the proposers came with the projects
+    if not lean:  # the proposers came with the projects
         handles = {p.proposer_id: github_handle(p.proposer) for p in loaded if p.proposer_id}
     else:
         proposers = projects.values("proposer_id")
