@@ -150,15 +150,34 @@ def register_apply_bar(bar: ApplyBar) -> ApplyBar:
     return bar
 
 
-def bars_from_applying(user: Viewer, project: Project) -> str:
+def deciding_side(user: User, project: Project) -> dict[str, Exists]:
+    """Whether `user` mentors `project` and maintains its organization, as expressions a
+    query of the applicant's own rows can carry (`apply_to_project` reads them along with
+    the profile it locks): `mentors` and `maintains`."""
+    return {
+        "mentors": Exists(project.mentorships.filter(as_mentor(user))),
+        "maintains": Exists(
+            OrganizationMaintainer.objects.filter(organization=project.organization_id, user=user)
+        ),
+    }
+
+
+def bars_from_applying(
+    user: Viewer,
+    project: Project,
+    *,
+    mentors: bool | None = None,
+    maintains: bool | None = None,
+) -> str:
     """Why `user` may not apply to `project` ("" when they may): its listed mentors and the
     maintainers of its organization are on the deciding side (CNCF: a mentee must not already
-    be a maintainer of the project offering the mentorship); then the registered bars."""
+    be a maintainer of the project offering the mentorship); then the registered bars.
+    `mentors` and `maintains`, when the caller read them (`deciding_side`), are not read again."""
     if not _authenticated(user):
         return ""
-    if is_mentor_of(user, project):
+    if mentors if mentors is not None else is_mentor_of(user, project):
         return "You are a mentor of this project, so you cannot apply to it."
-    if maintainer_kind(user, project.organization):
+    if maintains if maintains is not None else maintainer_kind(user, project.organization):
         return (
             f"You are a maintainer of {project.organization.name}, so you cannot apply to its "
             "projects."

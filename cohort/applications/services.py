@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohort.applications import eligibility, limits, uploads
-from cohort.applications.access import bars_from_applying, is_own, is_recused
+from cohort.applications.access import bars_from_applying, deciding_side, is_own, is_recused
 from cohort.applications.models import (
     Application,
     ApplicationEvent,
@@ -198,11 +198,19 @@ def apply_to_project(
     `answers` may hand in text and link tasks at once ({"cover_letter": {"text": …}}), so a
     script can apply in one request; the résumé task takes the profile's résumé when there is
     one. The application is submitted the moment every task is in.
+
+    A new application costs a fixed handful of queries: the profile (locked, so that one
+    mentee's applications are made one at a time) read with whether they mentor the project
+    or maintain its organization; the registered bars; their applications in the term; then
+    one INSERT each for the application, its tasks (answered as given), its
+    history and the audit row. A project read with its term's program and milestones and
+    its organization (as the API reads it) has them read no more. The returned application
+    holds its tasks.
     """
     at = now or timezone.now()
     term = project.term
     ensure_open(term)
-    profile = MenteeProfile.objects.select_for_update(no_key=True).filter(user=user).first()
+    profile = _profile_for_applying(user, project)
     if profile is None:
         raise DomainError("Create your mentee profile before you apply.")
     refusals = eligibility.refusals(profile.attestations)
@@ -212,48 +220,106 @@ def apply_to_project(
         raise DomainError("Answer the eligibility questions in your profile before you apply.")
     if project.status != Project.Status.PUBLISHED:
         raise DomainError("This project is not open for applications.")
-    barred = bars_from_applying(user, project)
+    facts: Any = profile  # with what `_profile_for_applying` annotated
+    barred = bars_from_applying(
+        user,
+        project,
+        mentors=facts.mentors,
+        maintains=facts.maintains,
+    )
     if barred:
         raise DomainError(barred)
     check_window(term, at)
 
-    existing = (
-        Application.objects.select_for_update(no_key=True)
-        .filter(mentee=user, project=project)
+    # Read after the lock: a statement that waited for it sees what the other committed.
+    mine = list(
+        Application.objects.filter(mentee=user, term=term).values_list(
+            "pk", "project_id", "active_slot"
+        )
+    )
+    existing_pk = next((pk for pk, project_pk, _ in mine if project_pk == project.pk), None)
+    existing = None
+    if existing_pk is not None:
+        existing = Application.objects.select_for_update(no_key=True).get(pk=existing_pk)
+        if existing.is_active:
+            raise ConflictError(
+                "You have already applied to this project; there is no need to apply again."
+            )
+    taken = {slot for _, _, slot in mine if slot is not None}
+    slot = _free_slot(term, taken)
+    if existing is not None:  # re-applying after a withdrawal
+        return _reopen(existing, profile, slot, answers, actor=user)
+
+    specs = specs_for(project)
+    asked = {spec.kind for spec in specs}
+    for kind in answers or {}:
+        if kind not in asked:
+            raise DomainError(f"This project does not ask for a task named {kind!r}.")
+    try:
+        # No savepoint: a clash rolls the whole application back, as the error leaves.
+        application = Application.objects.create(
+            mentee=user,
+            term=term,
+            project=project,
+            status=Status.DRAFT,
+            status_changed_at=timezone.now(),
+            active_slot=slot,
+        )
+    except IntegrityError as error:  # a concurrent request took the slot or the project
+        raise _raced() from error
+    tasks = [
+        Task(application=application, kind=spec.kind, title=spec.title, position=i)
+        for i, spec in enumerate(specs)
+    ]
+    by_kind = {task.kind: task for task in tasks}
+    # The history in the order it happened: the draft, the résumé, each answer.
+    events = [_new_event(application, ApplicationEvent.Kind.STATUS, user, status=Status.DRAFT)]
+    resume_task = by_kind.get("resume")
+    if profile.resume and resume_task is not None:
+        _fill(resume_task, file_name=profile.resume_name, file_path=profile.resume.name)
+        events.append(_new_event(application, ApplicationEvent.Kind.TASK, user, task="resume"))
+    for kind, answer in (answers or {}).items():
+        task = by_kind[kind]
+        text, url = _checked_answer(project, task, answer.get("text", ""), answer.get("url", ""))
+        _fill(task, text=text, url=url)
+        events.append(_new_event(application, ApplicationEvent.Kind.TASK, user, task=kind))
+    Task.objects.bulk_create(tasks)
+    ApplicationEvent.objects.bulk_create(events)
+    AuditEvent.record(user, "applications.application.created", application)
+    _hold_tasks(application, tasks)
+    if all(task.is_done for task in tasks):
+        _change_status(
+            application, Status.SUBMITTED, actor=user, also={"submitted_at": timezone.now()}
+        )
+    return application
+
+
+def _profile_for_applying(user: User, project: Project) -> MenteeProfile | None:
+    """`user`'s profile, locked, with `mentors` and `maintains` (`deciding_side`). One query.
+    (Their applications are read after it: the subqueries of a statement that waited for a
+    lock see the rows as they were before it waited.)"""
+    return (
+        MenteeProfile.objects.select_for_update(no_key=True, of=("self",))
+        .filter(user=user)
+        .annotate(**deciding_side(user, project))
         .first()
     )
-    if existing is not None and existing.is_active:
-        raise ConflictError(
-            "You have already applied to this project; there is no need to apply again."
-        )
-    slot = _free_slot(user, term)
-    if existing is not None:  # re-applying after a withdrawal
-        application = existing
-        try:
-            with transaction.atomic():
-                _change_status(application, Status.DRAFT, actor=user, also={"active_slot": slot})
-        except IntegrityError as error:  # a concurrent request took the slot
-            raise _raced() from error
-    else:
-        try:
-            with transaction.atomic():
-                application = Application.objects.create(
-                    mentee=user,
-                    term=term,
-                    project=project,
-                    status=Status.DRAFT,
-                    status_changed_at=timezone.now(),
-                    active_slot=slot,
-                )
-        except IntegrityError as error:  # a concurrent request took the slot or the project
-            raise _raced() from error
-        specs = specs_for(project)
-        Task.objects.bulk_create(
-            Task(application=application, kind=spec.kind, title=spec.title, position=i)
-            for i, spec in enumerate(specs)
-        )
-        _event(application, ApplicationEvent.Kind.STATUS, actor=user, status=Status.DRAFT)
-        AuditEvent.record(user, "applications.application.created", application)
+
+
+def _reopen(
+    application: Application,
+    profile: MenteeProfile,
+    slot: int,
+    answers: dict[str, dict[str, str]] | None,
+    *,
+    actor: User,
+) -> Application:
+    """Re-open a withdrawn application in `slot`: it keeps the tasks it was created with."""
+    try:
+        with transaction.atomic():
+            _change_status(application, Status.DRAFT, actor=actor, also={"active_slot": slot})
+    except IntegrityError as error:  # a concurrent request took the slot
+        raise _raced() from error
     if profile.resume:
         # `filter().first()`: a re-opened application keeps the tasks it was created with.
         resume_task = application.tasks.filter(kind="resume").first()
@@ -262,26 +328,21 @@ def apply_to_project(
                 resume_task,
                 file_name=profile.resume_name,
                 file_path=profile.resume.name,
-                actor=user,
+                actor=actor,
             )
     for kind, answer in (answers or {}).items():
         task = application.tasks.filter(kind=kind).first()
         if task is None:
             raise DomainError(f"This project does not ask for a task named {kind!r}.")
         _answer(
-            application, task, text=answer.get("text", ""), url=answer.get("url", ""), actor=user
+            application, task, text=answer.get("text", ""), url=answer.get("url", ""), actor=actor
         )
-    _submit_if_complete(application, actor=user)
+    _submit_if_complete(application, actor=actor)
     return application
 
 
-def _free_slot(user: User, term: Term) -> int:
+def _free_slot(term: Term, taken: set[int]) -> int:
     limit = term.applications_cap
-    taken = set(
-        Application.objects.filter(mentee=user, term=term, active_slot__isnull=False).values_list(
-            "active_slot", flat=True
-        )
-    )
     free = next((n for n in range(1, limit + 1) if n not in taken), None)
     if free is None:
         raise DomainError(
@@ -345,6 +406,29 @@ def hand_in_task(
     return task
 
 
+def _checked_answer(project: Project, task: Task, text: str, url: str) -> tuple[str, str]:
+    """The (text, url) that hand in `task`, checked against what it takes; DomainError if
+    neither fits."""
+    spec = spec_for(specs_for(project), task.kind)
+    answer = spec.answer if spec is not None else Answer.TEXT
+    text, url = text.strip(), url.strip()
+    if url:
+        if answer not in (Answer.LINK, Answer.LINK_OR_FILE):
+            raise DomainError(f"{task.title} takes {_takes(answer)}, not a link.")
+        check_text(url, field=task.title, max_length=limits.TASK_URL)
+        try:
+            URLValidator(schemes=["https", "http"])(url)
+        except ValidationError as error:
+            raise DomainError(f"{task.title}: {url!r} is not a web address (https://…).") from error
+        return "", url
+    if text:
+        if answer is not Answer.TEXT:
+            raise DomainError(f"{task.title} takes {_takes(answer)}, not text.")
+        check_text(text, field=task.title, max_length=limits.TASK_TEXT)
+        return text, ""
+    raise DomainError(f"{task.title}: give {_takes(answer)}.")
+
+
 def _answer(
     application: Application,
     task: Task,
@@ -354,10 +438,9 @@ def _answer(
     actor: User,
     file: UploadedFile[bytes] | None = None,
 ) -> None:
-    spec = spec_for(specs_for(application.project), task.kind)
-    answer = spec.answer if spec is not None else Answer.TEXT
-    text, url = text.strip(), url.strip()
     if file is not None:
+        spec = spec_for(specs_for(application.project), task.kind)
+        answer = spec.answer if spec is not None else Answer.TEXT
         if answer not in (Answer.FILE, Answer.LINK_OR_FILE):
             raise DomainError(f"{task.title} takes {_takes(answer)}, not a file.")
         _read_pdf(file)
@@ -366,23 +449,8 @@ def _answer(
         _release_file(replaced)
         _complete(task, file_name=uploads.display_name(file.name or ""), actor=actor)
         return
-    if url:
-        if answer not in (Answer.LINK, Answer.LINK_OR_FILE):
-            raise DomainError(f"{task.title} takes {_takes(answer)}, not a link.")
-        check_text(url, field=task.title, max_length=limits.TASK_URL)
-        try:
-            URLValidator(schemes=["https", "http"])(url)
-        except ValidationError as error:
-            raise DomainError(f"{task.title}: {url!r} is not a web address (https://…).") from error
-        _complete(task, url=url, actor=actor)
-        return
-    if text:
-        if answer is not Answer.TEXT:
-            raise DomainError(f"{task.title} takes {_takes(answer)}, not text.")
-        check_text(text, field=task.title, max_length=limits.TASK_TEXT)
-        _complete(task, text=text, actor=actor)
-        return
-    raise DomainError(f"{task.title}: give {_takes(answer)}.")
+    text, url = _checked_answer(application.project, task, text, url)
+    _complete(task, text=text, url=url, actor=actor)
 
 
 def _takes(answer: Answer) -> str:
@@ -403,18 +471,30 @@ def _complete(
     file_name: str = "",
     file_path: str | None = None,
 ) -> None:
-    task.text, task.url = text, url
     replaced = task.file.name or ""
+    _fill(task, text=text, url=url, file_name=file_name, file_path=file_path)
+    if replaced != task.file.name:
+        _release_file(replaced)
+    task.save()
+    _event(task.application, ApplicationEvent.Kind.TASK, actor=actor, task=task.kind)
+
+
+def _fill(
+    task: Task,
+    *,
+    text: str = "",
+    url: str = "",
+    file_name: str = "",
+    file_path: str | None = None,
+) -> None:
+    """Hand in `task` in memory: its answer, done now."""
+    task.text, task.url = text, url
     if file_path is not None:
         task.file.name = file_path
     elif not file_name:
         task.file.name = ""
-    if replaced != task.file.name:
-        _release_file(replaced)
     task.file_name = file_name
     task.completed_at = timezone.now()
-    task.save()
-    _event(task.application, ApplicationEvent.Kind.TASK, actor=actor, task=task.kind)
 
 
 def _submit_if_complete(application: Application, *, actor: User | None) -> None:
@@ -425,6 +505,24 @@ def _submit_if_complete(application: Application, *, actor: User | None) -> None
     _change_status(
         application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()}
     )
+
+
+def _new_event(
+    application: Application, kind: str, actor: User, *, status: str = "", task: str = ""
+) -> ApplicationEvent:
+    """An entry of the history, to write with others in one INSERT."""
+    return ApplicationEvent(
+        application=application, kind=kind, actor=actor, status=status, task=task
+    )
+
+
+def _hold_tasks(application: Application, tasks: list[Task]) -> None:
+    """Let `application.tasks.all()` answer with `tasks`, just written, as a prefetch would."""
+    held = Task.objects.filter(application=application)
+    held._result_cache = tasks  # what prefetch_related sets
+    held._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related sets
+    cache: Any = application  # the attribute prefetch_related keeps its rows in
+    cache._prefetched_objects_cache = {"tasks": held}
 
 
 def _event(
