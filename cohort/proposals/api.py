@@ -205,7 +205,10 @@ def get_proposal(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 @router.get("/terms/{term_id}/board", response={200: BoardOut, **errors(400, 401, 404, 422)})
 def term_board(request: HttpRequest, term_id: Id) -> dict[str, Any]:
-    """The term's proposals by board column (program admins)."""
+    """The term's proposals by board column (program admins): each column's exact count and
+    every proposal's number in it, by number. Not paged (the numbers of a GSoC-size term are
+    a few KB); the board page shows the same read model a column or a page at a time. A fixed
+    number of queries, whatever the number of proposals."""
     board = queries.board(access_admin_term(request_user(request), term_id))
     return {
         "term_id": board.term.pk,
