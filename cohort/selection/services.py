@@ -67,19 +67,27 @@ def gather_inputs(term: Term) -> Inputs:
     did not rank, in the order they applied. A project's list: its shortlist by the mentors'
     ranking (unranked ones last, in the order they were submitted).
     """
+    return _gather(term)[0]
+
+
+def _gather(term: Term) -> tuple[Inputs, dict[Pair, int]]:
+    """`gather_inputs`, and (mentee, project) -> application id of the applications in it,
+    from the same two queries."""
     projects = list(selection_projects(term).order_by("position", "id"))
     capacities = {p.pk: p.slots for p in projects}
-    rows = Application.objects.filter(
-        term=term, project__in=capacities.keys(), status__in=IN_SELECTION
-    ).values_list(
-        "pk",
-        "mentee_id",
-        "project_id",
-        "status",
-        "mentee_rank",
-        "mentor_rank",
-        "created_at",
-        "submitted_at",
+    rows = list(
+        Application.objects.filter(
+            term=term, project__in=capacities.keys(), status__in=IN_SELECTION
+        ).values_list(
+            "pk",
+            "mentee_id",
+            "project_id",
+            "status",
+            "mentee_rank",
+            "mentor_rank",
+            "created_at",
+            "submitted_at",
+        )
     )
     # Sort keys: a rank first (unranked ones after every ranked one), then the time.
     by_mentee: dict[int, list[tuple[bool, int, datetime, int, int]]] = {}
@@ -92,11 +100,12 @@ def gather_inputs(term: Term) -> Inputs:
             by_project[project].append(
                 (mentor_rank is None, mentor_rank or 0, submitted or created, pk, mentee)
             )
-    return Inputs(
+    inputs = Inputs(
         applicants={m: [p for *_, p in sorted(items)] for m, items in sorted(by_mentee.items())},
         projects={p: [m for *_, m in sorted(items)] for p, items in by_project.items()},
         capacities=capacities,
     )
+    return inputs, {(mentee, project): pk for pk, mentee, project, *_ in rows}
 
 
 def application_ids(term: Term) -> dict[Pair, int]:
@@ -332,12 +341,13 @@ def _confirm(
         raise DomainError("This round is not a draft any more.")
     if not 1 <= response_days <= 60:
         raise DomainError("Mentees need from 1 to 60 days to answer an offer.")
-    inputs = gather_inputs(term)
+    # The assignment's pairs are all in the inputs (each mutually acceptable), so their
+    # applications are among the inputs' rows.
+    inputs, ids = _gather(term)
     if inputs.to_json() != round_.inputs:
         _compute(round_, inputs)
         return None
     proposal = Proposal.from_json(round_.result)
-    ids = application_ids(term)
     forced = dict(proposal.forced)
     notes = {o.application_id: o.reason for o in round_.overrides.all()}
     placed = f"Selection round {round_.number}, placed by the program admins."
@@ -389,6 +399,7 @@ def _offer_many(
         a.pk: a
         for a in Application.objects.select_for_update(no_key=True)
         .filter(pk__in=[pk for pk, _reason in wanted])
+        .only("pk", "status", "status_changed_at", "term_id", "mentee_id", "project_id")
         .order_by("pk")
     }
     applications = [locked[pk] for pk, _reason in wanted]
