@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -143,16 +144,37 @@ def review_home(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/review/home.html", {"sections": sections})
 
 
+OVERVIEW_PAGE_SIZE = 100  # projects on one page of a term's applications overview
+
+
 @require_safe
 @login_required
 def term_overview(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = access_admin_term(request.user, term_pk)
     state = queries.overview_filter(request.GET.get("state"))
     rows = queries.counts(counted_projects(request.user, term), state)
+    # A page of rows at a time (a GSoC term has 1,220 projects); the totals count them all.
+    pages = max(1, -(-len(rows) // OVERVIEW_PAGE_SIZE))
+    asked = request.GET.get("page", "")
+    page = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+    first = (page - 1) * OVERVIEW_PAGE_SIZE
+    shown = rows[first : first + OVERVIEW_PAGE_SIZE]
+    kept = {"state": state.value} if state else {}
+
+    def href(number: int) -> str:
+        return "?" + urlencode({**kept, "page": number})
+
     context = {
         "term": term,
-        "rows": rows,
+        "rows": shown,
+        "count": len(rows),
         "totals": _totals(rows),
+        "page": page,
+        "pages": pages,
+        "first_number": first + 1,
+        "last_number": first + len(shown),
+        "prev_href": href(page - 1) if page > 1 else "",
+        "next_href": href(page + 1) if page < pages else "",
         "state": state,
         "state_label": queries.OVERVIEW_LABELS[state] if state else "",
         "queue_state": queries.OVERVIEW_QUEUE_STATE[state] if state else "",

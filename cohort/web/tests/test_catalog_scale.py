@@ -122,3 +122,29 @@ def test_the_catalog_api_pages_in_the_same_queries(client: Any) -> None:
     everything = client.get(url.format(large.pk) + "?page_size=500").json()
     assert len(everything) == 130
     assert client.get(url.format(large.pk) + "?page_size=501").status_code == 422
+
+
+def test_the_admin_term_overview_pages_in_the_same_queries(client: Any) -> None:
+    from cohort.applications.review_views import OVERVIEW_PAGE_SIZE
+    from cohort.core.models import User
+    from cohort.terms.models import ProgramMembership
+
+    small = build_term("small", 3)
+    large = build_term("large", 130)
+    admin = User.objects.create_user("overseer")
+    for term in (small, large):
+        ProgramMembership.objects.create(program=term.program, user=admin)
+    client.force_login(admin)
+    url = "/review/terms/{}/"
+    small_page, small_queries = get(client, url.format(small.pk))
+    large_page, large_queries = get(client, url.format(large.pk))
+    assert small_queries == large_queries
+    html = large_page.content.decode()
+    assert html.count('<th scope="row"><a href="/review/projects/') == OVERVIEW_PAGE_SIZE
+    assert f"Projects 1–{OVERVIEW_PAGE_SIZE} of 130, page 1 of 2" in html
+    assert 'href="?page=2" rel="next"' in html
+    last = client.get(url.format(large.pk) + "?page=2").content.decode()
+    assert last.count('<th scope="row"><a href="/review/projects/') == 30
+    assert "Project 0129" in last
+    assert "Project 0129" not in html
+    assert "page 1 of" not in small_page.content.decode()
