@@ -254,7 +254,10 @@ def _rows(
         term_field, organization_field = Project.term.field, Project.organization.field
         for project in loaded:
             term_field.set_cached_value(project, term)
-            organization_field.set_cached_value(project, organizations[project.organization_id])
+            # One made since `organizations` was read is left to load itself.
+            if project.organization_id in organizations:
+                organization = organizations[project.organization_id]
+                organization_field.set_cached_value(project, organization)
     if not loaded:
         return []
     # The ids as a subquery, never as a list: 1,220 parameters cost more to send than the
