@@ -294,7 +294,7 @@ def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
     listed = list(
         Project.objects.filter(term=term_obj)
         .on_term_page()
-        .select_related("organization", "term__program")
+        .select_related("organization")
         .defer(*CARD_UNUSED)
     )
     # Ideas the term's README did not accept: listed apart.
@@ -321,8 +321,11 @@ def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
     page = min(max(int(asked_page) if asked_page.isdigit() else 1, 1), pages)
     first = (page - 1) * TERM_PAGE_SIZE
     on_page = shown[first : first + TERM_PAGE_SIZE]
-    # This page's cards and the ideas not accepted, with their mentors and issues.
+    # This page's cards and the ideas not accepted, with their mentors and issues, and the
+    # term (with its program) they all belong to for their links.
     prefetch_related_objects([*on_page, *not_accepted], *CATALOG_PREFETCH)
+    for card in (*on_page, *not_accepted):
+        card.term = term_obj
     kept = {k: v for k, v in (("org", org_slug), ("skill", skill)) if v}
 
     def href(number: int) -> str:  # a page of the same filters
