@@ -12,8 +12,9 @@ is first loaded, in its own, clearly labelled program, "Cohort live demo":
 - Timeline. In UTC, to the minute, with the CNCF's milestone keys (`formats.timeline`):
   `proposals_open` closed a week ago, `applications_open` opened two days ago and closes in
   5 days at 18:00 UTC (so the program's reminders page shows, in its next 7 days, the
-  72-hour and 24-hour reminders to mentee3, whose application is in progress), then `application_review` for a week, `selection_notify`, and the
-  mentorship (`term_start`, `term_end`, 12 weeks). A database kept longer simply sees the
+  72-hour and 24-hour reminders to mentee3, whose application is in progress), then
+  `application_review` for a week, `selection_notify`, and the mentorship (`term_start`,
+  `term_end`, 12 weeks). A database kept longer simply sees the
   term move on through review and selection.
 - Projects. Four published projects, imported through `import_term` like any page, asking for
   a résumé and a cover letter (the program also requires LFC102, as the CNCF does). The demo
