@@ -40,7 +40,7 @@ from cohort.mentorship.models import EvaluationRound, Placement
 from cohort.projects.models import Project
 from cohort.proposals.access import mentored_by
 from cohort.selection.models import Offer
-from cohort.stipends.models import Payment
+from cohort.stipends.queries import awaiting_approval_of
 from cohort.terms.models import Milestone, Program, ProgramMembership, Term
 
 PRODID = "-//Cohort//Personal calendar//EN"
@@ -253,15 +253,8 @@ def _evaluations(user: User) -> list[Item]:
 
 def _payments(user: User) -> list[Item]:
     payments = (
-        Payment.objects.filter(
-            status=Payment.Status.PENDING,
-            term__program__in=_admin_programs(user),
-            term__state=Term.State.OPEN,
-        )
-        .exclude(
-            Q(placement__project__in=Project.objects.filter(mentored_by(user)).values("pk"))
-            | Q(approvals__approver=user)
-        )
+        awaiting_approval_of(user)
+        .filter(term__program__in=_admin_programs(user), term__state=Term.State.OPEN)
         .select_related("term__program", "placement__project")
         .order_by("made_at", "id")
     )

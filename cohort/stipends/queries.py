@@ -218,14 +218,21 @@ def reconciles(term: Term) -> bool:
     return mine == ledger
 
 
+def awaiting_approval_of(user: User) -> QuerySet[Payment]:
+    """The pending payments `user` may still approve, whatever the program: not on a project
+    they mentor (by their person or their GitHub handle, as `approve_payment` checks), not
+    approved by them already. The caller narrows it to the programs `user` administers."""
+    return Payment.objects.filter(status=Status.PENDING).exclude(
+        Q(placement__project__in=Project.objects.filter(mentored_by(user)).values("pk"))
+        | Q(approvals__approver=user)
+    )
+
+
 def to_approve_by_term(user: User) -> list[tuple[Term, int]]:
     """Per term whose program `user` administers, how many pending payments wait for their
     approval: not on a project they mentor, not approved by them already (a second approver
     is someone else). Oldest term first; one query."""
-    payments = Payment.objects.filter(status=Status.PENDING).exclude(
-        Q(placement__project__in=Project.objects.filter(mentored_by(user)))
-        | Q(approvals__approver=user)
-    )
+    payments = awaiting_approval_of(user)
     terms = Term.objects.all()
     if not user.is_superuser:
         terms = terms.filter(
