@@ -34,10 +34,10 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 
 from cohort.applications.models import Application, Review, Task
-from cohort.core.models import User
+from cohort.core.models import Person, User
 from cohort.mentorship.models import EvaluationRound, Placement
 from cohort.mentorship.notifications import mentor_users
-from cohort.projects.models import OrganizationMaintainer, Project
+from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
 from cohort.proposals import gates
 from cohort.proposals.models import ProposalEvent
 from cohort.reminders.models import Audience
@@ -242,11 +242,14 @@ def payments_waiting(
     ).select_related("user")
     for membership in memberships.order_by("user_id"):
         admins[membership.program_id].append(membership.user)
-    mentors = mentor_users({payment.placement.project_id for payment in payments})
+    mentors = _mentoring_admins(
+        {payment.placement.project_id for payment in payments},
+        {admin.pk for program in admins.values() for admin in program},
+    )
     targets = []
     for payment in payments:
         approved = {approval.approver_id for approval in payment.approvals.all()}
-        barred = approved | {m.pk for m in mentors.get(payment.placement.project_id, [])}
+        barred = approved | mentors.get(payment.placement.project_id, set())
         for admin in admins.get(payment.term.program_id, []):
             if admin.pk in barred:
                 continue
@@ -264,6 +267,28 @@ def payments_waiting(
                 )
             )
     return targets
+
+
+def _mentoring_admins(project_ids: set[int], admin_ids: set[int]) -> dict[int, set[int]]:
+    """Per project, which of the admins mentor it, by their person or their GitHub handle as
+    `approve_payment` tells (`proposals.access.as_mentor`): they may not approve its
+    payments, so they are not reminded of them. Two queries."""
+    handles = {
+        github.casefold(): user_id
+        for user_id, github in Person.objects.filter(user__in=admin_ids)
+        .exclude(github="")
+        .values_list("user_id", "github")
+    }
+    found: dict[int, set[int]] = defaultdict(set)
+    rows = Mentorship.objects.filter(project__in=project_ids).values_list(
+        "project_id", "person__user_id", "github"
+    )
+    for project_id, user_id, github in rows:
+        if user_id in admin_ids:
+            found[project_id].add(user_id)
+        if github and github.casefold() in handles:
+            found[project_id].add(handles[github.casefold()])
+    return found
 
 
 def proposals_to_approve(

@@ -427,3 +427,25 @@ def test_eight_runs_at_once_send_each_reminder_once(world: World) -> None:
     assert failures == []
     assert len(mail.outbox) == 8
     assert Reminder.objects.filter(hours=24).count() == 4
+
+
+def test_an_admin_who_mentors_the_project_by_github_handle_is_not_reminded(
+    active: Placed,
+) -> None:
+    """The roster names the admin by handle only (no person linked): approve_payment refuses
+    them, so they are not reminded; another admin of the program is."""
+    from cohort.core.models import Person
+    from cohort.projects.models import Mentorship
+    from cohort.terms.models import ProgramMembership
+
+    w = active.world
+    admin = w.user("admin")
+    Person.objects.create(name="Admin", github="admin-gh", user=admin)
+    project = active.placement.project
+    Mentorship.objects.create(project=project, position=9, name="Admin", github="Admin-GH")
+    ProgramMembership.objects.create(program=w.program, user=w.user("carol"))
+    settle(active, "midterm")
+    payment = Payment.objects.get(placement=active.placement)
+    mail.outbox.clear()
+    send_due_reminders(payment.made_at + timedelta(hours=49))
+    assert [m.to for m in mail.outbox] == [["carol@example.org"]]
