@@ -77,13 +77,28 @@ def _milestone_end(key: str, term: str = "term") -> Subquery:
     return Subquery(Milestone.objects.filter(term=OuterRef(term), key=key).values("end")[:1])
 
 
+def _closing(
+    key: str, programs: Sequence[int] | None, now: datetime, latest: datetime
+) -> list[int]:
+    """The open terms whose milestone `key` ends in (`now`, `latest`]: read first from the
+    milestones (one small query), so a reader whose window no term is in reads nothing
+    else, and one that is reads only those terms' rows, however many other rows there are
+    (an idle run at GSoC scale no longer scans every project of every open term)."""
+    milestones = Milestone.objects.filter(
+        _open_terms(programs), key=key, end__gt=now, end__lte=latest
+    )
+    return list(milestones.values_list("term_id", flat=True))
+
+
 def incomplete_applications(
     programs: Sequence[int] | None, now: datetime, latest: datetime
 ) -> list[Target]:
+    terms = _closing("applications_open", programs, now, latest)
+    if not terms:
+        return []
     drafts = (
-        Application.objects.filter(_open_terms(programs), status=Application.Status.DRAFT)
+        Application.objects.filter(term__in=terms, status=Application.Status.DRAFT)
         .annotate(closes=_milestone_end("applications_open"))
-        .filter(closes__gt=now, closes__lte=latest)
         .select_related("term__program", "project", "mentee")
         .prefetch_related(
             Prefetch(
@@ -116,10 +131,12 @@ def incomplete_applications(
 def unreviewed_applicants(
     programs: Sequence[int] | None, now: datetime, latest: datetime
 ) -> list[Target]:
+    terms = _closing("application_review", programs, now, latest)
+    if not terms:
+        return []
     projects = list(
-        Project.objects.filter(_open_terms(programs), status=Project.Status.PUBLISHED)
+        Project.objects.filter(term__in=terms, status=Project.Status.PUBLISHED)
         .annotate(review_ends=_milestone_end("application_review"))
-        .filter(review_ends__gt=now, review_ends__lte=latest)
         .select_related("term__program")
         .order_by("review_ends", "id")
     )
@@ -294,10 +311,12 @@ def _mentoring_admins(project_ids: set[int], admin_ids: set[int]) -> dict[int, s
 def proposals_to_approve(
     programs: Sequence[int] | None, now: datetime, latest: datetime
 ) -> list[Target]:
+    terms = _closing("proposals_open", programs, now, latest)
+    if not terms:
+        return []
     proposals = list(
-        Project.objects.filter(_open_terms(programs), status=Project.Status.SUBMITTED)
+        Project.objects.filter(term__in=terms, status=Project.Status.SUBMITTED)
         .annotate(closes=_milestone_end("proposals_open"))
-        .filter(closes__gt=now, closes__lte=latest)
         .select_related("term__program", "organization")
         .prefetch_related(
             Prefetch("events", queryset=ProposalEvent.objects.order_by("id"), to_attr="log")

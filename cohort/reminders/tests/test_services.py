@@ -406,6 +406,25 @@ def test_an_idle_run_and_the_preview_take_a_fixed_number_of_queries(world: World
     assert small == large
 
 
+def test_a_run_with_no_term_in_any_window_reads_no_applications_or_projects(
+    world: World,
+) -> None:
+    """Ten days before the deadline, with drafts waiting, no term's milestone falls in any
+    rule's window: the readers find that from the milestones alone and never scan the
+    term's applications or projects, so an idle run costs the same at any size."""
+    for name in ("mentee1", "mentee2"):
+        draft(world, name)
+    with CaptureQueriesContext(connection) as ctx:
+        sent = send_due_reminders(before(24 * 10))
+    assert (sent.due, sent.sent) == (0, 0)
+    tables = " ".join(query["sql"] for query in ctx.captured_queries)
+    for table in ("applications_application", "projects_project"):
+        assert f'FROM "{table}"' not in tables, table
+    # and the same drafts in the window are read and reminded
+    in_window = send_due_reminders(before(71))
+    assert (in_window.due, in_window.sent) == (2, 2)
+
+
 # --- twice at once (PostgreSQL) --------------------------------------------------------------
 
 
