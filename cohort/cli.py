@@ -18,4 +18,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    from config.env import SettingError
+
+    try:
+        execute_from_command_line(args)
+    except SettingError as error:  # production settings missing: say which, not a traceback
+        sys.exit(f"cohort: {error}")

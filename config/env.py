@@ -9,9 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 
-class SettingError(RuntimeError):
-    """A value production cannot run without is not set."""
+
+class SettingError(ImproperlyConfigured):
+    """A value production cannot run without is not set. It is Django's own error for
+    settings that cannot be used, so `cohort --help` without the environment still answers
+    (Django lists its own commands and says which setting is missing) instead of failing
+    with a traceback."""
 
 
 def _raw(name: str) -> str | None:

@@ -22,9 +22,14 @@ DATA_COMMANDS = (
 )
 
 
-def cohort(*args: str) -> subprocess.CompletedProcess[str]:
-    """The console script as a user runs it, in a process of its own."""
+def cohort(*args: str, configured: bool = True) -> subprocess.CompletedProcess[str]:
+    """The console script as a user runs it, in a process of its own; `configured=False`
+    runs it with production settings and no SECRET_KEY, as on a server before its
+    environment is written."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    if not configured:
+        for name in ("DEBUG", "TESTING", "SECRET_KEY", "SECRET_KEY_FILE"):
+            env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-c", "from cohort.cli import main; main()", *args],
         cwd=ROOT,
@@ -42,6 +47,23 @@ def test_help_exits_0_and_lists_the_commands(ask: list[str]) -> None:
     assert "Unknown command" not in done.stderr
     for name in ("import_term", "export_term", "run_periodic", "migrate"):
         assert f"    {name}\n" in done.stdout
+
+
+def test_help_answers_before_the_environment_is_set() -> None:
+    done = cohort("--help", configured=False)
+    assert done.returncode == 0, done.stderr
+    assert "    migrate\n" in done.stdout
+    assert "SECRET_KEY is not set" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_command_without_the_environment_says_what_is_missing_in_one_line() -> None:
+    done = cohort("migrate", configured=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        "cohort: SECRET_KEY is not set. Set it (or SECRET_KEY_FILE) in the environment."
+    )
 
 
 def test_help_on_a_command_spelt_with_dashes() -> None:
