@@ -73,12 +73,16 @@ def gather_inputs(term: Term) -> Inputs:
 def _gather(term: Term) -> tuple[Inputs, dict[Pair, int]]:
     """`gather_inputs`, and (mentee, project) -> application id of the applications in it,
     from the same two queries."""
-    projects = list(selection_projects(term).order_by("position", "id"))
-    capacities = {p.pk: p.slots for p in projects}
+    capacities = dict(
+        selection_projects(term).order_by("position", "id").values_list("pk", "slots")
+    )
+    # Sorted below, so no ORDER BY: the model's default ordering joins three tables.
     rows = list(
         Application.objects.filter(
-            term=term, project__in=capacities.keys(), status__in=IN_SELECTION
-        ).values_list(
+            term=term, project__in=selection_projects(term).values("pk"), status__in=IN_SELECTION
+        )
+        .order_by()
+        .values_list(
             "pk",
             "mentee_id",
             "project_id",
