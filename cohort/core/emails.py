@@ -40,12 +40,22 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     """The three parts of e-mail `name`, rendered with `context` (plus `site_url`)."""
     context = {"site_url": site_url(), **context}
     folder = f"emails/{name}"
-    subject = _plain(f"{folder}/subject.txt", context)
     return RenderedEmail(
-        subject=" ".join(subject.split()),  # one line: a header cannot hold a newline
+        subject=_subject(name, context),
         text=_plain(f"{folder}/body.txt", context).strip() + "\n",
         html=render_to_string(f"{folder}/body.html", context),
     )
+
+
+def render_subject(name: str, context: dict[str, Any]) -> str:
+    """The subject of e-mail `name` alone, as `render_email` gives it: what the outbox stores
+    when it plans an e-mail, without rendering the bodies it sends later."""
+    return _subject(name, {"site_url": site_url(), **context})
+
+
+def _subject(name: str, context: dict[str, Any]) -> str:
+    subject = _plain(f"emails/{name}/subject.txt", context)
+    return " ".join(subject.split())  # one line: a header cannot hold a newline
 
 
 def _plain(template_name: str, context: dict[str, Any]) -> str:

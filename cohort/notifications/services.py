@@ -20,16 +20,17 @@ with a signed link that turns that kind off in one click.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from cohort.core.emails import render_email, send_email, site_url
+from cohort.core.emails import render_subject, send_email, site_url
 from cohort.core.errors import DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.notifications.kinds import is_optional
@@ -57,46 +58,136 @@ def outbox_row(
         object_type=object_type,
         object_id=str(object_id),
         recipient=user,
-        defaults={"email": user.email, "subject": render_email(kind, context).subject[:300]},
+        defaults={"email": user.email, "subject": render_subject(kind, context)[:300]},
     )
 
 
-def deliver(row: Notification, user: User, context: dict[str, Any]) -> bool:
-    """Send one outbox row unless it was sent or skipped meanwhile; returns whether it was
-    sent now.
+Key = tuple[str, int]  # an outbox row's (object_id, recipient id), for one kind and object_type
 
-    The row stays locked while sending, so two runs of the same event cannot both send it.
-    A failure is recorded on the row (`failed`) and left for the next run. An optional kind
-    the recipient turned off is not sent: the row becomes `skipped`.
+
+def outbox_rows(
+    kind: str, object_type: str, keys: Iterable[tuple[Any, int]]
+) -> dict[Key, Notification]:
+    """The outbox rows of `kind` that exist for `keys` ((object id, recipient id)), by
+    (str(object id), recipient id): one query, on the rows' unique index."""
+    wanted = {(str(object_id), recipient) for object_id, recipient in keys}
+    if not wanted:
+        return {}
+    found = Notification.objects.filter(
+        kind=kind,
+        object_type=object_type,
+        object_id__in={object_id for object_id, _ in wanted},
+        recipient__in={recipient for _, recipient in wanted},
+    )
+    return {
+        (row.object_id, row.recipient_id): row
+        for row in found
+        if (row.object_id, row.recipient_id) in wanted
+    }
+
+
+def create_outbox_rows(
+    kind: str,
+    object_type: str,
+    wanted: Sequence[tuple[Any, User, dict[str, Any]]],
+    have: Mapping[Key, Notification],
+) -> dict[Key, Notification]:
+    """`outbox_row` for many e-mails of one kind at once: the rows of `wanted` ((object id,
+    recipient, context)) that are not in `have` (what `outbox_rows` found), created with the
+    address and subject `outbox_row` gives them, in two queries however many.
+
+    Rows another run inserted meanwhile are kept (the unique constraint makes the INSERT
+    skip them), and every row is read back, so the caller gets each planned row once."""
+    missing = [(str(o), user, c) for o, user, c in wanted if (str(o), user.pk) not in have]
+    if not missing:
+        return {}
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=kind,
+                object_type=object_type,
+                object_id=object_id,
+                recipient=user,
+                email=user.email,
+                subject=render_subject(kind, context)[:300],
+            )
+            for object_id, user, context in missing
+        ],
+        ignore_conflicts=True,
+    )
+    return outbox_rows(kind, object_type, [(o, user.pk) for o, user, _c in missing])
+
+
+def owed(row: Notification | None) -> bool:
+    """Whether an e-mail is still owed: never planned, or planned and not sent (queued or
+    failed). `deliver` checks it again under the row's lock."""
+    return row is None or row.status in Notification.UNSENT
+
+
+def _from(to: str) -> list[str]:
+    """The statuses the transition table lets a row leave for `to`: the condition of the
+    compare-and-swap UPDATE that moves it there."""
+    return [status for status, targets in Notification.TRANSITIONS.items() if to in targets]
+
+
+def deliver(
+    row: Notification, user: User, context: dict[str, Any], *, enabled: bool | None = None
+) -> bool:
+    """Send one outbox row unless it was sent or skipped meanwhile; returns whether it was
+    sent now. `enabled` is `email_enabled(user, row.kind)`, if the caller read it already
+    (`deliver_many` reads it for a whole list).
+
+    One transaction per e-mail: a compare-and-swap UPDATE marks the row sent (with the
+    address as it is now) only if it is still unsent, which also locks it; then the e-mail
+    is sent; then the COMMIT. So two runs of the same event cannot both send it (the second
+    one's UPDATE waits for the first to commit, then matches nothing), and a crash before the
+    COMMIT leaves the row unsent for the next run. A failed send turns the row `failed`, with
+    the error, in the same transaction, and is left for the next run. An optional kind the
+    recipient turned off is not sent: the row becomes `skipped`.
     """
+    if enabled is None:
+        enabled = email_enabled(user, row.kind)
+    this = Notification.objects.filter(pk=row.pk)
+    if not enabled:
+        if this.filter(status__in=_from(Notification.Status.SKIPPED)).update(
+            status=Notification.Status.SKIPPED, email=user.email
+        ):
+            row.status, row.email = Notification.Status.SKIPPED, user.email
+        return False
+    now = timezone.now()
     with transaction.atomic():
-        row = Notification.objects.select_for_update(no_key=True).get(pk=row.pk)
-        if row.status not in Notification.UNSENT:
+        claimed = this.filter(status__in=_from(Notification.Status.SENT)).update(
+            status=Notification.Status.SENT,
+            sent_at=now,
+            email=user.email,  # the address as it is now, if it changed since planning
+            error="",
+            attempts=F("attempts") + 1,
+        )
+        if not claimed:
             return False
-        row.email = user.email  # the address as it is now, if it changed since planning
-        if not email_enabled(user, row.kind):
-            _move(row, Notification.Status.SKIPPED, "email")
-            return False
-        row.attempts += 1
         try:
-            send_email(row.kind, row.email, {**context, **unsubscribe_context(user, row.kind)})
+            send_email(row.kind, user.email, {**context, **unsubscribe_context(user, row.kind)})
         except Exception as error:
             logger.warning("Sending notification %s failed", row.pk, exc_info=True)
-            row.error = f"{type(error).__name__}: {error}"
-            _move(row, Notification.Status.FAILED, "email", "error", "attempts")
+            row.status, row.error = Notification.Status.FAILED, f"{type(error).__name__}: {error}"
+            # Sent, then failed, in one transaction: what commits is unsent -> failed.
+            this.update(status=Notification.Status.FAILED, sent_at=None, error=row.error)
             return False
-        row.sent_at = timezone.now()
-        row.error = ""
-        _move(row, Notification.Status.SENT, "email", "sent_at", "error", "attempts")
-        return True
+    row.status, row.sent_at, row.email, row.error = Notification.Status.SENT, now, user.email, ""
+    return True
 
 
-def _move(row: Notification, status: str, *fields: str) -> None:
-    """Save the locked `row` in `status`, which its transition table must allow."""
-    if not row.can_become(status):
-        raise DomainError(f"A {row.status} e-mail cannot become {status}.")
-    row.status = status
-    row.save(update_fields=["status", *fields])
+def deliver_many(items: Iterable[tuple[Notification, User, dict[str, Any]]]) -> int:
+    """`deliver` each (row, recipient, context) of `items` whose row is still owed, in order;
+    how many were sent now. The recipients' choices for optional kinds are read in one
+    query for the whole list, so each e-mail costs only its own transaction (BEGIN, the
+    UPDATE, COMMIT)."""
+    todo = [(row, user, context) for row, user, context in items if owed(row)]
+    off = _turned_off({(user.pk, row.kind) for row, user, _c in todo})
+    return sum(
+        int(deliver(row, user, context, enabled=(user.pk, row.kind) not in off))
+        for row, user, context in todo
+    )
 
 
 # --- preferences and one-click unsubscribe ---------------------------------------------------
@@ -109,6 +200,20 @@ def email_enabled(user: User, kind: str) -> bool:
     if not is_optional(kind):
         return True
     return not EmailPreference.objects.filter(user=user, kind=kind, enabled=False).exists()
+
+
+def _turned_off(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of (user id, kind) `pairs`, those whose optional kind the user turned off: one query,
+    none if no kind is optional."""
+    optional = {(user, kind) for user, kind in pairs if is_optional(kind)}
+    if not optional:
+        return set()
+    rows = EmailPreference.objects.filter(
+        user__in={user for user, _ in optional},
+        kind__in={kind for _, kind in optional},
+        enabled=False,
+    ).values_list("user_id", "kind")
+    return set(rows) & optional
 
 
 def unsubscribe_token(user: User, kind: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cohort.core.emails import render_email
+from cohort.core.emails import render_email, render_subject
 
 TITLE = "Prometheus & Thanos <alerts> \"quoted\" 'single'"
 ESCAPES = ("&amp;", "&lt;", "&gt;", "&quot;", "&#x27;")
@@ -39,6 +39,14 @@ def test_a_subject_is_plain_text(kind: str) -> None:
     assert not [e for e in ESCAPES if e in subject]
     if kind != "applications_digest":  # the digest's subject names no title
         assert TITLE in subject
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_subject_alone_is_the_subject_of_the_whole_email(kind: str) -> None:
+    # What the outbox stores when it plans an e-mail (render_subject) is what is sent.
+    context = {**CONTEXT, "project": "A\nproject  on two lines"}
+    assert render_subject(kind, context) == render_email(kind, context).subject
+    assert "\n" not in render_subject(kind, context)
 
 
 def test_the_text_body_is_plain_and_the_html_body_escapes() -> None:
