@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.applications.models import Application, MenteeProfile
-from cohort.core.emails import render_email, site_url
+from cohort.core.emails import site_url
 from cohort.core.models import User
 from cohort.notifications.kinds import register_kind
 from cohort.notifications.models import Notification
-from cohort.notifications.services import deliver
+from cohort.notifications.services import create_outbox_rows, deliver_many, outbox_rows, owed
 from cohort.selection.models import Offer, Round
 from cohort.terms.models import Term
 
@@ -55,8 +55,8 @@ def notify_round(round_id: int) -> int:
     """Send an announced round's e-mails not sent yet: each open offer, and the notice to
     each mentee in the round who holds no offer. Returns how many were sent now.
 
-    It reads in batches of `BATCH`, a fixed number of queries each; each e-mail then costs
-    only its send (`deliver`: the outbox row locked, sent, saved)."""
+    It reads and plans in batches of `BATCH`, a fixed number of queries each; each e-mail
+    then costs only its send, one transaction of three queries (`deliver_many`)."""
     round_ = Round.objects.filter(pk=round_id, announced_at__isnull=False).first()
     if round_ is None:
         return 0
@@ -78,30 +78,30 @@ def _batches(ids: Sequence[int]) -> Iterator[list[int]]:
 
 def _send_offers(offer_ids: Sequence[int]) -> int:
     """Mail each of `offer_ids` still open and announced whose e-mail was not sent: at most
-    five queries to read, then one `deliver` per e-mail."""
+    six queries to read and plan, then one transaction per e-mail (`deliver_many`)."""
     offers = list(
         Offer.objects.select_related("mentee", "project", "term__program")
         .filter(pk__in=offer_ids, status=Offer.Status.PENDING, announced_at__isnull=False)
         .exclude(mentee__email="")
         .order_by("pk")
     )
-    rows = _rows(OFFER, OFFER_OBJECT, [(o.pk, o.mentee_id) for o in offers])
-    owed = [o for o in offers if _owed(rows.get((str(o.pk), o.mentee_id)))]
-    if not owed:
+    rows = outbox_rows(OFFER, OFFER_OBJECT, [(o.pk, o.mentee_id) for o in offers])
+    due = [o for o in offers if owed(rows.get((str(o.pk), o.mentee_id)))]
+    if not due:
         return 0
     # The offer each mentee held before in the same round and lost to this one, if any.
     replaced: dict[tuple[int, int], str] = {}
     for round_id, mentee_id, title in (
         Offer.objects.filter(
-            round__in={o.round_id for o in owed},
-            mentee__in={o.mentee_id for o in owed},
+            round__in={o.round_id for o in due},
+            mentee__in={o.mentee_id for o in due},
             status=Offer.Status.SUPERSEDED,
         )
         .order_by("id")
         .values_list("round_id", "mentee_id", "project__title")
     ):
         replaced[(round_id, mentee_id)] = title  # the latest wins
-    zones = _zones([o.mentee_id for o in owed])
+    zones = _zones([o.mentee_id for o in due])
     contexts = {
         o.pk: {
             **_base(o.mentee, o.term),
@@ -110,19 +110,20 @@ def _send_offers(offer_ids: Sequence[int]) -> int:
             "reason": o.reason,
             "replaced": replaced.get((o.round_id, o.mentee_id), ""),
         }
-        for o in owed
+        for o in due
     }
-    rows |= _create_rows(
-        OFFER, OFFER_OBJECT, [(o.pk, o.mentee, contexts[o.pk]) for o in owed], rows
+    rows |= create_outbox_rows(
+        OFFER, OFFER_OBJECT, [(o.pk, o.mentee, contexts[o.pk]) for o in due], rows
     )
-    return sum(int(deliver(rows[(str(o.pk), o.mentee_id)], o.mentee, contexts[o.pk])) for o in owed)
+    return deliver_many((rows[(str(o.pk), o.mentee_id)], o.mentee, contexts[o.pk]) for o in due)
 
 
 def _send_notices(round_: Round, mentee_ids: Sequence[int]) -> int:
     """The "not selected" notice of `round_` to each of `mentee_ids` with an address whose
-    notice was not sent: at most five queries to read, then one `deliver` per e-mail."""
-    rows = _rows(NOT_SELECTED, ROUND_OBJECT, [(round_.pk, m) for m in mentee_ids])
-    owed_ids = [m for m in mentee_ids if _owed(rows.get((str(round_.pk), m)))]
+    notice was not sent: at most six queries to read and plan, then one transaction per
+    e-mail (`deliver_many`)."""
+    rows = outbox_rows(NOT_SELECTED, ROUND_OBJECT, [(round_.pk, m) for m in mentee_ids])
+    owed_ids = [m for m in mentee_ids if owed(rows.get((str(round_.pk), m)))]
     if not owed_ids:
         return 0
     mentees = list(User.objects.filter(pk__in=owed_ids).exclude(email="").order_by("pk"))
@@ -149,68 +150,10 @@ def _send_notices(round_: Round, mentee_ids: Sequence[int]) -> int:
         }
         for m in mentees
     }
-    rows |= _create_rows(
+    rows |= create_outbox_rows(
         NOT_SELECTED, ROUND_OBJECT, [(round_.pk, m, contexts[m.pk]) for m in mentees], rows
     )
-    return sum(int(deliver(rows[(str(round_.pk), m.pk)], m, contexts[m.pk])) for m in mentees)
-
-
-Key = tuple[str, int]  # an outbox row's (object_id, recipient id), for one kind
-
-
-def _rows(kind: str, object_type: str, keys: Sequence[tuple[int, int]]) -> dict[Key, Notification]:
-    """The outbox rows of `kind` for `keys` ((object id, recipient id)) that exist: one
-    query, on the rows' unique index."""
-    if not keys:
-        return {}
-    found = Notification.objects.filter(
-        kind=kind,
-        object_type=object_type,
-        object_id__in={str(object_id) for object_id, _ in keys},
-        recipient__in={recipient for _, recipient in keys},
-    )
-    wanted = {(str(object_id), recipient) for object_id, recipient in keys}
-    return {
-        (row.object_id, row.recipient_id): row
-        for row in found
-        if (row.object_id, row.recipient_id) in wanted
-    }
-
-
-def _owed(row: Notification | None) -> bool:
-    """Whether an e-mail is still owed: never planned, or planned and not sent (queued or
-    failed); `deliver` checks it again under the row's lock."""
-    return row is None or row.status in Notification.UNSENT
-
-
-def _create_rows(
-    kind: str,
-    object_type: str,
-    wanted: Sequence[tuple[int, User, dict[str, Any]]],
-    have: dict[Key, Notification],
-) -> dict[Key, Notification]:
-    """The outbox rows of `wanted` ((object id, recipient, context)) not in `have`, created
-    as `outbox_row` would (its address and rendered subject) in two queries: rows another
-    run inserted meanwhile are kept (the unique constraint ignores the duplicates), and
-    every row is read back."""
-    missing = [(o, user, c) for o, user, c in wanted if (str(o), user.pk) not in have]
-    if not missing:
-        return {}
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                kind=kind,
-                object_type=object_type,
-                object_id=str(object_id),
-                recipient=user,
-                email=user.email,
-                subject=render_email(kind, context).subject[:300],
-            )
-            for object_id, user, context in missing
-        ],
-        ignore_conflicts=True,
-    )
-    return _rows(kind, object_type, [(o, user.pk) for o, user, _c in missing])
+    return deliver_many((rows[(str(round_.pk), m.pk)], m, contexts[m.pk]) for m in mentees)
 
 
 def resend_recent(now: datetime | None = None) -> int:

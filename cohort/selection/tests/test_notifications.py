@@ -165,16 +165,16 @@ class Crash(BaseException):
 def test_a_run_that_crashed_halfway_is_finished_by_the_next_without_repeats(
     ready: Selection, confirmed: Round, in_window, monkeypatch
 ) -> None:
-    real = outbox.deliver  # the function selection_mail calls, patched below
+    real = outbox.deliver  # what the outbox's deliver_many calls per e-mail, patched below
     calls: list[str] = []
 
-    def crash_on_the_second(row, user, context):
+    def crash_on_the_second(row, user, context, **options):
         calls.append(user.username)
         if len(calls) == 2:
             raise Crash
-        return real(row, user, context)
+        return real(row, user, context, **options)
 
-    monkeypatch.setattr("cohort.selection.notifications.deliver", crash_on_the_second)
+    monkeypatch.setattr("cohort.notifications.services.deliver", crash_on_the_second)
     in_window.move_to(NOTIFY_AT)
     with pytest.raises(Crash):
         run_periodic()
@@ -182,7 +182,7 @@ def test_a_run_that_crashed_halfway_is_finished_by_the_next_without_repeats(
     confirmed.refresh_from_db()
     assert confirmed.announced_at == NOTIFY_AT
 
-    monkeypatch.setattr("cohort.selection.notifications.deliver", real)
+    monkeypatch.setattr("cohort.notifications.services.deliver", real)
     in_window.move_to(NOTIFY_AT + timedelta(minutes=5))
     run_periodic()
     run_periodic()
