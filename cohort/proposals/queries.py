@@ -11,14 +11,19 @@ use (`rules.validate_proposal`, `gates.derive_gates`, `gates.board_column`).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from cohort.core.actors import Viewer
-from cohort.core.models import Person, User
+from cohort.core.models import User
+from cohort.formats.issueform import form_from_fields
 from cohort.projects.models import (
     Mentorship,
     Organization,
@@ -33,7 +38,7 @@ from cohort.proposals.context import OPEN_STATUSES
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.permissions import github_handle
 from cohort.proposals.review import Review, derive_review, proposal_form
-from cohort.proposals.rules import OtherProposal
+from cohort.proposals.rules import OtherProposal, validate_proposal
 from cohort.proposals.services import accepts_proposals
 from cohort.terms.access import is_program_admin
 from cohort.terms.models import ProgramMembership, Term
@@ -42,11 +47,13 @@ __all__ = [
     "AwaitingDecision",
     "Board",
     "BoardColumn",
+    "BoardEntry",
     "ProposalRow",
     "Review",
     "TermProposals",
     "awaiting_decision",
     "board",
+    "column_counts",
     "proposal_list",
     "proposal_row",
 ]
@@ -75,9 +82,25 @@ class TermProposals:
 
 
 @dataclass(frozen=True)
+class BoardEntry:
+    """One proposal as the board files it: its column, from its validation and its gates."""
+
+    pk: int
+    number: int | None
+    organization_id: int
+    column: str
+    errors: int  # validation errors (warnings do not count)
+
+
+@dataclass(frozen=True)
 class BoardColumn:
     name: str
-    rows: list[ProposalRow]
+    entries: list[BoardEntry]  # every proposal in the column (within the filter), by number
+    rows: list[ProposalRow]  # the ones derived in full: the cards asked for (`board`'s `cards`)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
 
 
 @dataclass(frozen=True)
@@ -122,35 +145,58 @@ def proposal_list(
     return groups
 
 
-def board(term: Term, *, organization: str = "") -> Board:
+def board(
+    term: Term, *, organization: str = "", cards: Callable[[str, int], slice] | None = None
+) -> Board:
     """The term's proposal board; `organization` (a slug) keeps only its proposals.
 
-    Every proposal shown is derived (its column needs its validation and gates), so the
-    columns and their counts are exact; the page shows a part of a column at a time
-    (`views.term_board`). Queries: the term's organizations, `_rows`' nine at most, and
-    with `organization` the term's total, whatever the number of proposals.
+    Every proposal is filed in its column (`column_counts`' reads), so the columns and their
+    counts are exact. `cards(name, count)` says which of a column's proposals to derive in
+    full, as `ProposalRow`s (a slice of its entries): a page shows a few cards of each column,
+    or a page of one (`views.term_board`), and the API none. Without it, every proposal is.
+    Queries: `column_counts`' four, the program's organizations, and with cards three more
+    (the cards' projects, the organizations' other names, the upstream issues of the open
+    proposals they may duplicate), whatever the number of proposals.
     """
-    projects = Project.objects.filter(term=term)
+    filed = _filed(term)
+    entries = filed.entries
+    total = len(entries)
+    by_id = {o.pk: o for o in Organization.objects.filter(program_id=term.program_id)}
+    organizations = sorted(
+        (by_id[pk] for pk in {e.organization_id for e in entries} if pk in by_id),
+        key=lambda o: o.name.casefold(),
+    )
     if organization:
-        projects = projects.filter(organization__slug=organization)
-    organizations = _organizations_of(term)
-    rows = _rows(projects.order_by("number", "pk"), term=term, organizations=organizations)
-    total = Project.objects.filter(term=term).count() if organization else len(rows)
-    by_column: dict[str, list[ProposalRow]] = {name: [] for name in gates.BOARD_COLUMNS}
-    for row in rows:
-        by_column.setdefault(row.column, []).append(row)
+        slugs = {pk: o.slug for pk, o in by_id.items()}
+        entries = [e for e in entries if slugs.get(e.organization_id) == organization]
+    by_column: dict[str, list[BoardEntry]] = {name: [] for name in gates.BOARD_COLUMNS}
+    for entry in entries:
+        by_column.setdefault(entry.column, []).append(entry)
+    wanted = {
+        name: column if cards is None else column[cards(name, len(column))]
+        for name, column in by_column.items()
+    }
+    rows = _cards(term, filed, [e for column in wanted.values() for e in column], by_id)
     return Board(
         term,
-        [BoardColumn(name, column) for name, column in by_column.items()],
-        sorted(organizations.values(), key=lambda o: o.name.casefold()),
+        [
+            BoardColumn(name, column, [rows[e.pk] for e in wanted[name] if e.pk in rows])
+            for name, column in by_column.items()
+        ],
+        organizations,
         total,
     )
 
 
-def _organizations_of(term: Term) -> dict[int, Organization]:
-    """The organizations of the term's proposals, by id."""
-    named = Organization.objects.filter(projects__term=term).distinct()
-    return {organization.pk: organization for organization in named}
+def column_counts(term: Term) -> dict[str, int]:
+    """How many of the term's proposals each board column holds, every column in
+    `gates.BOARD_COLUMNS` order: the board's counts without its cards (the term dashboard).
+    Four queries, whatever the number of proposals: the projects, their events, their mentors
+    and their proposers who are maintainers of their organization."""
+    counts = dict.fromkeys(gates.BOARD_COLUMNS, 0)
+    for entry in _filed(term).entries:
+        counts[entry.column] = counts.get(entry.column, 0) + 1
+    return counts
 
 
 def proposal_row(pk: int) -> ProposalRow:
@@ -212,16 +258,12 @@ def awaiting_decision(user: User) -> AwaitingDecision:
     return AwaitingDecision(approve, final, publish)
 
 
-# --- every input of the derivation, for many proposals at once ------------------------------
+# --- the board: every proposal filed in its column, a few derived in full --------------------
 
-# Text the derivation and the lists never read: left in the database, so a list does not
-# carry every description and raw body. (Reading one of these on a row costs a query.)
-_UNREAD = ("raw", "search_text", "description", "expected_outcome", "prerequisites")
-# All a board's project carries: what the derivation reads (the sections in `form_fields`),
-# what a card shows, and what the term dashboard reads of the board (`console.queries`).
-_ON_THE_BOARD = (
+# What a card's project carries: what the card shows and the derivation reads.
+_ON_THE_CARD = (
     "term_id",
-    "organization_id",
+    "organization",
     "number",
     "status",
     "title",
@@ -229,35 +271,200 @@ _ON_THE_BOARD = (
     "form_fields",
     "slots",
 )
+_CLOSED = (Project.Status.WITHDRAWN, Project.Status.REJECTED, Project.Status.NOT_ACCEPTED)
 
 
-def _rows(
-    projects: QuerySet[Project],
-    *,
-    term: Term | None = None,
-    organizations: dict[int, Organization] | None = None,
-) -> list[ProposalRow]:
-    """The proposals of `projects`, in its order, with their state: eight queries at most
-    (nine for the board, which reads the proposers' handles apart), whatever the number.
+@dataclass
+class _Filed:
+    """Every proposal of a term in its column, and the inputs that put it there."""
 
-    The events and mentors are read as plain values (no model per row). With `term` and its
-    `organizations` (the board), every project is of that term and carries `_ON_THE_BOARD`
-    alone, and its proposer's handle is read as a value; else the term, the organization and
-    the proposer come with it, and the project without `_UNREAD`."""
-    if term is None or organizations is None:
-        lean = False
-        selected = projects.select_related("term__program", "organization", "proposer__person")
-        loaded = list(selected.defer(*_UNREAD))
+    entries: list[BoardEntry]  # by number
+    statuses: dict[int, str]
+    events: dict[int, list[gates.Event]]
+    rosters: dict[int, list[str]]
+    handles: dict[int, str]  # the proposer's GitHub handle, "" without one
+    maintainers: set[int]  # proposals whose proposer is a maintainer who approves them
+
+
+def _filed(term: Term) -> _Filed:
+    """File every proposal of `term`: four queries, whatever the number.
+
+    A column needs the validation's errors, which depend on the form alone (the other
+    proposals and the quota only add warnings), and the gates, from the events, the roster,
+    the proposer's handle and whether they are a maintainer who approves (`derive_review`).
+    The form is read as its JSON text, whose errors are kept per process (`_form_errors`).
+    """
+    projects = Project.objects.filter(term=term)
+    events: dict[int, list[gates.Event]] = defaultdict(list)
+    for project_id, kind, handle in (
+        ProposalEvent.objects.filter(project__term=term)
+        .order_by("id")
+        .values_list("project_id", "kind", "handle")
+    ):
+        events[project_id].append(gates.Event(kind, handle))
+    rosters: dict[int, list[str]] = defaultdict(list)
+    for project_id, github in (
+        Mentorship.objects.filter(project__term=term)
+        .exclude(github="")
+        .order_by("project_id", "position", "id")
+        .values_list("project_id", "github")
+    ):
+        rosters[project_id].append(github)
+    approving = set(
+        OrganizationMaintainer.objects.filter(
+            organization_id__in=projects.values("organization_id"),
+            user_id__in=projects.values("proposer_id"),
+            kind=OrganizationMaintainer.Kind.MAINTAINER,
+            organization__maintainers_can_approve=True,
+        ).values_list("organization_id", "user_id")
+    )
+    filed = _Filed([], {}, events, rosters, {}, set())
+    for pk, number, organization_id, status, proposer_id, github, form_text in (
+        projects.annotate(form_text=Cast("form_fields", TextField()))
+        .order_by("number", "pk")
+        .values_list(
+            "pk",
+            "number",
+            "organization_id",
+            "status",
+            "proposer_id",
+            "proposer__person__github",
+            "form_text",
+        )
+    ):
+        errors = len(_form_errors(form_text))
+        handle = github or ""
+        is_maintainer = proposer_id is not None and (organization_id, proposer_id) in approving
+        derived = gates.derive_gates(
+            events[pk],
+            roster=rosters[pk],
+            validation_passed=not errors,
+            proposer_handle=handle,
+            proposer_is_maintainer=is_maintainer,
+        )
+        column = gates.board_column(
+            derived,
+            events[pk],
+            is_open=status not in _CLOSED,
+            is_published=status == Project.Status.PUBLISHED,
+        )
+        filed.entries.append(BoardEntry(pk, number, organization_id, column, errors))
+        filed.statuses[pk] = status
+        filed.handles[pk] = handle
+        if is_maintainer:
+            filed.maintainers.add(pk)
+    return filed
+
+
+# Distinct forms whose errors a process keeps: a GSoC-size board and its edits fit.
+FORMS_KEPT = 4096
+
+
+@lru_cache(maxsize=FORMS_KEPT)
+def _form_errors(form_text: str) -> tuple[str, ...]:
+    """The validation errors of a form stored as `form_text` (its JSON), kept per process by
+    the text itself, so a kept result is never stale. Errors never depend on the other
+    proposals or the quota (they add warnings only), so none are given."""
+    fields = json.loads(form_text)
+    return tuple(
+        validate_proposal(form_from_fields(fields if isinstance(fields, dict) else {})).errors
+    )
+
+
+def _cards(
+    term: Term, filed: _Filed, entries: list[BoardEntry], organizations: dict[int, Organization]
+) -> dict[int, ProposalRow]:
+    """`entries` derived in full, by id, from what `_filed` read: three queries (none without
+    entries), the cards' projects, the program's organization aliases and the first upstream
+    issue of the open proposals the cards may duplicate."""
+    if not entries:
+        return {}
+    if len(entries) == len(filed.entries):  # all of them: the term, not 1,220 ids
+        projects = Project.objects.filter(term=term)
     else:
-        lean = True
-        loaded = list(projects.only(*_ON_THE_BOARD))
-        term_field, organization_field = Project.term.field, Project.organization.field
-        for project in loaded:
-            term_field.set_cached_value(project, term)
-            # One made since `organizations` was read is left to load itself.
-            if project.organization_id in organizations:
-                organization = organizations[project.organization_id]
-                organization_field.set_cached_value(project, organization)
+        projects = Project.objects.filter(pk__in=[e.pk for e in entries])
+    # A proposal made since `_filed` read the term waits for the next request.
+    loaded = [
+        p
+        for p in projects.select_related("organization").only(*_ON_THE_CARD)
+        if p.pk in filed.statuses
+    ]
+    term_field = Project.term.field
+    for project in loaded:
+        term_field.set_cached_value(project, term)
+    forms = {project.pk: proposal_form(project) for project in loaded}
+    names: dict[tuple[int, str], set[int]] = defaultdict(set)
+    aliases = OrganizationAlias.objects.filter(organization__program_id=term.program_id)
+    for organization_id, name in (
+        *((o.pk, o.name) for o in organizations.values()),
+        *aliases.values_list("organization_id", "name"),
+    ):
+        names[term.program_id, name.casefold()].add(organization_id)
+    named = {
+        organization
+        for form in forms.values()
+        for organization in names.get((term.program_id, form.project.strip().casefold()), ())
+    }
+    open_ones = [
+        e
+        for e in filed.entries
+        if e.organization_id in named
+        and filed.statuses[e.pk] in OPEN_STATUSES
+        and e.number is not None
+        and e.number > 0
+    ]
+    first_issue: dict[int, str] = {}
+    if open_ones:
+        for project_id, url in (
+            UpstreamIssue.objects.filter(
+                project__term=term,
+                project__organization_id__in=named,
+                project__status__in=OPEN_STATUSES,
+                project__number__gt=0,
+            )
+            .order_by("project_id", "-position", "-id")
+            .values_list("project_id", "url")
+        ):
+            first_issue[project_id] = url  # the last one written wins: the lowest position
+    by_organization: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+    for e in open_ones:  # by number already
+        if e.number is not None:  # always, by the filter; narrows the type
+            by_organization[term.pk, e.organization_id].append(
+                (e.number, first_issue.get(e.pk, ""))
+            )
+    others = _OpenProposals(names, by_organization)
+    rows = {}
+    for project in loaded:
+        form = forms[project.pk]
+        rows[project.pk] = ProposalRow(
+            project,
+            derive_review(
+                project,
+                form,
+                others=others.of(project, form.project),
+                events=filed.events[project.pk],
+                roster=filed.rosters[project.pk],
+                proposer_handle=filed.handles[project.pk],
+                proposer_is_maintainer=project.pk in filed.maintainers,
+            ),
+        )
+    return rows
+
+
+# --- every input of the derivation, for many proposals at once ------------------------------
+
+# Text the derivation and the lists never read: left in the database, so a list does not
+# carry every description and raw body. (Reading one of these on a row costs a query.)
+_UNREAD = ("raw", "search_text", "description", "expected_outcome", "prerequisites")
+
+
+def _rows(projects: QuerySet[Project]) -> list[ProposalRow]:
+    """The proposals of `projects`, in its order, with their state: eight queries at most,
+    whatever the number. The events and mentors are read as plain values (no model per row);
+    the term, the organization and the proposer come with the project, which comes without
+    `_UNREAD`."""
+    selected = projects.select_related("term__program", "organization", "proposer__person")
+    loaded = list(selected.defer(*_UNREAD))
     if not loaded:
         return []
     # The ids as a subquery, never as a list: 1,220 parameters cost more to send than the
@@ -278,14 +485,8 @@ def _rows(
         .values_list("project_id", "github")
     ):
         rosters[project_id].append(github)
-    if not lean:  # the proposers came with the projects
-        handles = {p.proposer_id: github_handle(p.proposer) for p in loaded if p.proposer_id}
-    else:
-        proposers = projects.values("proposer_id")
-        handles = dict(
-            Person.objects.filter(user_id__in=proposers).values_list("user_id", "github")
-        )
-    others = _OpenProposals(loaded)
+    handles = {p.proposer_id: github_handle(p.proposer) for p in loaded if p.proposer_id}
+    others = _OpenProposals.reading(loaded)
     maintainers = _maintainer_kinds(projects)
     return [
         ProposalRow(
@@ -306,9 +507,20 @@ def _rows(
 class _OpenProposals:
     """The other open proposals of a project in a term (`context.open_proposals_for`)."""
 
-    def __init__(self, projects: list[Project]) -> None:
+    def __init__(
+        self,
+        names: dict[tuple[int, str], set[int]],
+        by_organization: dict[tuple[int, int], list[tuple[int, str]]],
+    ) -> None:
+        self.names = names  # (program, name or alias casefolded) → organizations
+        # (term, organization) → its open proposals: (number, first upstream issue URL)
+        self.by_organization = by_organization
+
+    @classmethod
+    def reading(cls, projects: list[Project]) -> _OpenProposals:
+        """Those of every project's term, read in four queries."""
         program_ids = {p.term.program_id for p in projects}
-        self.names: dict[tuple[int, str], set[int]] = defaultdict(set)  # (program, name) → orgs
+        names_: dict[tuple[int, str], set[int]] = defaultdict(set)
         names = Organization.objects.filter(program_id__in=program_ids).values_list(
             "pk", "program_id", "name"
         )
@@ -316,7 +528,7 @@ class _OpenProposals:
             organization__program_id__in=program_ids
         ).values_list("organization_id", "organization__program_id", "name")
         for organization, program, name in (*names, *aliases):
-            self.names[program, name.casefold()].add(organization)
+            names_[program, name.casefold()].add(organization)
         open_ones = Project.objects.filter(
             term_id__in={p.term_id for p in projects}, status__in=OPEN_STATUSES, number__gt=0
         )
@@ -327,14 +539,14 @@ class _OpenProposals:
             .values_list("project_id", "url")
         ):
             first_issue[project_id] = url  # the last one written wins: the lowest position
-        # (term, organization) → its open proposals: (number, first upstream issue URL)
-        self.by_organization: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+        by_organization: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
         for pk, term_id, organization, number in open_ones.order_by("number").values_list(
             "pk", "term_id", "organization_id", "number"
         ):
             if number is not None:  # always, by the filter; narrows the type
                 entry = (number, first_issue.get(pk, ""))
-                self.by_organization[term_id, organization].append(entry)
+                by_organization[term_id, organization].append(entry)
+        return cls(names_, by_organization)
 
     def of(self, project: Project, project_name: str) -> list[OtherProposal]:
         name = project_name.strip().casefold()

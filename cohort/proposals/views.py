@@ -449,10 +449,17 @@ def _page_number(value: str) -> int:
     return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
 
 
+def _board_page(asked: int, count: int) -> tuple[int, int]:
+    """(the page shown, the pages) of a column of `count` cards: past the end, the last."""
+    pages = max(1, -(-count // BOARD_PAGE))
+    return min(asked, pages), pages
+
+
 @require_safe
 @login_required
 def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
-    """The board, as the API serves it (`queries.board`), a column or its page at a time.
+    """The board, as the API serves it (`queries.board`), a column or its page at a time:
+    only the cards shown are derived in full, every proposal is counted.
 
     `org` keeps one organization's proposals, `column` shows that column alone, paged by
     `page` (`BOARD_PAGE` cards); without `column`, each column shows its first
@@ -463,26 +470,35 @@ def term_board(request: HttpRequest, term_pk: int) -> HttpResponse:
     column_filter = request.GET.get("column", "")
     if column_filter not in BOARD_COLUMNS:
         column_filter = ""
-    board = queries.board(term, organization=org_slug)
+    asked = _page_number(request.GET.get("page", ""))
+
+    def cards(name: str, count: int) -> slice:
+        if not column_filter:
+            return slice(0, BOARD_PREVIEW)
+        if name != column_filter:
+            return slice(0)
+        start = (_board_page(asked, count)[0] - 1) * BOARD_PAGE
+        return slice(start, start + BOARD_PAGE)
+
+    board = queries.board(term, organization=org_slug, cards=cards)
     columns: list[BoardColumnView] = []
     page: BoardPage | None = None
     for column in board.columns:
-        count = len(column.rows)
+        count = column.count
         if not column_filter:
             more = _board_query(org=org_slug, column=column.name) if count > BOARD_PREVIEW else ""
-            cards = column.rows[:BOARD_PREVIEW]
-            columns.append(BoardColumnView(column.name, count, cards, shown=True, more_href=more))
+            columns.append(
+                BoardColumnView(column.name, count, column.rows, shown=True, more_href=more)
+            )
         elif column.name != column_filter:
             columns.append(BoardColumnView(column.name, count, [], shown=False))
         else:
-            pages = max(1, -(-count // BOARD_PAGE))
-            number = min(_page_number(request.GET.get("page", "")), pages)
+            number, pages = _board_page(asked, count)
             start = (number - 1) * BOARD_PAGE
-            cards = column.rows[start : start + BOARD_PAGE]
             href = _board_query(org=org_slug, column=column.name) + "&page="
-            first = start + 1 if cards else 0
-            page = BoardPage(number, pages, first, start + len(cards), count, href)
-            columns.append(BoardColumnView(column.name, count, cards, shown=True))
+            first = start + 1 if column.rows else 0
+            page = BoardPage(number, pages, first, start + len(column.rows), count, href)
+            columns.append(BoardColumnView(column.name, count, column.rows, shown=True))
     context = {
         "term": term,
         "columns": columns,

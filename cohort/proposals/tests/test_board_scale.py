@@ -1,7 +1,7 @@
-"""The proposal board at scale (issue 18): the page and the API read a term of 3 proposals and
+"""The proposal board at scale (issue 18): the page and the API read a term of 5 proposals and
 one of 40, across five organizations, with events, mentors and duplicates, in the same number
-of queries; the page shows a column's first cards, or one column a page at a time, and its
-counts are always the whole column's."""
+of queries, and the page derives only the cards it shows; it shows a column's first cards, or
+one column a page at a time, and its counts are always the whole column's."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,7 @@ from cohort.core.tokens import create_api_token
 from cohort.projects.models import Organization, OrganizationAlias, Project
 from cohort.proposals import gates, queries, views
 from cohort.proposals import services as s
-from cohort.proposals.review import review, validated
+from cohort.proposals.review import derive_review, review, validated
 from cohort.proposals.rules import OtherProposal
 from cohort.proposals.tests.conftest import DEADLINE, World, make_form
 
@@ -98,18 +99,70 @@ def _views(world: World, client: Client, token: str) -> dict[str, int]:
     }
 
 
-def test_the_board_takes_as_many_queries_for_40_proposals_as_for_3(world: World):
+def test_the_board_takes_as_many_queries_for_40_proposals_as_for_5(world: World):
     organizations = _organizations(world)
     client = _admin(world)
     token = create_api_token(world.users["admin"], name="tests")[1]
-    _add_proposals(world, 3, organizations)
+    _add_proposals(world, 5, organizations)  # a card in each column the views below open
     _views(world, client, token)  # a token's first use records it: not the board's work
     small = _views(world, client, token)
-    _add_proposals(world, 37, organizations)
+    _add_proposals(world, 35, organizations)
     assert Project.objects.filter(term=world.term).count() == 40
     large = _views(world, client, token)
     assert large == small
     assert max(large.values()) <= MAX_QUERIES, large
+
+
+def _board_work(client: Client, url: str, monkeypatch: Any) -> tuple[int, list[int], int, str]:
+    """One request's queries, the proposals it built as `Project` objects (their ids), the
+    proposals it derived in full (`derive_review`) and the page."""
+    built: list[int] = []
+    derived = [0]
+
+    def count(sender: type[Project], instance: Project, **kwargs: Any) -> None:
+        built.append(instance.pk)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        derived[0] += 1
+        return derive_review(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "derive_review", counted)
+    post_init.connect(count, sender=Project)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+    finally:
+        post_init.disconnect(count, sender=Project)
+    assert response.status_code == 200, response.content
+    return len(captured), sorted(built), derived[0], response.content.decode()
+
+
+def test_the_board_page_derives_only_the_cards_it_shows_in_as_many_queries_for_40_as_for_5(
+    world: World, monkeypatch: Any
+):
+    """Each column shows its first 2 cards: for 5 proposals and for 40 the page takes the same
+    queries, at most 20, and builds and derives the cards it shows and no other proposal
+    (every proposal is still counted in its column)."""
+    monkeypatch.setattr(views, "BOARD_PREVIEW", 2, raising=False)
+    organizations = _organizations(world)
+    client = _admin(world)
+    board = reverse("proposals:board", args=[world.term.pk])
+    seen = []
+    for count in (5, 35):
+        _add_proposals(world, count, organizations)
+        client.get(board)  # the kept validations are not what this counts
+        queries_, built, derived, html = _board_work(client, board, monkeypatch)
+        cards = sorted(
+            int(pk) for pk in re.findall(r'class="card__title"><a href="/proposals/(\d+)/"', html)
+        )
+        total = Project.objects.filter(term=world.term).count()
+        assert f"· {total} proposals</span>" in html
+        assert built == cards, (built, cards)
+        assert derived == len(cards)
+        assert len(cards) <= 2 * len(gates.BOARD_COLUMNS), (len(cards), total)
+        seen.append(queries_)
+    assert total == 40
+    assert seen[0] == seen[1] <= MAX_QUERIES, seen
 
 
 def test_the_read_model_gives_every_card_the_state_review_gives_it(world: World):
@@ -122,6 +175,12 @@ def test_the_read_model_gives_every_card_the_state_review_gives_it(world: World)
     assert duplicates  # the same upstream issue or project twice: the check saw the others
     for row in rows:
         assert row.review == review(Project.objects.get(pk=row.project.pk)), row.project.number
+    for column in board.columns:  # every proposal filed as its full derivation files it
+        assert [e.pk for e in column.entries] == [r.project.pk for r in column.rows]
+        for entry, row in zip(column.entries, column.rows, strict=True):
+            assert entry.column == row.column == column.name
+            assert entry.errors == len(row.review.validation.errors)
+    assert queries.column_counts(world.term) == {c.name: c.count for c in board.columns}
     falco = queries.board(world.term, organization="falco")
     assert falco.total == 40
     assert [o.slug for o in falco.organizations] == [
