@@ -2,9 +2,11 @@
 what needs the program admin (issue 12 §3). The page and the API show the same `Dashboard`.
 
 It runs a fixed number of queries whatever the term's size: the milestones, the proposal
-board (`cohort.proposals.queries.board`, a fixed number), one aggregate of the applications
-by status, one count of the unreviewed ones, one aggregate of the offers. Everything else
-(slots, places, countdowns) is derived in Python from what those loaded.
+board's column counts (`cohort.proposals.queries.column_counts`, four, without deriving any
+card), one aggregate of the published projects' places and of those without slots and, when
+there are such projects, the first of them; one aggregate of the applications by status, one
+count of the unreviewed ones, one aggregate of the offers. Everything else (countdowns, the
+attention list) is derived in Python from what those loaded.
 
 Every count carries the URL of the list behind it: the proposal board filtered by column,
 the applications overview filtered by state (`cohort.applications.queries.OverviewFilter`),
@@ -20,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Q, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from cohort.applications import queries as application_queries
@@ -130,10 +133,20 @@ def dashboard(term: Term, *, now: datetime) -> Dashboard:
     zone = term.time_zone
     stage = term.stage_at(now)
 
-    board = proposal_queries.board(term)
-    projects = [row.project for column in board.columns for row in column.rows]
-    by_column = {column.name: len(column.rows) for column in board.columns}
+    by_column = proposal_queries.column_counts(term)
     board_url = reverse("proposals:board", args=[term.pk])
+    published = Project.objects.filter(term=term, status=Project.Status.PUBLISHED)
+    places = published.aggregate(
+        places=Coalesce(models.Sum("slots"), 0), without=models.Count("pk", filter=Q(slots=0))
+    )
+    no_slots: list[Project] = []
+    if places["without"]:
+        no_slots = list(
+            published.filter(slots=0)
+            .select_related("organization")
+            .only("title", "organization__name")
+            .order_by("number", "pk")[:NO_SLOT_PROJECTS_SHOWN]
+        )
 
     statuses = dict(
         Application.objects.filter(term=term)
@@ -157,8 +170,6 @@ def dashboard(term: Term, *, now: datetime) -> Dashboard:
         },
     )
 
-    published = [p for p in projects if p.status == Project.Status.PUBLISHED]
-    no_slots = [p for p in published if p.slots == 0]
     review_end = review_deadline(milestones)
 
     return Dashboard(
@@ -169,20 +180,20 @@ def dashboard(term: Term, *, now: datetime) -> Dashboard:
         current=[_phase(m, zone) for m in milestones if m.contains(now)],
         next=_next_phase(milestones, now, zone),
         deadlines=upcoming_deadlines(milestones, now, zone)[:DEADLINES_SHOWN],
-        proposals_total=board.total,
+        proposals_total=sum(by_column.values()),
         proposals_url=board_url,
         proposals=[
             Count(_slug(name), name, by_column[name], _query(board_url, column=name))
             for name in gates.BOARD_COLUMNS
         ],
         applications=_application_counts(term, statuses),
-        selection=_selection_counts(term, published, offers),
+        selection=_selection_counts(term, places["places"], offers),
         attention=_attention(
             term,
             now=now,
             by_column=by_column,
             board_url=board_url,
-            no_slots=no_slots,
+            no_slots=(places["without"], no_slots),
             unreviewed=unreviewed,
             review_end=review_end,
             unanswered=offers[OfferStatus.PENDING],
@@ -245,12 +256,10 @@ def _application_counts(term: Term, statuses: dict[str, int]) -> list[Count]:
     ]
 
 
-def _selection_counts(term: Term, published: list[Project], offers: dict[str, int]) -> list[Count]:
+def _selection_counts(term: Term, places: int, offers: dict[str, int]) -> list[Count]:
     page = reverse("selection:term", args=[term.pk])
     return [
-        Count(
-            "places", "Places (slots of published projects)", sum(p.slots for p in published), page
-        ),
+        Count("places", "Places (slots of published projects)", places, page),
         Count(
             "offered",
             "Places offered (pending or accepted)",
@@ -287,7 +296,7 @@ def _attention(
     now: datetime,
     by_column: dict[str, int],
     board_url: str,
-    no_slots: list[Project],
+    no_slots: tuple[int, list[Project]],  # how many, and the first of them
     unreviewed: int,
     review_end: datetime | None,
     unanswered: int,
@@ -313,12 +322,12 @@ def _attention(
                 "Approved by an admin, not yet on the public term page.",
             )
         )
-    if no_slots:
+    if no_slots[0]:
         items.append(
             Attention(
                 "no_slots",
                 "Published projects without slots",
-                len(no_slots),
+                no_slots[0],
                 reverse("console:term", args=[term.pk]) + "#no-slots",
                 "They take no mentee in selection until their mentors set their slots.",
                 [
@@ -327,7 +336,7 @@ def _attention(
                         p.organization.name,
                         reverse("applications:queue", args=[p.pk]),
                     )
-                    for p in no_slots[:NO_SLOT_PROJECTS_SHOWN]
+                    for p in no_slots[1]
                 ],
             )
         )
