@@ -168,9 +168,14 @@ def render_queue(
     bound: panels.Bound | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The queue page, with the panels other apps put at its foot; `bound` holds a panel's
-    form posted back with errors, `status` the error's HTTP status."""
-    rows = queries.queue(project, signed_in(request), state)
+    """A page of the queue (`queries.QUEUE_PAGE_SIZE` applicants, the `page` asked for in
+    the query string, or in the form posted back), with the panels other apps put at its
+    foot; `bound` holds a panel's form posted back with errors, `status` the error's HTTP
+    status."""
+    asked = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
+    page = queries.queue_page(
+        project, signed_in(request), state, asked, params={"state": state.value}
+    )
     entries = [
         QueueEntry(
             row=row,
@@ -178,27 +183,20 @@ def render_queue(
             submitted=instant(row.application.submitted_at),
             can_decline=not row.recused and row.application.can_become(Status.REJECTED),
         )
-        for row in rows
+        for row in page.rows
     ]
     if decline_form is None:
         decline_form = BulkDeclineForm(choices=[e.row.application.pk for e in entries])
     ticked = set(request.POST.getlist("applications")) if decline_form.is_bound else set()
-    (counts,) = queries.counts(Project.objects.filter(pk=project.pk))
-    tab_counts = {
-        QueueFilter.ALL: counts.total,
-        QueueFilter.COMPLETE: counts.complete,
-        QueueFilter.INCOMPLETE: counts.incomplete,
-        QueueFilter.SHORTLISTED: counts.shortlisted,
-        QueueFilter.DECLINED: counts.declined,
-    }
     context = {
         "project": project,
         "term": project.term,
         "state": state,
         "state_label": dict(FILTERS)[state],
-        "tabs": [(value, label, tab_counts.get(value)) for value, label in FILTERS],
+        "tabs": [(value, label, page.counts[value]) for value, label in FILTERS],
         "entries": entries,
-        "counts": counts,
+        "paging": page.paging,
+        "shortlisted": page.counts[QueueFilter.SHORTLISTED],
         "decline_form": decline_form,
         "ticked": ticked,
         "any_declinable": any(e.can_decline for e in entries),

@@ -9,14 +9,18 @@ decide together), a note is seen by its author and the program admins only.
 from __future__ import annotations
 
 import csv
+import functools
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import pairwise
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from cohort.applications import eligibility, services
 from cohort.applications.models import (
@@ -27,6 +31,7 @@ from cohort.applications.models import (
     MenteeProfile,
     Review,
     Task,
+    country_choices,
 )
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for
 from cohort.core.actors import Viewer
@@ -331,6 +336,90 @@ def history(application: Application, *, zone: str, with_actor: bool) -> list[Ev
     ]
 
 
+# --- one page of a long list ---------------------------------------------------------------
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for in the query string: a whole number from 1, else 1."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where one page of a long list is ("1–50 of 390", page 1 of 8) and the links to the
+    other pages, which keep the list's filters (`params`) as they are."""
+
+    number: int
+    total: int
+    size: int
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, asked: str | None, total: int, *, size: int, params: Mapping[str, str]) -> Paging:
+        """The page `asked` for, kept within a list of `total` rows."""
+        pages = max(-(-total // size), 1)
+        return cls(min(page_number(asked), pages), total, size, dict(params))
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.size), 1)
+
+    @property
+    def start(self) -> int:
+        """The index of the page's first row (0-based)."""
+        return (self.number - 1) * self.size
+
+    @property
+    def first(self) -> int:
+        return self.start + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def where(self) -> str:
+        return f"{self.first:,}–{self.last:,} of {self.total:,}"
+
+    def href(self, number: int) -> str:
+        kept = {k: v for k, v in self.params.items() if v}
+        if number > 1:
+            kept["page"] = str(number)
+        return f"?{urlencode(kept)}" if kept else "?"
+
+    @property
+    def previous(self) -> str:
+        return self.href(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.href(self.number + 1) if self.number < self.pages else ""
+
+    @property
+    def links(self) -> list[PageLink | None]:
+        """The numbered links: the first and last pages and three either side of this one;
+        None where pages are left out between them."""
+        near = {1, self.pages, *range(self.number - 3, self.number + 4)}
+        shown = sorted(n for n in near if 1 <= n <= self.pages)
+        links: list[PageLink | None] = []
+        for before, number in pairwise([0, *shown]):
+            if number > before + 1 and before:
+                links.append(None)
+            links.append(PageLink(number, self.href(number), number == self.number))
+        return links
+
+
 # --- the review queue ----------------------------------------------------------------------
 
 
@@ -341,6 +430,16 @@ class QueueFilter(StrEnum):
     SHORTLISTED = "shortlisted"
     UNREVIEWED = "unreviewed"  # complete, and the reader has neither scored nor noted it
     DECLINED = "declined"
+
+
+@functools.cache
+def _country_names(language: str | None) -> dict[str, str]:
+    return dict(country_choices())
+
+
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 codes and their names, in the active language."""
+    return _country_names(get_language())
 
 
 @dataclass
@@ -356,6 +455,13 @@ class QueueRow:
     @property
     def applicant(self) -> Applicant:
         return Applicant(self.application.mentee, self.profile)
+
+    @property
+    def country_name(self) -> str:
+        """The applicant's country by name (`get_country_display`, without walking the
+        choices for every row)."""
+        code = self.profile.country if self.profile else ""
+        return country_names().get(code, code)
 
     @property
     def tasks_done(self) -> int:
@@ -384,10 +490,54 @@ class QueueRow:
 
 
 def queue(project: Project, reader: User, state: str = QueueFilter.ALL) -> list[QueueRow]:
-    """The project's applicants as `reader` (a mentor or admin) sees them, filtered."""
+    """The project's applicants as `reader` (a mentor or admin) sees them, filtered: every
+    one of them (the CSV, the API, the ranking); the page reads `queue_page`."""
     applications = _filtered(
         Application.objects.filter(project=project), reader, QueueFilter(state)
     ).select_related("mentee__mentee_profile")
+    return _queue_rows(applications, project, reader)
+
+
+QUEUE_PAGE_SIZE = 50  # applicants on one page of a project's review queue
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a project's queue: its rows, where it is, and how many applications
+    each filter keeps (the tabs; every page, not this one)."""
+
+    rows: list[QueueRow]
+    paging: Paging
+    counts: dict[QueueFilter, int]
+
+
+def queue_page(
+    project: Project,
+    reader: User,
+    state: str = QueueFilter.ALL,
+    asked: str | None = None,
+    *,
+    params: Mapping[str, str] | None = None,
+    size: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """One page of `queue` (the page `asked` for, kept within the list), whatever the
+    queue's length: the counts of every filter, then the page's applications, their tasks
+    and their reviews."""
+    state = QueueFilter(state)
+    counts = queue_counts(project, reader)
+    paging = Paging.of(asked, counts[state], size=size, params=params or {})
+    applications = _filtered(Application.objects.filter(project=project), reader, state)
+    shown = applications.select_related("mentee__mentee_profile")[
+        paging.start : paging.start + size
+    ]
+    return QueuePage(_queue_rows(shown, project, reader), paging, counts)
+
+
+def _queue_rows(
+    applications: ApplicationQuerySet, project: Project, reader: User
+) -> list[QueueRow]:
+    """`applications` (with their mentee and profile selected) as `reader` sees them: their
+    tasks and reviews in two more queries."""
     admin = is_program_admin(reader, project.term.program)
     rows = []
     for application in applications.prefetch_related(
@@ -411,28 +561,43 @@ def queue(project: Project, reader: User, state: str = QueueFilter.ALL) -> list[
     return rows
 
 
-def _filtered(
-    applications: ApplicationQuerySet, reader: User, state: QueueFilter
-) -> ApplicationQuerySet:
-    ordering = ("mentor_rank", "submitted_at", "created_at", "id")
+def _where(state: QueueFilter, reader: User) -> Q:
+    """The applications a queue filter keeps (one rule for its rows and for its count)."""
     if state == QueueFilter.COMPLETE:
-        return applications.complete().order_by(*ordering)
+        return Q(status__in=Application.COMPLETE)
     if state == QueueFilter.INCOMPLETE:
-        return applications.filter(status=Status.DRAFT).order_by("created_at", "id")
+        return Q(status=Status.DRAFT)
     if state == QueueFilter.SHORTLISTED:
-        return applications.filter(status=Status.SHORTLISTED).order_by(*ordering)
+        return Q(status=Status.SHORTLISTED)
     if state == QueueFilter.UNREVIEWED:
         reviewed = Review.objects.filter(reviewer=reader).filter(
             Q(score__isnull=False) | ~Q(notes="") | Q(conflict=True)
         )
-        return (
-            applications.complete()
-            .exclude(pk__in=reviewed.values("application_id"))
-            .order_by(*ordering)
-        )
+        return Q(status__in=Application.COMPLETE) & ~Q(pk__in=reviewed.values("application_id"))
     if state == QueueFilter.DECLINED:
-        return applications.filter(status=Status.REJECTED).order_by("status_changed_at", "id")
-    return applications.active().order_by(*ordering)
+        return Q(status=Status.REJECTED)
+    return ~Q(status__in=CLOSED)  # ALL: not withdrawn (`ApplicationQuerySet.active`)
+
+
+_RANKED = ("mentor_rank", "submitted_at", "created_at", "id")
+_ORDER: dict[QueueFilter, tuple[str, ...]] = {
+    QueueFilter.INCOMPLETE: ("created_at", "id"),
+    QueueFilter.DECLINED: ("status_changed_at", "id"),
+}
+
+
+def _filtered(
+    applications: ApplicationQuerySet, reader: User, state: QueueFilter
+) -> ApplicationQuerySet:
+    return applications.filter(_where(state, reader)).order_by(*_ORDER.get(state, _RANKED))
+
+
+def queue_counts(project: Project, reader: User) -> dict[QueueFilter, int]:
+    """How many of the project's applications each queue filter keeps, in one query."""
+    summed = Application.objects.filter(project=project).aggregate(
+        **{state.value: Count("id", filter=_where(state, reader)) for state in QueueFilter}
+    )
+    return {state: int(summed[state.value]) for state in QueueFilter}
 
 
 @dataclass(frozen=True)
@@ -514,24 +679,37 @@ def in_state(applications: ApplicationQuerySet, state: OverviewFilter) -> Applic
     return applications.filter(status=status)
 
 
-def counts(projects: QuerySet[Project], state: OverviewFilter | None = None) -> list[Counts]:
-    """How many applied to each project, by state, in one query. No names. `state` keeps
-    the projects with at least one application in that state."""
-    if state is not None:
-        projects = projects.filter(
-            pk__in=in_state(Application.objects.all(), state).values("project_id")
-        )
+def _with_state(projects: QuerySet[Project], state: OverviewFilter | None) -> QuerySet[Project]:
+    """`projects`, kept to those with at least one application in `state` (if given)."""
+    if state is None:
+        return projects
+    return projects.filter(pk__in=in_state(Application.objects.all(), state).values("project_id"))
+
+
+def _count(status: Q) -> Count:
+    """A project's applications in `status` (a filter on them)."""
+    return Count("applications", filter=status)
+
+
+# Each count of `Counts` (and of `Totals`), as a filter on a project's applications.
+_TOTAL = ~Q(applications__status__in=CLOSED)  # not withdrawn
+_COMPLETE = Q(applications__status__in=Application.COMPLETE)
+_INCOMPLETE = Q(applications__status=Status.DRAFT)
+_SHORTLISTED = Q(applications__status=Status.SHORTLISTED)
+_DECLINED = Q(applications__status=Status.REJECTED)
+_WITHDRAWN = Q(applications__status=Status.WITHDRAWN)
+
+
+def _counted(projects: QuerySet[Project]) -> list[Counts]:
     rows = (
         projects.select_related("organization")
         .annotate(
-            n_total=Count("applications", filter=~Q(applications__status__in=CLOSED)),
-            n_complete=Count(
-                "applications", filter=Q(applications__status__in=Application.COMPLETE)
-            ),
-            n_incomplete=Count("applications", filter=Q(applications__status=Status.DRAFT)),
-            n_shortlisted=Count("applications", filter=Q(applications__status=Status.SHORTLISTED)),
-            n_declined=Count("applications", filter=Q(applications__status=Status.REJECTED)),
-            n_withdrawn=Count("applications", filter=Q(applications__status=Status.WITHDRAWN)),
+            n_total=_count(_TOTAL),
+            n_complete=_count(_COMPLETE),
+            n_incomplete=_count(_INCOMPLETE),
+            n_shortlisted=_count(_SHORTLISTED),
+            n_declined=_count(_DECLINED),
+            n_withdrawn=_count(_WITHDRAWN),
         )
         .order_by("position", "id")
     )
@@ -547,6 +725,50 @@ def counts(projects: QuerySet[Project], state: OverviewFilter | None = None) -> 
         )
         for p in rows
     ]
+
+
+def counts(projects: QuerySet[Project], state: OverviewFilter | None = None) -> list[Counts]:
+    """How many applied to each project, by state, in one query. No names. `state` keeps
+    the projects with at least one application in that state."""
+    return _counted(_with_state(projects, state))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The counts of `Counts`, added up over many projects."""
+
+    total: int = 0
+    complete: int = 0
+    incomplete: int = 0
+    shortlisted: int = 0
+    declined: int = 0
+    withdrawn: int = 0
+
+
+def counts_page(
+    projects: QuerySet[Project],
+    state: OverviewFilter | None = None,
+    asked: str | None = None,
+    *,
+    params: Mapping[str, str] | None = None,
+    size: int,
+) -> tuple[list[Counts], Totals, Paging]:
+    """One page of `counts` (the page `asked` for, kept within the list), and the totals
+    over every project: two queries whatever the number of projects, and only the page's
+    projects are read."""
+    projects = _with_state(projects, state)
+    summed = projects.aggregate(
+        projects=Count("id", distinct=True),
+        total=_count(_TOTAL),
+        complete=_count(_COMPLETE),
+        incomplete=_count(_INCOMPLETE),
+        shortlisted=_count(_SHORTLISTED),
+        declined=_count(_DECLINED),
+        withdrawn=_count(_WITHDRAWN),
+    )
+    paging = Paging.of(asked, summed.pop("projects"), size=size, params=params or {})
+    page = projects.order_by("position", "id").values("pk")[paging.start : paging.start + size]
+    return _counted(Project.objects.filter(pk__in=page)), Totals(**summed), paging
 
 
 CSV_HEADER = (

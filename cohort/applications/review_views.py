@@ -55,27 +55,6 @@ from cohort.terms.models import ProgramMembership, Term
 # --- helpers -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Totals:
-    total: int = 0
-    complete: int = 0
-    incomplete: int = 0
-    shortlisted: int = 0
-    declined: int = 0
-    withdrawn: int = 0
-
-
-def _totals(rows: list[Counts]) -> Totals:
-    return Totals(
-        total=sum(r.total for r in rows),
-        complete=sum(r.complete for r in rows),
-        incomplete=sum(r.incomplete for r in rows),
-        shortlisted=sum(r.shortlisted for r in rows),
-        declined=sum(r.declined for r in rows),
-        withdrawn=sum(r.withdrawn for r in rows),
-    )
-
-
 # --- the review home and the admin's term overview -----------------------------------------
 
 
@@ -150,31 +129,23 @@ OVERVIEW_PAGE_SIZE = 100  # projects on one page of a term's applications overvi
 @require_safe
 @login_required
 def term_overview(request: HttpRequest, term_pk: int) -> HttpResponse:
+    """A page of the term's projects (100 at a time: a GSoC term has 1,220) with their
+    applications by state; the totals count every project. A fixed number of queries."""
     term = access_admin_term(request.user, term_pk)
     state = queries.overview_filter(request.GET.get("state"))
-    rows = queries.counts(counted_projects(request.user, term), state)
-    # A page of rows at a time (a GSoC term has 1,220 projects); the totals count them all.
-    pages = max(1, -(-len(rows) // OVERVIEW_PAGE_SIZE))
-    asked = request.GET.get("page", "")
-    page = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
-    first = (page - 1) * OVERVIEW_PAGE_SIZE
-    shown = rows[first : first + OVERVIEW_PAGE_SIZE]
-    kept = {"state": state.value} if state else {}
-
-    def href(number: int) -> str:
-        return "?" + urlencode({**kept, "page": number})
-
+    rows, totals, paging = queries.counts_page(
+        counted_projects(request.user, term),
+        state,
+        request.GET.get("page"),
+        params={"state": state.value} if state else {},
+        size=OVERVIEW_PAGE_SIZE,
+    )
     context = {
         "term": term,
-        "rows": shown,
-        "count": len(rows),
-        "totals": _totals(rows),
-        "page": page,
-        "pages": pages,
-        "first_number": first + 1,
-        "last_number": first + len(shown),
-        "prev_href": href(page - 1) if page > 1 else "",
-        "next_href": href(page + 1) if page < pages else "",
+        "rows": rows,
+        "count": paging.total,
+        "totals": totals,
+        "paging": paging,
         "state": state,
         "state_label": queries.OVERVIEW_LABELS[state] if state else "",
         "queue_state": queries.OVERVIEW_QUEUE_STATE[state] if state else "",
@@ -218,7 +189,11 @@ def bulk_decline(request: HttpRequest, project_pk: int) -> HttpResponse:
         )
     count = len(declined)
     messages.success(request, f"Declined {count} application{'' if count == 1 else 's'}.")
-    return redirect(f"{reverse('applications:queue', args=[project.pk])}?state={state}")
+    # Back to the same filter and page (the page is kept within the shorter list there).
+    back = {"state": state.value}
+    if (page := request.POST.get("page", "")).isdigit() and int(page) > 1:
+        back["page"] = page
+    return redirect(f"{reverse('applications:queue', args=[project.pk])}?{urlencode(back)}")
 
 
 @require_safe
