@@ -432,17 +432,13 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status[queries.ApplicationV
     many attempts. Re-applying after a withdrawal reopens the same application.
     """
     hit("apply", request)
-    # With everything applying reads (the term's timeline for the window and the bars), so
-    # the service reads none of it again.
-    project = get_object_or_404(
-        Project.objects.visible()
-        .select_related("term__program", "organization")
-        .prefetch_related("term__milestones"),
-        pk=payload.project,
-    )
     answers = {kind: answer.model_dump() for kind, answer in payload.answers.items()}
     user = request_user(request)
-    application = services.apply_to_project(user, project, answers=answers)
+    try:
+        # The service reads the project with everything applying checks, in one statement.
+        application = services.apply_to_project(user, payload.project, answers=answers)
+    except Project.DoesNotExist as error:
+        raise _not_found("No such project.") from error
     # The application as written, with its tasks: the applicant's view needs nothing more.
     return Status(201, queries.application_view(application, user, reviewer=False))
 

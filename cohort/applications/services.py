@@ -5,26 +5,29 @@ services check when and what: the applications window (to the second, from the t
 timeline), eligibility, the per-term limit, the answer each task takes, and recusal.
 Each raises `DomainError` with a message the user can act on, and writes nothing then.
 
-The per-term limit is enforced twice: the mentee's profile row is locked while the slot is
-chosen (so requests of one mentee queue up), and the chosen slot is unique per mentee and
-term in the database (so even a path that skipped the lock could not exceed it).
+The per-term limit and one application per project hold by the database's constraints: the
+slot an active application holds (1..N, chosen below the term's limit) is unique per mentee
+and term, and the (mentee, project) pair is unique. A request of the mentee's that clashed
+with another of theirs applies again, reading what the other wrote (`apply_to_project`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Aggregate, Exists, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from cohort.applications import eligibility, limits, uploads
-from cohort.applications.access import bars_from_applying, deciding_side, is_own, is_recused
+from cohort.applications.access import bars_from_applying, is_own, is_recused
 from cohort.applications.models import (
     Application,
     ApplicationEvent,
@@ -38,8 +41,9 @@ from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
 from cohort.core.workflow import transition
-from cohort.projects.models import Project
-from cohort.terms.models import Term, Window
+from cohort.projects.models import OrganizationMaintainer, Project
+from cohort.proposals.access import mentored_by
+from cohort.terms.models import Milestone, Term, Window
 from cohort.terms.services import ensure_open
 
 Status = Application.Status
@@ -185,32 +189,227 @@ def specs_for(project: Project) -> list[TaskSpec]:
     return task_specs(project.prerequisites, require_lfc102=project.term.program.require_lfc102)
 
 
-@transaction.atomic
+class _JsonRows(Aggregate):
+    """The rows of a group as one JSON array (PostgreSQL `JSONB_AGG`, SQLite
+    `JSON_GROUP_ARRAY`), so a statement can carry a handful of related rows as one column."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _rows(queryset: QuerySet[Any], group: str, **columns: Any) -> Subquery:
+    """`queryset`'s rows, grouped by `group` (one value), as one JSON array of `columns`."""
+    return Subquery(
+        queryset.order_by()
+        .values(group)
+        .annotate(rows=_JsonRows(JSONObject(**columns)))
+        .values("rows")
+    )
+
+
+def _instant(value: str | None) -> datetime | None:
+    """A datetime read from JSON: ISO 8601 with an offset (PostgreSQL) or naive UTC (SQLite)."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _flag(value: object) -> bool | None:
+    """A nullable boolean read from JSON (SQLite gives 0 and 1)."""
+    return None if value is None else bool(value)
+
+
+class _RetryError(Exception):
+    """A concurrent request of the same mentee committed a row this one clashed with (the
+    slot, or the project): apply again, reading what it wrote."""
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__("applied meanwhile")
+        self.attempts = attempts
+
+
+@dataclass
+class _Mine:
+    """One of the mentee's applications in the term, as `_read_for_applying` reads it."""
+
+    pk: int
+    project_id: int
+    slot: int | None
+
+
+@dataclass
+class _Applicant:
+    """What applying reads of the mentee's profile."""
+
+    attestations: dict[str, bool | None]  # `MenteeProfile.attestations`
+    resume_path: str  # the stored résumé's name; "" without one
+    resume_name: str  # as the mentee named it
+
+
+@dataclass
+class _Reading:
+    """What applying reads, in one statement (`_read_for_applying`)."""
+
+    project: Project  # with its term (and its timeline), program and organization
+    applicant: _Applicant | None  # None: they have no mentee profile
+    mine: list[_Mine]  # the applicant's applications in the term
+    mentors: bool  # the applicant is a listed mentor of the project
+    maintains: bool  # the applicant maintains the project's organization
+
+
 def apply_to_project(
     user: User,
-    project: Project,
+    project: Project | int,
     *,
     answers: dict[str, dict[str, str]] | None = None,
     now: datetime | None = None,
 ) -> Application:
-    """Start (or, after a withdrawal, re-open) `user`'s application to `project`.
+    """Start (or, after a withdrawal, re-open) `user`'s application to `project` (or to the
+    project of that id, one the catalog shows; `Project.DoesNotExist` if there is none).
 
     `answers` may hand in text and link tasks at once ({"cover_letter": {"text": …}}), so a
     script can apply in one request; the résumé task takes the profile's résumé when there is
-    one. The application is submitted the moment every task is in.
+    one. An application with every task in is written submitted at once, with the same
+    history, audit trail and e-mail as one submitted by its last task.
 
-    A new application costs a fixed handful of queries: the profile (locked, so that one
-    mentee's applications are made one at a time) read with whether they mentor the project
-    or maintain its organization; the registered bars; their applications in the term; then
-    one INSERT each for the application, its tasks (answered as given), its
-    history and the audit row. A project read with its term's program and milestones and
-    its organization (as the API reads it) has them read no more. The returned application
-    holds its tasks.
+    The rules hold by the database's constraints: one application per mentee and project
+    (`application_once_per_project`), and each active application holds a slot 1..N unique
+    per mentee and term (`application_active_slot_unique`), chosen here among the free ones
+    up to the term's limit. The profile row is locked while applying (so a résumé replaced
+    meanwhile is not deleted under the new application, `_release_file`); the mentee's
+    applications are read in the same statement, so a request that waited for the lock
+    (another of the same mentee's) may have read them before the other committed: its slot
+    or project then clashes, and it applies again, now reading what the other wrote.
+
+    A new application costs a fixed handful of queries whatever the term's size: one
+    statement reads the project, its term, program, organization and timeline, the profile
+    (locked), the mentee's applications in the term and whether they mentor the project or
+    maintain its organization; then the registered bars; then one INSERT each for the
+    application, its tasks, its history and its audit rows, and the submitted one's e-mail
+    task. The returned application holds its tasks.
     """
-    at = now or timezone.now()
+    # By id (the API): only a project the catalog shows, as any other is not found.
+    projects = Project.objects.visible() if isinstance(project, int) else Project.objects.all()
+    pk = project if isinstance(project, int) else project.pk
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            with transaction.atomic():
+                read = _read_for_applying(user, projects, pk)
+                return _apply(user, read, answers=answers, at=now or timezone.now())
+        except _RetryError as clash:
+            if attempt >= clash.attempts:
+                raise _raced() from clash
+
+
+def _read_for_applying(user: User, projects: QuerySet[Project], project_pk: int) -> _Reading:
+    """The project `project_pk` of `projects` with everything applying checks, in one
+    statement; `Project.DoesNotExist` if there is none. The profile row is locked (in a
+    sub-select) until the transaction ends."""
+    profile = (
+        MenteeProfile.objects.select_for_update(no_key=True)
+        .filter(user=user)
+        .values(
+            row=JSONObject(
+                **{field: field for field in eligibility.FIELDS},
+                resume="resume",
+                resume_name="resume_name",
+            )
+        )
+    )
+    found: Any = (
+        projects.select_related("term__program", "organization")
+        .annotate(
+            timeline=_rows(
+                Milestone.objects.filter(term=OuterRef("term")),
+                "term",
+                id="id",
+                position="position",
+                key="key",
+                label="label",
+                raw="raw",
+                start="start",
+                end="end",
+                has_time="has_time",
+            ),
+            applicant=Subquery(profile, output_field=JSONField()),
+            mine=_rows(
+                Application.objects.filter(mentee=user, term=OuterRef("term")),
+                "mentee",
+                pk="pk",
+                project="project_id",
+                slot="active_slot",
+            ),
+            # As `deciding_side` asks it: a listed mentor, or a maintainer of the organization.
+            mentors=mentored_by(user),
+            maintains=Exists(
+                OrganizationMaintainer.objects.filter(
+                    organization=OuterRef("organization"), user=user
+                )
+            ),
+        )
+        .get(pk=project_pk)
+    )
+    _hold_timeline(found.term, found.timeline)
+    row = found.applicant
+    applicant = None
+    if row is not None:
+        applicant = _Applicant(
+            attestations={field: _flag(row[field]) for field in eligibility.FIELDS},
+            resume_path=row["resume"] or "",
+            resume_name=row["resume_name"],
+        )
+    return _Reading(
+        project=found,
+        applicant=applicant,
+        mine=[_Mine(r["pk"], r["project"], r["slot"]) for r in found.mine or []],
+        mentors=bool(found.mentors),
+        maintains=bool(found.maintains),
+    )
+
+
+def _hold_timeline(term: Term, rows: list[dict[str, Any]] | None) -> None:
+    """Let `term.milestones.all()` (and `term.window`) answer with `rows`, read along with the
+    project, as `prefetch_related("term__milestones")` would."""
+    milestones = []
+    for row in sorted(rows or [], key=lambda r: (r["position"], r["id"])):
+        milestone = Milestone(
+            id=row["id"],
+            term=term,
+            position=row["position"],
+            key=row["key"],
+            label=row["label"],
+            raw=row["raw"],
+            start=_instant(row["start"]),
+            end=_instant(row["end"]),
+            has_time=bool(row["has_time"]),
+        )
+        milestone._state.adding, milestone._state.db = False, term._state.db
+        milestones.append(milestone)
+    held = Milestone.objects.filter(term=term)
+    held._result_cache = milestones  # what prefetch_related sets
+    held._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related sets
+    cache: Any = term  # the attribute prefetch_related keeps its rows in
+    cache._prefetched_objects_cache = {"milestones": held}
+
+
+def _apply(
+    user: User,
+    read: _Reading,
+    *,
+    answers: dict[str, dict[str, str]] | None,
+    at: datetime,
+) -> Application:
+    project, profile = read.project, read.applicant
     term = project.term
     ensure_open(term)
-    profile = _profile_for_applying(user, project)
     if profile is None:
         raise DomainError("Create your mentee profile before you apply.")
     refusals = eligibility.refusals(profile.attestations)
@@ -220,114 +419,127 @@ def apply_to_project(
         raise DomainError("Answer the eligibility questions in your profile before you apply.")
     if project.status != Project.Status.PUBLISHED:
         raise DomainError("This project is not open for applications.")
-    facts: Any = profile  # with what `_profile_for_applying` annotated
-    barred = bars_from_applying(
-        user,
-        project,
-        mentors=facts.mentors,
-        maintains=facts.maintains,
-    )
+    barred = bars_from_applying(user, project, mentors=read.mentors, maintains=read.maintains)
     if barred:
         raise DomainError(barred)
     check_window(term, at)
 
-    # Read after the lock: a statement that waited for it sees what the other committed.
-    mine = list(
-        Application.objects.filter(mentee=user, term=term).values_list(
-            "pk", "project_id", "active_slot"
+    clash = _RetryError(term.applications_cap + 2)  # each clash: one more of theirs committed
+    existing = next((a for a in read.mine if a.project_id == project.pk), None)
+    if existing is not None and existing.slot is not None:  # active: it holds a slot
+        raise ConflictError(
+            "You have already applied to this project; there is no need to apply again."
         )
-    )
-    existing_pk = next((pk for pk, project_pk, _ in mine if project_pk == project.pk), None)
-    existing = None
-    if existing_pk is not None:
-        existing = Application.objects.select_for_update(no_key=True).get(pk=existing_pk)
-        if existing.is_active:
-            raise ConflictError(
-                "You have already applied to this project; there is no need to apply again."
-            )
-    taken = {slot for _, _, slot in mine if slot is not None}
-    slot = _free_slot(term, taken)
+    slot = _free_slot(term, {a.slot for a in read.mine if a.slot is not None})
     if existing is not None:  # re-applying after a withdrawal
-        return _reopen(existing, profile, slot, answers, actor=user)
+        return _reopen(existing.pk, project, profile, slot, answers, actor=user, clash=clash)
 
     specs = specs_for(project)
     asked = {spec.kind for spec in specs}
     for kind in answers or {}:
         if kind not in asked:
             raise DomainError(f"This project does not ask for a task named {kind!r}.")
-    try:
-        # No savepoint: a clash rolls the whole application back, as the error leaves.
-        application = Application.objects.create(
-            mentee=user,
-            term=term,
-            project=project,
-            status=Status.DRAFT,
-            status_changed_at=timezone.now(),
-            active_slot=slot,
-        )
-    except IntegrityError as error:  # a concurrent request took the slot or the project
-        raise _raced() from error
+    application = Application(mentee=user, term=term, project=project)
     tasks = [
         Task(application=application, kind=spec.kind, title=spec.title, position=i)
         for i, spec in enumerate(specs)
     ]
     by_kind = {task.kind: task for task in tasks}
-    # The history in the order it happened: the draft, the résumé, each answer.
-    events = [_new_event(application, ApplicationEvent.Kind.STATUS, user, status=Status.DRAFT)]
+    # The history in the order it happened: the draft, the résumé, each answer, and the
+    # submission when every task is in.
+    history: list[tuple[str, str]] = [(ApplicationEvent.Kind.STATUS, Status.DRAFT)]
     resume_task = by_kind.get("resume")
-    if profile.resume and resume_task is not None:
-        _fill(resume_task, file_name=profile.resume_name, file_path=profile.resume.name)
-        events.append(_new_event(application, ApplicationEvent.Kind.TASK, user, task="resume"))
+    if profile.resume_path and resume_task is not None:
+        _fill(resume_task, file_name=profile.resume_name, file_path=profile.resume_path)
+        history.append((ApplicationEvent.Kind.TASK, "resume"))
     for kind, answer in (answers or {}).items():
         task = by_kind[kind]
         text, url = _checked_answer(project, task, answer.get("text", ""), answer.get("url", ""))
         _fill(task, text=text, url=url)
-        events.append(_new_event(application, ApplicationEvent.Kind.TASK, user, task=kind))
+        history.append((ApplicationEvent.Kind.TASK, kind))
+    complete = all(task.is_done for task in tasks)
+    written = timezone.now()
+    application.status = Status.SUBMITTED if complete else Status.DRAFT
+    application.status_changed_at = written
+    application.submitted_at = written if complete else None
+    application.active_slot = slot
+    try:
+        application.save(force_insert=True)
+    except IntegrityError as error:  # another request of theirs took the slot or the project
+        raise clash from error
+    if complete:
+        history.append((ApplicationEvent.Kind.STATUS, Status.SUBMITTED))
     Task.objects.bulk_create(tasks)
-    ApplicationEvent.objects.bulk_create(events)
-    AuditEvent.record(user, "applications.application.created", application)
-    _hold_tasks(application, tasks)
-    if all(task.is_done for task in tasks):
-        _change_status(
-            application, Status.SUBMITTED, actor=user, also={"submitted_at": timezone.now()}
+    events = ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            kind=kind,
+            actor=user,
+            status=what if kind == ApplicationEvent.Kind.STATUS else "",
+            task=what if kind == ApplicationEvent.Kind.TASK else "",
         )
+        for kind, what in history
+    )
+    audit = [_audit(user, "applications.application.created", application)]
+    if complete:  # as `transition` records it
+        audit.append(
+            _audit(
+                user,
+                "applications.application.submitted",
+                application,
+                data={"before": Status.DRAFT, "after": Status.SUBMITTED},
+            )
+        )
+        enqueue_application_notification(events[-1])
+    AuditEvent.objects.bulk_create(audit)
+    _hold_tasks(application, tasks)
     return application
 
 
-def _profile_for_applying(user: User, project: Project) -> MenteeProfile | None:
-    """`user`'s profile, locked, with `mentors` and `maintains` (`deciding_side`). One query.
-    (Their applications are read after it: the subqueries of a statement that waited for a
-    lock see the rows as they were before it waited.)"""
-    return (
-        MenteeProfile.objects.select_for_update(no_key=True, of=("self",))
-        .filter(user=user)
-        .annotate(**deciding_side(user, project))
-        .first()
+def _audit(
+    actor: User, action: str, obj: Application, *, data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """An audit row as `AuditEvent.record` writes it, to write with others in one INSERT."""
+    return AuditEvent(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        data=data or {},
+        note="",
     )
 
 
 def _reopen(
-    application: Application,
-    profile: MenteeProfile,
+    pk: int,
+    project: Project,
+    profile: _Applicant,
     slot: int,
     answers: dict[str, dict[str, str]] | None,
     *,
     actor: User,
+    clash: _RetryError,
 ) -> Application:
-    """Re-open a withdrawn application in `slot`: it keeps the tasks it was created with."""
+    """Re-open the withdrawn application `pk` in `slot`: it keeps the tasks it was created with."""
+    application = Application.objects.select_for_update(no_key=True).get(pk=pk)
+    application.project, application.term = project, project.term  # read already
+    if application.is_active:  # re-opened meanwhile by another request of theirs
+        raise ConflictError(
+            "You have already applied to this project; there is no need to apply again."
+        )
     try:
-        with transaction.atomic():
-            _change_status(application, Status.DRAFT, actor=actor, also={"active_slot": slot})
-    except IntegrityError as error:  # a concurrent request took the slot
-        raise _raced() from error
-    if profile.resume:
+        _change_status(application, Status.DRAFT, actor=actor, also={"active_slot": slot})
+    except IntegrityError as error:  # another request of theirs took the slot
+        raise clash from error
+    if profile.resume_path:
         # `filter().first()`: a re-opened application keeps the tasks it was created with.
         resume_task = application.tasks.filter(kind="resume").first()
         if resume_task is not None and not resume_task.is_done:
             _complete(
                 resume_task,
                 file_name=profile.resume_name,
-                file_path=profile.resume.name,
+                file_path=profile.resume_path,
                 actor=actor,
             )
     for kind, answer in (answers or {}).items():
@@ -504,15 +716,6 @@ def _submit_if_complete(application: Application, *, actor: User | None) -> None
         return
     _change_status(
         application, Status.SUBMITTED, actor=actor, also={"submitted_at": timezone.now()}
-    )
-
-
-def _new_event(
-    application: Application, kind: str, actor: User, *, status: str = "", task: str = ""
-) -> ApplicationEvent:
-    """An entry of the history, to write with others in one INSERT."""
-    return ApplicationEvent(
-        application=application, kind=kind, actor=actor, status=status, task=task
     )
 
 
