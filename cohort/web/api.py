@@ -121,11 +121,9 @@ def list_projects(
 ) -> list[dict[str, object]]:
     """The term's projects in page order, a page at a time (`page`, `page_size`): the
     `X-Total-Count` header says how many there are, `Link` names the next page."""
-    term = get_object_or_404(Term, pk=term_id)
-    projects = Project.objects.filter(term=term).visible()
-    total = projects.count()
+    term = get_object_or_404(Term.objects.select_related("program"), pk=term_id)
     first = (params.page - 1) * params.page_size
-    page = projects.for_catalog().order_by("position", "pk")[first : first + params.page_size]
+    total, page = queries.catalog_projects(term, first, params.page_size)
     response["X-Total-Count"] = str(total)
     if first + params.page_size < total:
         query = urlencode({"page": params.page + 1, "page_size": params.page_size})

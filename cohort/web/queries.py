@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from cohort.projects.models import Project, ProjectQuerySet
+from django.db.models import Prefetch
+
+from cohort.projects.models import Mentorship, Project, ProjectQuerySet, UpstreamIssue
 from cohort.terms.models import Term
 from cohort.terms.queries import term_at
 from cohort.web.relevance import parse
@@ -46,6 +48,154 @@ def feed_projects(term: Term | None = None) -> list[Project]:
     if term is not None:
         projects = projects.filter(term=term)
     return list(_newest_first(projects)[:FEED_LIMIT])
+
+
+# A term's catalog ----------------------------------------------------------------------
+
+TERM_PAGE_SIZE = 60  # project cards on one page of a term's catalog
+POPULAR_SKILLS = 15
+
+_WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-][a-z0-9+#]+)*")
+# Words in "Recommended Skills" lines that say how much, not what.
+# fmt: off
+_NOT_SKILLS = frozenset({
+    "a", "about", "able", "and", "any", "are", "as", "at", "basic", "be", "become", "but",
+    "by", "can", "code", "coding", "concepts", "development", "e.g", "etc", "experience",
+    "experienced", "familiar", "familiarity", "for", "from", "good", "have", "helpful", "how",
+    "i.e", "in", "interest", "interested", "is", "it", "knowledge", "language", "languages",
+    "learn", "like", "nice", "not", "of", "on", "one", "or", "other", "plus", "programming",
+    "some", "strong", "such", "the", "their", "to", "understanding", "use", "using", "with",
+    "working", "would", "you", "your"
+})
+# fmt: on
+# The long texts no card shows stay in the database.
+CARD_UNUSED = ("description", "expected_outcome", "raw", "form_fields", "search_text")
+CATALOG_PREFETCH = (
+    Prefetch("mentorships", queryset=Mentorship.objects.order_by("position")),
+    Prefetch("upstream_issues", queryset=UpstreamIssue.objects.order_by("position")),
+)
+
+
+@lru_cache(maxsize=16384)
+def skill_words(text: str) -> tuple[str, ...]:
+    """The skill words of a project's casefolded skills and technologies text, each once,
+    in alphabetical order. Cached: the same texts come back page after page."""
+    return tuple(sorted({w for w in _WORD.findall(text) if w not in _NOT_SKILLS}))
+
+
+def skill_pattern(skill: str) -> re.Pattern[str]:
+    """The skill starts a word of the skills or technologies text ("go" finds "Golang")."""
+    return re.compile(r"(?<![\w])" + re.escape(skill.casefold()))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the filters and their counts read of one project: no model, no long text."""
+
+    pk: int
+    organization_id: int
+    org_slug: str
+    text: str  # skills and technologies, casefolded
+
+
+@dataclass(frozen=True)
+class OrgChoice:
+    """An organization of the term's catalog, and how many of its projects the skill keeps."""
+
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TermCatalog:
+    """One page of a term's catalog under the filters asked for, and the filters' choices."""
+
+    total: int  # the catalog's projects (the ideas not accepted apart)
+    shown: int  # those the filters keep
+    page: int
+    pages: int
+    first: int  # how many of `shown` come before this page
+    cards: list[Project]  # this page's, with organization, term, mentors and issues
+    not_accepted: list[Project]  # the ideas the term's README did not accept, all of them
+    org_choices: list[OrgChoice]  # in page order of their first project, counted by skill
+    popular_skills: list[tuple[str, int]]  # (word, projects), by word; counted by org
+
+
+def term_catalog(term: Term, org_slug: str = "", skill: str = "", page: int = 1) -> TermCatalog:
+    """A page of `term`'s catalog in four queries whatever the term's size: one narrow row
+    per project (no model: its ids, status, skills text and organization's name) for the
+    filters and their counts, then the full rows, mentors and issues of this page's cards
+    and of the ideas not accepted only. Each filter's choices are counted under the other
+    filter, as before paging; the filters read nothing else."""
+    fields = ("pk", "status", "skills", "technologies", "organization_id")
+    org_fields = ("organization__slug", "organization__name")
+    rows = (
+        Project.objects.filter(term=term)
+        .on_term_page()
+        .order_by("position", "pk")
+        .values_list(*fields, *org_fields)
+    )
+    entries: list[_Entry] = []
+    orgs: dict[int, OrgChoice] = {}  # in page order of their first project
+    not_accepted_ids: list[int] = []
+    for pk, status, skills, technologies, org, slug, org_name in rows:
+        if status == Project.Status.NOT_ACCEPTED:
+            not_accepted_ids.append(pk)
+            continue
+        entries.append(_Entry(pk, org, slug, f"{skills}\n{technologies}".casefold()))
+        if org not in orgs:
+            orgs[org] = OrgChoice(slug, org_name, 0)
+
+    pattern = skill_pattern(skill) if skill else None
+    by_skill = [e for e in entries if pattern is None or pattern.search(e.text)]
+    by_org = [e for e in entries if not org_slug or e.org_slug == org_slug]
+    shown = [e for e in by_skill if not org_slug or e.org_slug == org_slug]
+
+    org_counts = Counter(e.organization_id for e in by_skill)
+    org_choices = [replace(c, count=org_counts[pk]) for pk, c in orgs.items()]
+    skill_counts = Counter(w for e in by_org for w in skill_words(e.text))
+    popular = [(w, n) for w, n in skill_counts.most_common(POPULAR_SKILLS) if n > 1]
+
+    pages = max(1, -(-len(shown) // TERM_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * TERM_PAGE_SIZE
+    card_ids = [e.pk for e in shown[first : first + TERM_PAGE_SIZE]]
+    full: dict[int, Project] = {}
+    if card_ids or not_accepted_ids:
+        chosen = Project.objects.filter(pk__in=[*card_ids, *not_accepted_ids])
+        chosen = chosen.select_related("organization").defer(*CARD_UNUSED)
+        for project in chosen.prefetch_related(*CATALOG_PREFETCH):
+            project.term = term
+            full[project.pk] = project
+    return TermCatalog(
+        total=len(entries),
+        shown=len(shown),
+        page=page,
+        pages=pages,
+        first=first,
+        cards=[full[pk] for pk in card_ids if pk in full],  # one may be gone since
+        not_accepted=[full[pk] for pk in not_accepted_ids if pk in full],
+        org_choices=org_choices,
+        popular_skills=sorted(popular),
+    )
+
+
+def catalog_projects(term: Term, first: int, size: int) -> tuple[int, list[Project]]:
+    """How many projects `term`'s catalog shows, and `size` of them in page order from the
+    `first`th (0-based), each with its organization, mentors and issues and `term` (whose
+    program the caller read): four queries whatever the term's size, no long text."""
+    projects = Project.objects.filter(term=term).visible()
+    total = projects.count()
+    page = list(
+        projects.select_related("organization")
+        .defer(*CARD_UNUSED)
+        .prefetch_related(*CATALOG_PREFETCH)
+        .order_by("position", "pk")[first : first + size]
+    )
+    for project in page:
+        project.term = term
+    return total, page
 
 
 # The archive search ---------------------------------------------------------------------

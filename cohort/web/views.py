@@ -8,8 +8,6 @@ the number of projects and mentors; filtering and counting then happen in Python
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from uuid import uuid4
@@ -36,28 +34,11 @@ from django_tasks_db.models import DBTaskResult
 
 from cohort.applications.access import bars_from_applying
 from cohort.applications.services import WINDOW_KEY, applications_window
-from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
+from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
 from cohort.web import queries
 from cohort.web.next_steps import next_steps
 from cohort.web.queries import public_term
-
-POPULAR_SKILLS = 15
-
-_WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.\-][a-z0-9+#]+)*")
-# Words in "Recommended Skills" lines that say how much, not what.
-# fmt: off
-_NOT_SKILLS = frozenset({
-    "a", "about", "able", "and", "any", "are", "as", "at", "basic", "be", "become", "but",
-    "by", "can", "code", "coding", "concepts", "development", "e.g", "etc", "experience",
-    "experienced", "familiar", "familiarity", "for", "from", "good", "have", "helpful", "how",
-    "i.e", "in", "interest", "interested", "is", "it", "knowledge", "language", "languages",
-    "learn", "like", "nice", "not", "of", "on", "one", "or", "other", "plus", "programming",
-    "some", "strong", "such", "the", "their", "to", "understanding", "use", "using", "with",
-    "working", "would", "you", "your"
-})
-# fmt: on
-
 
 # -- helpers ---------------------------------------------------------------------------
 
@@ -106,26 +87,6 @@ def _timeline(term: Term) -> Timeline:
         upcoming=min(starts, key=lambda s: s[:2])[2] if starts else None,
         has_ended=bool(closes) and max(closes) <= now,
     )
-
-
-def _skill_text(project: Project) -> str:
-    return f"{project.skills}\n{project.technologies}".casefold()
-
-
-def _skill_words(project: Project) -> set[str]:
-    return {w for w in _WORD.findall(_skill_text(project)) if w not in _NOT_SKILLS}
-
-
-def _matches_skill(project: Project, skill: str) -> bool:
-    """The skill starts a word of the skills or technologies text ("go" finds "Golang")."""
-    pattern = r"(?<![\w])" + re.escape(skill.casefold())
-    return re.search(pattern, _skill_text(project)) is not None
-
-
-@dataclass
-class OrgChoice:
-    organization: Organization
-    count: int
 
 
 @dataclass
@@ -268,16 +229,6 @@ def program_detail(request: HttpRequest, program: str) -> HttpResponse:
     return render(request, "web/program_detail.html", {"program": program_obj, "terms": terms})
 
 
-TERM_PAGE_SIZE = 60  # project cards on one page of a term's catalog
-# A term page reads every project's row for its filters; the long texts no card shows stay
-# in the database.
-CARD_UNUSED = ("description", "expected_outcome", "raw", "form_fields", "search_text")
-CATALOG_PREFETCH = (
-    Prefetch("mentorships", queryset=Mentorship.objects.order_by("position")),
-    Prefetch("upstream_issues", queryset=UpstreamIssue.objects.order_by("position")),
-)
-
-
 @dataclass
 class PageLink:
     number: int
@@ -286,68 +237,39 @@ class PageLink:
 
 
 def term_detail(request: HttpRequest, program: str, term: str) -> HttpResponse:
-    """A term's catalog, a page of TERM_PAGE_SIZE cards at a time, in a fixed number of
-    queries: every project's row without its long texts (what the filters and their counts
-    read), then the mentors and issues of this page's cards and the ideas not accepted."""
+    """A term's catalog, a page of TERM_PAGE_SIZE cards at a time, in the same queries and
+    the same model rows whatever the term's size (`queries.term_catalog`)."""
     term_obj = public_term(program, term)
     prefetch_related_objects([term_obj], "milestones")  # one query: timeline and status
-    listed = list(
-        Project.objects.filter(term=term_obj)
-        .on_term_page()
-        .select_related("organization")
-        .defer(*CARD_UNUSED)
-    )
-    # Ideas the term's README did not accept: listed apart.
-    not_accepted = [p for p in listed if p.status == Project.Status.NOT_ACCEPTED]
-    projects = [p for p in listed if p.status != Project.Status.NOT_ACCEPTED]
     org_slug = request.GET.get("org", "").strip()
     skill = " ".join(request.GET.get("skill", "").split())[:100]
-
-    by_skill = [p for p in projects if not skill or _matches_skill(p, skill)]
-    by_org = [p for p in projects if not org_slug or p.organization.slug == org_slug]
-    shown = [p for p in by_skill if not org_slug or p.organization.slug == org_slug]
-
-    # Facet counts: each filter's choices are counted under the other filter.
-    org_counts = Counter(p.organization_id for p in by_skill)
-    org_choices = [
-        OrgChoice(group.organization, org_counts[group.organization.pk])
-        for group in _group_by_organization(projects)
-    ]
-    skill_counts = Counter(w for p in by_org for w in _skill_words(p))
-    popular = [(w, n) for w, n in skill_counts.most_common(POPULAR_SKILLS) if n > 1]
-
-    pages = max(1, -(-len(shown) // TERM_PAGE_SIZE))
     asked_page = request.GET.get("page", "")
-    page = min(max(int(asked_page) if asked_page.isdigit() else 1, 1), pages)
-    first = (page - 1) * TERM_PAGE_SIZE
-    on_page = shown[first : first + TERM_PAGE_SIZE]
-    # This page's cards and the ideas not accepted, with their mentors and issues, and the
-    # term (with its program) they all belong to for their links.
-    prefetch_related_objects([*on_page, *not_accepted], *CATALOG_PREFETCH)
-    for card in (*on_page, *not_accepted):
-        card.term = term_obj
+    catalog = queries.term_catalog(
+        term_obj, org_slug, skill, int(asked_page) if asked_page.isdigit() else 1
+    )
     kept = {k: v for k, v in (("org", org_slug), ("skill", skill)) if v}
 
     def href(number: int) -> str:  # a page of the same filters
         return "?" + urlencode({**kept, "page": number})
 
+    page, pages = catalog.page, catalog.pages
     context = {
         "term": term_obj,
         "program": term_obj.program,
         "timeline": _timeline(term_obj),
-        "groups": _group_by_organization(on_page),
-        "shown_count": len(shown),
-        "total_count": len(projects),
-        "org_choices": org_choices,
-        "popular_skills": sorted(popular),
+        "groups": _group_by_organization(catalog.cards),
+        "shown_count": catalog.shown,
+        "total_count": catalog.total,
+        "org_choices": catalog.org_choices,
+        "popular_skills": catalog.popular_skills,
         "selected_org": org_slug,
         "skill": skill,
         "is_filtered": bool(org_slug or skill),
-        "not_accepted": not_accepted,
+        "not_accepted": catalog.not_accepted,
         "page": page,
         "pages": pages,
-        "first_number": first + 1,
-        "last_number": first + len(on_page),
+        "first_number": catalog.first + 1,
+        "last_number": catalog.first + len(catalog.cards),
         "page_links": [PageLink(n, href(n), n == page) for n in range(1, pages + 1)]
         if pages > 1
         else [],

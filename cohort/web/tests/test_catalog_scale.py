@@ -4,16 +4,20 @@ for 130, a page of cards at a time, the filters kept from page to page."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from cohort.core.models import Person
 from cohort.projects.models import Mentorship, Organization, Project, UpstreamIssue
 from cohort.terms.models import Program, Term
-from cohort.web.views import TERM_PAGE_SIZE
+from cohort.web.queries import TERM_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +94,47 @@ def test_the_term_page_costs_the_same_queries_and_shows_a_page_of_cards(client: 
     # A page past the end shows the last; a page that is no number, the first.
     assert "page 3 of 3" in client.get(large.get_absolute_url() + "?page=99").content.decode()
     assert "page 1 of 3" in client.get(large.get_absolute_url() + "?page=x").content.decode()
+
+
+@contextmanager
+def models_built() -> Iterator[Counter[str]]:
+    """How many model instances of each class the block builds (rows read into models)."""
+    built: Counter[str] = Counter()
+
+    def count(sender: type, **kwargs: Any) -> None:
+        built[sender.__name__] += 1
+
+    post_init.connect(count, weak=False)
+    try:
+        yield built
+    finally:
+        post_init.disconnect(count)
+
+
+def test_the_term_page_reads_a_page_of_projects_into_models_whatever_the_size(
+    client: Any,
+) -> None:
+    """The filters and their counts read every project, but no model of it: only this
+    page's cards are built, with their organization, mentors and issues."""
+    small = build_term("small", 3)
+    large = build_term("large", 250)
+    kinds = ("Project", "Organization", "Mentorship", "UpstreamIssue")
+    for url, cards in (
+        (small.get_absolute_url(), 3),
+        (large.get_absolute_url(), TERM_PAGE_SIZE),
+        (large.get_absolute_url() + "?page=3", TERM_PAGE_SIZE),
+        (large.get_absolute_url() + "?skill=rust&page=3", 5),  # 125 ask for Rust
+        (large.get_absolute_url() + "?org=large-org-003", 13),
+    ):
+        with models_built() as built:
+            html = client.get(url).content.decode()
+        assert len(CARD.findall(html)) == cards, url
+        assert {kind: built[kind] for kind in kinds} == {
+            "Project": cards,
+            "Organization": cards,  # each card's, read with it
+            "Mentorship": 2 * cards,
+            "UpstreamIssue": cards,
+        }, url
 
 
 def test_the_filters_are_kept_from_page_to_page(client: Any) -> None:

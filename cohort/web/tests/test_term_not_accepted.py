@@ -67,10 +67,10 @@ def test_a_term_without_such_ideas_has_no_section(client: Client) -> None:
 
 def test_the_section_takes_no_query_of_its_own(client: Client, django_assert_num_queries) -> None:
     few = term_with(not_accepted=1)
-    with django_assert_num_queries(6):  # as test_views' term page
+    with django_assert_num_queries(7):  # as test_views' term page
         assert client.get(few.get_absolute_url()).status_code == 200
     Term.objects.all().delete()
     many = term_with(not_accepted=25)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = client.get(many.get_absolute_url()).content.decode()
     assert section(html).count("<li>") == 25

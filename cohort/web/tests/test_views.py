@@ -335,11 +335,13 @@ def test_list_pages_run_a_constant_number_of_queries(
         return {
             "home": (reverse("web:home"), 3),  # + every term's timeline, for its status
             "program": (t.program.get_absolute_url(), 3),
-            # + whether the term took applications: its statistics link (cohort.stats)
-            "term": (t.get_absolute_url(), 6),
+            # the term, its timeline, what the filters read of every project, this page's
+            # cards with their mentors and issues, and whether the term took applications:
+            # its statistics link (cohort.stats)
+            "term": (t.get_absolute_url(), 7),
             "term filtered": (
                 f"{t.get_absolute_url()}?skill=golang&org={project.organization.slug}",
-                6,
+                7,
             ),
             "project": (project.get_absolute_url(), 5),
             "search": (f"{reverse('web:search')}?q=golang", 4),
