@@ -169,6 +169,32 @@ def test_the_catalog_api_pages_in_the_same_queries(client: Any) -> None:
     assert client.get(url.format(large.pk) + "?page_size=501").status_code == 422
 
 
+def test_the_catalog_api_reads_a_page_of_projects_into_models(client: Any) -> None:
+    """A page of the API builds its projects, their organizations, mentors and issues, and
+    the term once: not a term and a program per project."""
+    small = build_term("small", 3)
+    large = build_term("large", 250)
+    kinds = ("Project", "Organization", "Mentorship", "UpstreamIssue", "Term", "Program")
+    url = "/api/v1/terms/{}/projects"
+    for address, rows in (
+        (url.format(small.pk), 3),
+        (url.format(large.pk), 100),
+        (url.format(large.pk) + "?page=3", 50),
+        (url.format(large.pk) + "?page=2&page_size=30", 30),
+    ):
+        with models_built() as built:
+            answer = client.get(address)
+        assert len(answer.json()) == rows, address
+        assert {kind: built[kind] for kind in kinds} == {
+            "Project": rows,
+            "Organization": rows,
+            "Mentorship": 2 * rows,
+            "UpstreamIssue": rows,
+            "Term": 1,
+            "Program": 1,
+        }, address
+
+
 def test_the_admin_term_overview_pages_in_the_same_queries(client: Any) -> None:
     from cohort.applications.review_views import OVERVIEW_PAGE_SIZE
     from cohort.core.models import User
