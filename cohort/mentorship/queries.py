@@ -161,8 +161,10 @@ class PlacementRow:
 
 
 def _placements() -> QuerySet[Placement]:
+    # project__term__program: the rows link to the project's page, whose address is read
+    # from the project's own term (one query per row otherwise).
     return Placement.objects.select_related(
-        "project__organization", "term__program", "mentee"
+        "project__organization", "project__term__program", "term__program", "mentee"
     ).prefetch_related(
         Prefetch("project__mentorships", queryset=Mentorship.objects.order_by("position")),
         Prefetch("project__upstream_issues", queryset=UpstreamIssue.objects.order_by("position")),
