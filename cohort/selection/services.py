@@ -18,7 +18,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
+from django.db.models import Window as Over
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from cohort.applications.access import is_own
@@ -72,41 +74,41 @@ def gather_inputs(term: Term) -> Inputs:
 
 def _gather(term: Term) -> tuple[Inputs, dict[Pair, int]]:
     """`gather_inputs`, and (mentee, project) -> application id of the applications in it,
-    from the same two queries."""
+    from the same two queries.
+
+    Both orders come from the database, so no time is read into Python: the rows by mentee,
+    each mentee's by their rank (unranked ones after every ranked one, in the order they
+    applied), and each row's place on its project's list (by the mentors' rank, unranked
+    ones last in the order they were submitted) as a row number."""
     capacities = dict(
         selection_projects(term).order_by("position", "id").values_list("pk", "slots")
     )
-    # Sorted below, so no ORDER BY: the model's default ordering joins three tables.
+    place = Over(
+        RowNumber(),
+        partition_by=[F("project_id")],
+        order_by=[
+            F("mentor_rank").asc(nulls_last=True),
+            Coalesce("submitted_at", "created_at").asc(),
+            F("pk").asc(),
+        ],
+    )
     rows = list(
         Application.objects.filter(
             term=term, project__in=selection_projects(term).values("pk"), status__in=IN_SELECTION
         )
-        .order_by()
-        .values_list(
-            "pk",
-            "mentee_id",
-            "project_id",
-            "status",
-            "mentee_rank",
-            "mentor_rank",
-            "created_at",
-            "submitted_at",
-        )
+        .annotate(place=place)
+        .order_by("mentee_id", F("mentee_rank").asc(nulls_last=True), "created_at", "pk")
+        .values_list("pk", "mentee_id", "project_id", "status", "place")
     )
-    # Sort keys: a rank first (unranked ones after every ranked one), then the time.
-    by_mentee: dict[int, list[tuple[bool, int, datetime, int, int]]] = {}
-    by_project: dict[int, list[tuple[bool, int, datetime, int, int]]] = {p: [] for p in capacities}
-    for pk, mentee, project, status, mentee_rank, mentor_rank, created, submitted in rows:
-        by_mentee.setdefault(mentee, []).append(
-            (mentee_rank is None, mentee_rank or 0, created, pk, project)
-        )
+    applicants: dict[int, list[int]] = {}
+    by_project: dict[int, list[tuple[int, int]]] = {p: [] for p in capacities}
+    for _pk, mentee, project, status, row_number in rows:
+        applicants.setdefault(mentee, []).append(project)
         if status == Status.SHORTLISTED:
-            by_project[project].append(
-                (mentor_rank is None, mentor_rank or 0, submitted or created, pk, mentee)
-            )
+            by_project[project].append((row_number, mentee))
     inputs = Inputs(
-        applicants={m: [p for *_, p in sorted(items)] for m, items in sorted(by_mentee.items())},
-        projects={p: [m for *_, m in sorted(items)] for p, items in by_project.items()},
+        applicants=applicants,
+        projects={p: [m for _n, m in sorted(items)] for p, items in by_project.items()},
         capacities=capacities,
     )
     return inputs, {(mentee, project): pk for pk, mentee, project, *_ in rows}
