@@ -98,28 +98,38 @@ def derive_gates(
     proposer_handle: str = "",
     proposer_is_maintainer: bool = False,
 ) -> Gates:
-    """The gates after `events` (oldest first) for the current mentor `roster` (handles)."""
-    last_edit = max((i for i, e in enumerate(events) if e.kind == EDITED), default=-1)
-    since_edit = events[last_edit + 1 :]
-    maintainer = any(e.kind == MAINTAINER_APPROVED for e in since_edit) or (
+    """The gates after `events` (oldest first) for the current mentor `roster` (handles).
+
+    One pass over the events (a board files every proposal of a term on each request): a
+    material edit clears the maintainer and admin approvals given before it; confirmations
+    survive it."""
+    maintainer_event = admin_event = False
+    confirmed_keys: set[str] = set()
+    for event in events:
+        kind = event.kind
+        if kind == EDITED:
+            maintainer_event = admin_event = False
+        elif kind == MAINTAINER_APPROVED:
+            maintainer_event = True
+        elif kind == ADMIN_APPROVED:
+            admin_event = True
+        elif kind == MENTOR_CONFIRMED:
+            confirmed_keys.add(event.handle.casefold())
+    maintainer = maintainer_event or (
         proposer_is_maintainer and validation_passed  # implied only by a passing validation
     )
-    confirmed_keys = {e.handle.casefold() for e in events if e.kind == MENTOR_CONFIRMED}
     if proposer_handle:
         confirmed_keys.add(proposer_handle.casefold())
-    confirmed = tuple(h for h in roster if h.casefold() in confirmed_keys)
-    awaiting = tuple(h for h in roster if h.casefold() not in confirmed_keys)
-    admin = (
-        validation_passed
-        and maintainer
-        and not awaiting
-        and any(e.kind == ADMIN_APPROVED for e in since_edit)
-    )
+    confirmed: list[str] = []
+    awaiting: list[str] = []
+    for handle in roster:
+        (confirmed if handle.casefold() in confirmed_keys else awaiting).append(handle)
+    admin = validation_passed and maintainer and not awaiting and admin_event
     return Gates(
         validation_passed=validation_passed,
         maintainer_approved=maintainer,
-        confirmed=confirmed,
-        awaiting=awaiting,
+        confirmed=tuple(confirmed),
+        awaiting=tuple(awaiting),
         admin_approved=admin,
     )
 
