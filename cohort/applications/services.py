@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Aggregate, Exists, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, Exists, JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -302,14 +302,18 @@ def apply_to_project(
         attempt += 1
         try:
             with transaction.atomic():
-                read = _read_for_applying(user, projects, pk)
+                # After a clash, their applications are read after the lock is held, in a
+                # statement of their own, so they are what the other request committed.
+                read = _read_for_applying(user, projects, pk, mine_after_lock=attempt > 1)
                 return _apply(user, read, answers=answers, at=now or timezone.now())
         except _RetryError as clash:
             if attempt >= clash.attempts:
                 raise _raced() from clash
 
 
-def _read_for_applying(user: User, projects: QuerySet[Project], project_pk: int) -> _Reading:
+def _read_for_applying(
+    user: User, projects: QuerySet[Project], project_pk: int, *, mine_after_lock: bool = False
+) -> _Reading:
     """The project `project_pk` of `projects` with everything applying checks, in one
     statement; `Project.DoesNotExist` if there is none. The profile row is locked (in a
     sub-select) until the transaction ends."""
@@ -346,7 +350,9 @@ def _read_for_applying(user: User, projects: QuerySet[Project], project_pk: int)
                 pk="pk",
                 project="project_id",
                 slot="active_slot",
-            ),
+            )
+            if not mine_after_lock
+            else Value(None, output_field=JSONField()),
             # As `deciding_side` asks it: a listed mentor, or a maintainer of the organization.
             mentors=mentored_by(user),
             maintains=Exists(
@@ -369,7 +375,16 @@ def _read_for_applying(user: User, projects: QuerySet[Project], project_pk: int)
     return _Reading(
         project=found,
         applicant=applicant,
-        mine=[_Mine(r["pk"], r["project"], r["slot"]) for r in found.mine or []],
+        mine=[
+            _Mine(pk, project, slot)
+            for pk, project, slot in (
+                Application.objects.filter(mentee=user, term=found.term_id).values_list(
+                    "pk", "project_id", "active_slot"
+                )
+                if mine_after_lock
+                else ((r["pk"], r["project"], r["slot"]) for r in found.mine or [])
+            )
+        ],
         mentors=bool(found.mentors),
         maintains=bool(found.maintains),
     )
