@@ -2,8 +2,9 @@
 
 Read-only (GET never writes) and safe for anonymous visitors: mentors appear by name and
 GitHub handle only; e-mail addresses are shown to staff users on the project page alone.
-Every list page loads its rows in a fixed number of queries (`for_catalog()`), whatever
-the number of projects and mentors; filtering and counting then happen in Python.
+Every list page loads its rows in a fixed number of queries, whatever the number of
+projects and mentors. A term's catalog builds models for its page of cards only; its
+filters and their counts read one narrow row per project (`queries.term_catalog`).
 """
 
 from __future__ import annotations
