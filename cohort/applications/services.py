@@ -40,7 +40,7 @@ from cohort.applications.tasks import enqueue_application_notification
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
-from cohort.core.workflow import transition
+from cohort.core.workflow import transition, transition_many
 from cohort.projects.models import OrganizationMaintainer, Project
 from cohort.proposals.access import mentored_by
 from cohort.terms.models import Milestone, Term, Window
@@ -783,6 +783,33 @@ def _change_status(
 def offer_application(application: Application, *, actor: User | None) -> ApplicationEvent:
     """shortlisted → offered: selection made this application an offer."""
     return _change_status(application, Status.OFFERED, actor=actor)
+
+
+def offer_applications(
+    applications: Sequence[Application], *, actor: User | None, now: datetime
+) -> None:
+    """shortlisted → offered for each of `applications` (locked by the caller), as
+    `offer_application` does one at a time, in three queries:
+    one compare-and-swap UPDATE with its audit rows in one INSERT (`transition_many`, a
+    ConflictError if any moved meanwhile), and their history in one INSERT. No e-mail is
+    queued: the applications' notifications say nothing of an offer (the offer's own e-mail,
+    cohort.selection.notifications, does), so the one-at-a-time path's task would send none.
+    """
+    transition_many(
+        [(application, Status.OFFERED) for application in applications],
+        actor=actor,
+        now=now,
+        conflict="An application changed meanwhile, so nothing was offered. Reload and try again.",
+    )
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application=application,
+            kind=ApplicationEvent.Kind.STATUS,
+            actor=actor,
+            status=Status.OFFERED,
+        )
+        for application in applications
+    )
 
 
 def accept_application_offer(application: Application, *, actor: User | None) -> ApplicationEvent:

@@ -24,18 +24,19 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from cohort.applications.access import is_own
-from cohort.applications.models import Application, ApplicationEvent
+from cohort.applications.models import Application
 from cohort.applications.services import (
     accept_application_offer,
     applications_window,
     close_placed_elsewhere,
     decline_application_offer,
+    offer_applications,
     return_application_to_shortlist,
 )
 from cohort.core.errors import ConflictError, DomainError
 from cohort.core.models import AuditEvent, User
 from cohort.core.text import check_text
-from cohort.core.workflow import transition, transition_many
+from cohort.core.workflow import transition
 from cohort.projects.models import MAX_SLOTS, Project
 from cohort.selection import hooks
 from cohort.selection.models import REASON_MAX, Offer, Override, Round
@@ -465,33 +466,6 @@ def _offer_many(
         for offer in offers:
             enqueue_offer_notification(offer)
     return offers
-
-
-def offer_applications(
-    applications: Sequence[Application], *, actor: User | None, now: datetime
-) -> None:
-    """shortlisted → offered for each of `applications` (locked by the caller), as
-    `cohort.applications.services.offer_application` does one at a time, in three queries:
-    one compare-and-swap UPDATE with its audit rows in one INSERT (`transition_many`, a
-    ConflictError if any moved meanwhile), and their history in one INSERT. No e-mail is
-    queued: the applications' notifications say nothing of an offer (the offer's own e-mail,
-    cohort.selection.notifications, does), so the one-at-a-time path's task would send none.
-    """
-    transition_many(
-        [(application, Status.OFFERED) for application in applications],
-        actor=actor,
-        now=now,
-        conflict="An application changed meanwhile, so nothing was offered. Reload and try again.",
-    )
-    ApplicationEvent.objects.bulk_create(
-        ApplicationEvent(
-            application=application,
-            kind=ApplicationEvent.Kind.STATUS,
-            actor=actor,
-            status=Status.OFFERED,
-        )
-        for application in applications
-    )
 
 
 # --- announcing ----------------------------------------------------------------------------
