@@ -4,12 +4,15 @@
 terms or applications: none for a visitor, two for a signed-in person (their GitHub
 handle, which the mentor rule reads, and one query of `EXISTS` subqueries built from the
 apps' own access rules). The `navigation` context processor puts the answer in every page
-as `nav`.
+as `nav`. A view that needs the roles too (the home page's next steps) reads them through
+`request_roles(request)`, which keeps the answer for the rest of the request, so that the
+menu does not ask again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db.models import Exists, IntegerField, Subquery
@@ -104,7 +107,25 @@ def nav_roles(user: Viewer) -> NavRoles:
     )
 
 
+# Each request's answer while it lasts, with the id of the user it was computed for (a view
+# that signs someone in or out before rendering gets the new person's roles).
+_PER_REQUEST: WeakKeyDictionary[HttpRequest, tuple[int | None, NavRoles]] = WeakKeyDictionary()
+
+
+def request_roles(request: HttpRequest) -> NavRoles:
+    """`nav_roles` of the request's user, computed once per request: the home page's next
+    steps and the menu both read it."""
+    user = request.user
+    key = user.pk  # None for a visitor
+    kept = _PER_REQUEST.get(request)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    roles = nav_roles(user)
+    _PER_REQUEST[request] = (key, roles)
+    return roles
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     """Context processor (settings.TEMPLATES): `nav`, the roles behind the menu, and
     whether visitors may sign up."""
-    return {"nav": nav_roles(request.user), "signup_open": settings.COHORT_SIGNUP_OPEN}
+    return {"nav": request_roles(request), "signup_open": settings.COHORT_SIGNUP_OPEN}

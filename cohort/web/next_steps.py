@@ -24,7 +24,11 @@ a link to the page where it is done.
 
 The link names the action; where (the program and term) follows it as plain text. A fixed
 number of queries whatever the number of terms, projects, applications or proposals
-(tests/test_next_steps.py counts them); none for a visitor.
+(tests/test_next_steps.py counts them); none for a visitor. A kind of step is looked for only
+where the person's roles (`nav_roles`, read once per request with the menu's) say there may
+be one: offers and applications in progress need an application of theirs, feedback and the
+one-mentorship-at-a-time check a placement of theirs, evaluations a placement on a project
+they mentor, so a person in one role does not pay the queries of the others.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from cohort.proposals.queries import ProposalRow, awaiting_decision
 from cohort.selection.models import Offer
 from cohort.stipends.queries import to_approve_by_term
 from cohort.terms.models import Milestone, Term
-from cohort.web.navigation import nav_roles
+from cohort.web.navigation import NavRoles, nav_roles
 
 APPLY, TASK, OFFER, REVIEW, APPROVE, FINAL, PUBLISH = (
     "apply",
@@ -85,21 +89,24 @@ def _window(key: str, now: datetime, *, open_only: bool) -> Exists:
     return Exists(milestones)
 
 
-def next_steps(user: Viewer, now: datetime) -> list[Step]:
-    """What is waiting for `user` at `now`, most urgent kind first."""
+def next_steps(user: Viewer, now: datetime, roles: NavRoles | None = None) -> list[Step]:
+    """What is waiting for `user` at `now`, most urgent kind first; `roles` are `user`'s
+    `nav_roles` if the caller has them already (the home page: the menu's)."""
     if not isinstance(user, User) or not user.is_authenticated:
         return []
     steps: list[Step] = []
-    roles = nav_roles(user)
+    if roles is None:
+        roles = nav_roles(user)
     open_terms: QuerySet[Term] = Term.objects.filter(
         _window("applications_open", now, open_only=True)
     )
 
-    # Offers to answer.
+    # Offers to answer: an offer is made on an application of theirs (its mentee is the
+    # application's), so they count as a mentee (`nav_roles`: they applied).
     offers = Offer.objects.filter(
         mentee=user, status=Offer.Status.PENDING, deadline__gt=now
     ).select_related("project", "term__program")
-    for offer in offers.order_by("deadline", "id"):
+    for offer in offers.order_by("deadline", "id") if roles.mentee else ():
         steps.append(
             Step(
                 OFFER,
@@ -110,8 +117,9 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             )
         )
 
-    # The mentorship period: evaluations to submit, feedback to give, overdue rounds.
-    if roles.mentor:
+    # The mentorship period: evaluations to submit (of a placement on a project they mentor:
+    # `has_mentees`), feedback to give (on a placement of theirs: `placed`), overdue rounds.
+    if roles.has_mentees:
         for r in mentorship.rounds_to_evaluate(user, now):
             placement = r.placement
             steps.append(
@@ -123,7 +131,7 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
                     r.closes_at,
                 )
             )
-    for r in mentorship.feedback_to_give(user, now):
+    for r in mentorship.feedback_to_give(user, now) if roles.placed else ():
         steps.append(
             Step(
                 FEEDBACK,
@@ -153,7 +161,8 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
                 )
             )
 
-    # Applications in progress, while their term takes applications.
+    # Applications in progress, while their term takes applications (they applied, so they
+    # count as a mentee).
     in_progress: QuerySet[Application] = Application.objects.filter(
         mentee=user, status=Application.Status.DRAFT, term__in=open_terms
     )
@@ -162,7 +171,7 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
         .annotate(missing=Count("tasks", filter=Q(tasks__completed_at__isnull=True)))
         .filter(missing__gt=0)
     )
-    for draft in drafts.order_by("created_at", "id"):
+    for draft in drafts.order_by("created_at", "id") if roles.mentee else ():
         steps.append(
             Step(
                 TASK,
@@ -182,7 +191,8 @@ def next_steps(user: Viewer, now: datetime) -> list[Step]:
             .select_related("program")
             .order_by("program__name", "-year", "-number")
         )
-        placements = live_placements(user)  # one mentorship at a time
+        # One mentorship at a time: only someone placed has a placement that may bar it.
+        placements = live_placements(user) if roles.placed else []
         begins = Milestone.objects.filter(term=OuterRef("pk"), key="term_start")
         ends = Milestone.objects.filter(term=OuterRef("pk"), key="term_end")
         terms = terms.annotate(

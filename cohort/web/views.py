@@ -38,6 +38,7 @@ from cohort.applications.services import WINDOW_KEY, applications_window
 from cohort.projects.models import Organization, Project
 from cohort.terms.models import Milestone, Program, Term
 from cohort.web import queries
+from cohort.web.navigation import request_roles
 from cohort.web.next_steps import next_steps
 from cohort.web.queries import public_term
 
@@ -215,7 +216,8 @@ def home(request: HttpRequest) -> HttpResponse:
     programs = Program.objects.prefetch_related(
         Prefetch("terms", queryset=_terms_with_counts().prefetch_related("milestones"))
     )  # each term's timeline in one query, for its derived status
-    steps = next_steps(request.user, timezone.now())
+    # The menu reads the same roles: once per request (`request_roles`).
+    steps = next_steps(request.user, timezone.now(), request_roles(request))
     return render(request, "web/home.html", {"programs": programs, "steps": steps})
 
 

@@ -16,7 +16,7 @@ from cohort.applications.tests import conftest as applications_world
 from cohort.applications.tests.conftest import World
 from cohort.core.models import Person, User
 from cohort.projects.models import Mentorship, Project
-from cohort.web.navigation import nav_roles
+from cohort.web.navigation import nav_roles, request_roles
 
 pytestmark = pytest.mark.django_db
 world = applications_world.world  # the fixture: one term, three projects, every role
@@ -153,6 +153,24 @@ def test_roles_take_a_fixed_number_of_queries_however_many_projects(world: World
     assert Project.objects.filter(mentorships__github="carol").count() == 20
     assert _roles_queries(world, "carol") == 2
     assert nav_roles(world.user("carol")).proposer
+
+
+def test_a_request_reads_the_roles_once_and_again_for_another_user(rf, world: World) -> None:
+    request = rf.get("/")
+    request.user = User.objects.get(username="carol")
+    with CaptureQueriesContext(connection) as captured:
+        first = request_roles(request)
+        assert request_roles(request) is first
+    assert len(captured) == 2  # the GitHub handle and the roles, once
+    assert first.mentor
+    assert not first.mentee
+    request.user = world.user("mentee1")  # signed in as someone else within the request
+    assert request_roles(request) == nav_roles(world.user("mentee1")) != first
+    other = rf.get("/")
+    other.user = User.objects.get(username="carol")
+    with CaptureQueriesContext(connection) as captured:
+        assert request_roles(other) == first
+    assert len(captured) == 2  # another request reads them afresh
 
 
 def test_visitor_roles_take_no_query(world: World) -> None:

@@ -263,6 +263,61 @@ def test_a_fixed_number_of_queries_whatever_the_size(now, client: Client):
     assert {name: home_queries(client, name) for name in pages} == pages
 
 
+HOME_ROLES = ("mentee1", "mentee4", "mentor", "maintainer", "admin")  # mentee4 is placed
+
+
+def home_reads(client: Client) -> dict[str, tuple[int, int]]:
+    """Per role, the home page's queries and how many of them read the roles (`nav_roles`)."""
+    reads = {}
+    for name in HOME_ROLES:
+        client.force_login(user(name))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        sqls = [q["sql"] for q in queries.captured_queries]
+        reads[name] = (len(sqls), sum('AS "nav_applied"' in sql for sql in sqls))
+    return reads
+
+
+def test_every_role_s_home_page_reads_the_roles_once_within_20_queries(now, client: Client):
+    """The steps and the menu share one reading of the roles, and no role's home page takes
+    more than 20 queries, the same with more of everything (before: the roles read twice,
+    the maintainer's page 21 queries and the admin's 24)."""
+    small = home_reads(client)
+    grow(now)
+    assert home_reads(client) == small
+    assert {name: roles for name, (_, roles) in small.items()} == dict.fromkeys(HOME_ROLES, 1)
+    assert {name: n for name, (n, _) in small.items() if n > 20} == {}
+
+
+def model_reads(name: str, now: datetime) -> set[str]:
+    """The models whose rows `name`'s steps read (a query selecting a model's columns)."""
+    with CaptureQueriesContext(connection) as queries:
+        next_steps(user(name), now)
+    tables = ("selection_offer", "applications_application", "mentorship_evaluationround")
+    return {
+        t
+        for q in queries.captured_queries
+        for t in tables
+        if q["sql"].startswith(f'SELECT "{t}"."id"')
+    }
+
+
+def test_steps_are_looked_for_only_where_the_roles_allow_them(now):
+    """Offers and applications in progress are looked for only for someone who applied, the
+    feedback to give for someone placed, evaluations for a mentor of a placed mentee: the
+    maintainer and the admin hold none of these roles and read none of those rows (before:
+    offers, drafts and feedback rounds on every home page)."""
+    assert model_reads("maintainer", now) == set()
+    assert model_reads("admin", now) == set()
+    assert model_reads("mentee1", now) == {"selection_offer", "applications_application"}
+    assert model_reads("mentee4", now) == {
+        "selection_offer",
+        "applications_application",
+        "mentorship_evaluationround",
+    }
+    assert model_reads("mentor", now) == {"mentorship_evaluationround"}
+
+
 def test_a_mentee_in_a_mentorship_is_not_asked_to_apply_to_an_overlapping_term(now):
     # mentee4 has a live placement in the demo's mentorship term, which overlaps the live
     # term's mentorship; mentee1 has none and is asked to apply.
