@@ -93,12 +93,33 @@ def access_application(user: Viewer, pk: int, perm: Perm) -> Application:
     return application
 
 
+# Where `access_project` leaves the roles it read on the project it returns (for whom, and
+# which), so that the rest of the request reads them with `held_roles` instead of again.
+_HELD = "_cohort_roles_held"
+
+
 def access_project(user: Viewer, pk: int, perm: Perm) -> Project:
-    """The project `pk` if `user` holds `perm` on it (its queue, its counts), else `Http404`."""
+    """The project `pk` if `user` holds `perm` on it (its queue, its counts), else `Http404`.
+
+    The roles it read stay on the project returned: `held_roles` gives them back to the
+    page's other parts (the queue's rows, selection's box) without reading them again."""
     project = Project.objects.select_related("term__program", "organization").filter(pk=pk).first()
-    if project is None or perm not in perms_of(project_roles(user, project)):
+    if project is None:
         raise Http404("No such project.")
+    roles = project_roles(user, project)
+    if perm not in perms_of(roles):
+        raise Http404("No such project.")
+    setattr(project, _HELD, (user.pk, frozenset(roles)))
     return project
+
+
+def held_roles(user: Viewer, project: Project) -> set[Role] | None:
+    """The roles `access_project` read for `user` when it returned this `project` (what
+    `project_roles(user, project)` answered then), or None if it did not."""
+    held = getattr(project, _HELD, None)
+    if isinstance(held, tuple) and _authenticated(user) and held[0] == user.pk:
+        return set(held[1])
+    return None
 
 
 def counted_projects(user: Viewer, term: Term) -> QuerySet[Project]:

@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
 from cohort.applications import eligibility, services
+from cohort.applications.access import held_roles
 from cohort.applications.models import (
     CLOSED,
     Application,
@@ -36,6 +37,7 @@ from cohort.applications.models import (
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for
 from cohort.core.actors import Viewer
 from cohort.core.models import User
+from cohort.core.permissions import Role
 from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant
 from cohort.projects.models import Project
@@ -537,8 +539,14 @@ def _queue_rows(
     applications: ApplicationQuerySet, project: Project, reader: User
 ) -> list[QueueRow]:
     """`applications` (with their mentee and profile selected) as `reader` sees them: their
-    tasks and reviews in two more queries."""
-    admin = is_program_admin(reader, project.term.program)
+    tasks and reviews in two more queries (and whether `reader` runs the program, unless
+    `access_project` read it already)."""
+    held = held_roles(reader, project)
+    admin = (
+        Role.PROGRAM_ADMIN in held
+        if held is not None
+        else is_program_admin(reader, project.term.program)
+    )
     rows = []
     for application in applications.prefetch_related(
         Prefetch("tasks", queryset=Task.objects.order_by("position")),

@@ -18,7 +18,7 @@ from django import forms
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cohort.applications.access import project_roles
+from cohort.applications.access import held_roles, project_roles
 from cohort.applications.models import Application, MenteeProfile
 from cohort.applications.queries import display_name, display_names
 from cohort.core.models import User
@@ -498,8 +498,13 @@ def draft_view(
     )
 
 
-def offer_rows(offers: Sequence[Offer], zone: str) -> list[OfferRow]:
-    names = display_names(o.mentee_id for o in offers)
+def offer_rows(
+    offers: Sequence[Offer], zone: str, names: Mapping[int, str] | None = None
+) -> list[OfferRow]:
+    """`offers` with their mentees' names (`names`, when the caller read them) and
+    deadlines in `zone`."""
+    if names is None:
+        names = display_names(o.mentee_id for o in offers)
     return [
         OfferRow(offer=o, name=names.get(o.mentee_id, ""), deadline=instant(o.deadline, zone))
         for o in offers
@@ -656,7 +661,9 @@ def project_selection(
     """What the review queue shows of selection: the slots (a form for those who may set
     them, until selection is confirmed), then this project's offers and its waitlist."""
     confirmed = services.confirmed_round(project.term)
-    may_edit = Perm.APPLICATION_REVIEW in perms_of(project_roles(user, project))
+    held = held_roles(user, project)  # read by `access_project`, for the page
+    roles = held if held is not None else project_roles(user, project)
+    may_edit = Perm.APPLICATION_REVIEW in perms_of(roles)
     if confirmed is not None or not may_edit:
         box = ProjectSelection(project, None, confirmed)
     else:
@@ -667,9 +674,10 @@ def project_selection(
         offers = list(
             Offer.objects.filter(round=confirmed, project=project).order_by("created_at", "id")
         )
-        box.offers = offer_rows(offers, project.term.time_zone)
         waiting = services.waitlist(confirmed, project)
-        names = display_names(waiting)
+        # The offers' mentees and the waitlist's, named together.
+        names = display_names([o.mentee_id for o in offers] + waiting)
+        box.offers = offer_rows(offers, project.term.time_zone, names)
         box.waitlist = [names.get(m, "") for m in waiting]
     return box
 
