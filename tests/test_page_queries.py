@@ -45,25 +45,9 @@ PER_ROUTE = 3  # addresses per route and role
 
 # Routes over LIMIT today, with the reason; the lead empties this as they are fixed.
 KNOWN_OVER: dict[str, str] = {
-    "proposals:list": (
-        "25-32 queries: is_program_admin once per term in proposals.access.proposals_visible_to"
-        " and again per program in queries.proposal_list (one program-membership query each);"
-        " read the user's admin program ids once and pass them to both"
-    ),
-    "proposals:detail": (
-        "24-34 queries: views._actions calls access.has_perm five times, and each has_perm"
-        " runs roles_for again (is_program_admin, permissions.maintainer_kind, the mentor"
-        " check: 3 queries each); compute roles_for once per request and pass it to has_perm"
-    ),
     "web:home": (
         "21-24 queries for a maintainer or an admin: navigation.nav_roles runs twice (once in"
         " next_steps, once in the context processor); keep its answer on the request's user"
-    ),
-    "applications:queue": (
-        "21-22 queries for the mentor: the project's roles are read twice (access_project, then"
-        " selection.queries.project_selection: is_program_admin, maintainer, is_mentor_of),"
-        " is_program_admin a third time in queries._queue_rows, and the mentor's user row twice"
-        " in _queue_rows; pass the roles access_project read to the queue and the panel"
     ),
 }
 

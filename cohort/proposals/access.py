@@ -20,6 +20,8 @@ workspace does not reveal which proposals exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -27,28 +29,53 @@ from cohort.core.actors import Viewer
 from cohort.core.permissions import Perm, Role, perms_of
 from cohort.projects.models import Mentorship, OrganizationMaintainer, Project
 from cohort.proposals.permissions import (
+    approval_source,
     approver_source,
     github_handle,
     maintainer_kind,
 )
 from cohort.terms.access import is_program_admin
-from cohort.terms.models import Term
+from cohort.terms.models import ProgramMembership, Term
 
 
 def roles_for(user: Viewer, project: Project) -> set[Role]:
     """How `user` relates to `project`: one or more roles, else outsider or anonymous."""
+    return standing(user, project).roles
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What `user` is on one proposal, read once (three queries at most: the program admin,
+    the maintainer row, the listed mentor), so a page that asks several permissions asks
+    the database once (`views.proposal_detail`'s buttons)."""
+
+    roles: set[Role]
+    approver: str  # `permissions.approver_source`'s answer: why they may approve, or ""
+
+    def has(self, perm: Perm) -> bool:
+        if perm == Perm.PROPOSAL_APPROVE:
+            # The approval rule, delegates-only organizations included, is the service's own.
+            return bool(self.approver)
+        return perm in perms_of(self.roles)
+
+
+def standing(user: Viewer, project: Project) -> Standing:
+    """`user`'s roles on `project` and whether they may give its maintainer approval."""
     if not user.is_authenticated:
-        return {Role.ANONYMOUS}
+        return Standing({Role.ANONYMOUS}, "")
     roles: set[Role] = set()
-    if is_program_admin(user, project.term.program):
+    is_admin = is_program_admin(user, project.term.program)
+    if is_admin:
         roles.add(Role.PROGRAM_ADMIN)
-    if maintainer_kind(user, project.organization):
+    kind = maintainer_kind(user, project.organization)
+    if kind:
         roles.add(Role.MAINTAINER)
     if project.proposer_id is not None and project.proposer_id == user.pk:
         roles.add(Role.PROPOSER)
     if _is_listed_mentor(user, project):
         roles.add(Role.MENTOR)
-    return roles or {Role.OUTSIDER}
+    approver = approval_source(kind, project.organization, is_admin=is_admin)
+    return Standing(roles or {Role.OUTSIDER}, approver)
 
 
 def has_perm(user: Viewer, project: Project, perm: Perm) -> bool:
@@ -60,10 +87,19 @@ def has_perm(user: Viewer, project: Project, perm: Perm) -> bool:
 
 def access_proposal(user: Viewer, pk: int, perm: Perm) -> Project:
     """The proposal `pk` if `user` holds `perm` on it; else `Http404` (one error)."""
+    return access_proposal_standing(user, pk, perm)[0]
+
+
+def access_proposal_standing(user: Viewer, pk: int, perm: Perm) -> tuple[Project, Standing]:
+    """`access_proposal`, with the user's `Standing` on the proposal it read for the check,
+    for a page that asks more permissions than the one that opens it."""
     project = Project.objects.select_related("term__program", "organization").filter(pk=pk).first()
-    if project is None or not has_perm(user, project, perm):
+    if project is None:
         raise Http404("No such proposal.")
-    return project
+    found = standing(user, project)
+    if not found.has(perm):
+        raise Http404("No such proposal.")
+    return project, found
 
 
 def proposals_visible_to(user: Viewer, term: Term) -> QuerySet[Project]:
@@ -72,13 +108,38 @@ def proposals_visible_to(user: Viewer, term: Term) -> QuerySet[Project]:
     At most three queries whatever the number of rows: the admin check, the user's GitHub
     handle, and the list itself.
     """
-    projects = Project.objects.filter(term=term)
+    if not user.is_authenticated:
+        return Project.objects.none()
+    admin = None if is_program_admin(user, term.program) else frozenset[int]()
+    return visible_proposals(user, admin).filter(term=term)
+
+
+def admin_program_ids(user: Viewer) -> frozenset[int] | None:
+    """The programs `user` administers (`terms.access.is_program_admin` for each at once):
+    None for a superuser, who administers every one. One query (none for a superuser or
+    nobody signed in)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return frozenset(
+        ProgramMembership.objects.filter(user=user, role=ProgramMembership.Role.ADMIN).values_list(
+            "program_id", flat=True
+        )
+    )
+
+
+def visible_proposals(user: Viewer, admin_programs: frozenset[int] | None) -> QuerySet[Project]:
+    """Every proposal, of every term, `user` may view (`proposals_visible_to`, for all the
+    terms in one query), given the programs they administer (`admin_program_ids`)."""
+    projects = Project.objects.all()
     if not user.is_authenticated:
         return projects.none()
-    if is_program_admin(user, term.program):
+    if admin_programs is None:
         return projects
     return projects.filter(
-        Q(proposer=user)
+        Q(term__program_id__in=admin_programs)
+        | Q(proposer=user)
         | Exists(
             OrganizationMaintainer.objects.filter(organization=OuterRef("organization"), user=user)
         )

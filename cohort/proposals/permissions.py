@@ -22,13 +22,23 @@ def approver_source(user: Viewer, organization: Organization) -> str:
     (`maintainers_can_approve=False`, as Kubernetes does); delegates and program admins
     always count.
     """
-    kind = maintainer_kind(user, organization)
+    by_kind = _by_kind(maintainer_kind(user, organization), organization)
+    if by_kind:
+        return by_kind
+    return "program admin" if is_program_admin(user, organization.program) else ""
+
+
+def approval_source(kind: str, organization: Organization, *, is_admin: bool) -> str:
+    """`approver_source` from what the caller read already: the user's maintainer `kind` on
+    `organization` (`maintainer_kind`) and whether they administer its program."""
+    return _by_kind(kind, organization) or ("program admin" if is_admin else "")
+
+
+def _by_kind(kind: str, organization: Organization) -> str:
     if kind == OrganizationMaintainer.Kind.DELEGATE:
         return "delegate"
     if kind == OrganizationMaintainer.Kind.MAINTAINER and organization.maintainers_can_approve:
         return "maintainer"
-    if is_program_admin(user, organization.program):
-        return "program admin"
     return ""
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import pairwise
+from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Count, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from cohort.core.actors import Viewer
@@ -33,14 +35,13 @@ from cohort.projects.models import (
     UpstreamIssue,
 )
 from cohort.proposals import gates
-from cohort.proposals.access import proposals_visible_to
+from cohort.proposals.access import admin_program_ids, visible_proposals
 from cohort.proposals.context import OPEN_STATUSES
 from cohort.proposals.models import ProposalEvent
 from cohort.proposals.permissions import github_handle
 from cohort.proposals.review import Review, derive_review, proposal_form
 from cohort.proposals.rules import OtherProposal, validate_proposal
 from cohort.proposals.services import accepts_proposals
-from cohort.terms.access import is_program_admin
 from cohort.terms.models import ProgramMembership, Term
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "Board",
     "BoardColumn",
     "BoardEntry",
+    "Paging",
+    "ProposalPage",
     "ProposalRow",
     "Review",
     "TermProposals",
@@ -55,6 +58,7 @@ __all__ = [
     "board",
     "column_counts",
     "proposal_list",
+    "proposal_page",
     "proposal_row",
 ]
 
@@ -78,7 +82,8 @@ class TermProposals:
     term: Term
     accepts_proposals: bool
     is_admin: bool  # may open the term's board
-    rows: list[ProposalRow]
+    rows: list[ProposalRow]  # those of the list or of its page
+    total: int  # the term's proposals the user may see, on every page
 
 
 @dataclass(frozen=True)
@@ -119,30 +124,102 @@ class Board:
 def proposal_list(
     user: Viewer, *, now: datetime, term_pk: int | None = None
 ) -> list[TermProposals]:
-    """The proposals `user` may see, by term (newest first), each by number.
+    """The proposals `user` may see, by term (newest first), each by number: every one (the
+    API; the page shows `proposal_page`).
 
     A term appears when it has such proposals or takes new ones at `now`. `term_pk` limits
-    the list to one term. Queries: the terms and their milestones, two per term for the
-    user's roles, then a fixed number for every proposal of every term together.
+    the list to one term. Queries: the programs the user administers, the terms and their
+    milestones, the counts by term, then `_rows`' for every proposal of every term together,
+    whatever the number of terms and proposals.
     """
-    terms = Term.objects.select_related("program").prefetch_related("milestones")
-    if term_pk is not None:
-        terms = terms.filter(pk=term_pk)
-    visible = Project.objects.none()
-    admin_of: dict[int, bool] = {}
-    for term in terms:
-        if term.program_id not in admin_of:
-            admin_of[term.program_id] = is_program_admin(user, term.program)
-        visible = visible | proposals_visible_to(user, term)
-    by_term: dict[int, list[ProposalRow]] = defaultdict(list)
-    for row in _rows(visible.order_by("-term__year", "-term__number", "number", "pk")):
-        by_term[row.project.term_id].append(row)
-    groups = []
-    for term in terms:
-        accepts = accepts_proposals(term, now)
-        if by_term[term.pk] or accepts:
-            groups.append(TermProposals(term, accepts, admin_of[term.program_id], by_term[term.pk]))
-    return groups
+    listing = _Listing(user, term_pk)
+    rows = _rows(listing.visible.order_by(*_LIST_ORDER))
+    return listing.groups(rows, now=now, every_term=True)
+
+
+# Proposals a page of "My proposals" shows.
+LIST_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    """One page of "My proposals": the page's proposals by term, and where the page is."""
+
+    groups: list[TermProposals]
+    paging: Paging
+
+
+def proposal_page(
+    user: Viewer, *, now: datetime, page: str | None, params: Mapping[str, str] | None = None
+) -> ProposalPage:
+    """The page `page` (as asked in the query string) of `proposal_list`'s proposals,
+    `LIST_PAGE` a page in the same order; its links keep `params` (the query string's other
+    keys). A term appears with its proposals on the page; the first page also shows every
+    term that takes proposals (for its "New proposal" link), with or without any there.
+    The same queries as `proposal_list` and one for the page's ids, whatever the number."""
+    listing = _Listing(user, None)
+    paging = Paging.of(page, listing.total, size=LIST_PAGE, params=params or {})
+    ids = list(
+        listing.visible.order_by(*_LIST_ORDER).values_list("pk", flat=True)[
+            paging.start : paging.start + LIST_PAGE
+        ]
+    )
+    rows = _rows(Project.objects.filter(pk__in=ids).order_by(*_LIST_ORDER)) if ids else []
+    return ProposalPage(listing.groups(rows, now=now, every_term=paging.number == 1), paging)
+
+
+_LIST_ORDER = ("-term__year", "-term__number", "term_id", "number", "pk")
+
+
+class _Listing:
+    """What the proposal lists read before their rows: the programs `user` administers (once,
+    not once per term), the terms, and how many proposals of each they may see."""
+
+    def __init__(self, user: Viewer, term_pk: int | None) -> None:
+        admin = admin_program_ids(user)
+        terms = Term.objects.select_related("program").prefetch_related("milestones")
+        if term_pk is not None:
+            terms = terms.filter(pk=term_pk)
+        self.terms = list(terms)
+        self.admin_of = {t.program_id: admin is None or t.program_id in admin for t in self.terms}
+        visible = visible_proposals(user, admin)
+        if term_pk is not None:
+            visible = visible.filter(term_id=term_pk)
+        self.visible = visible
+        self.counts: dict[int, int] = (
+            dict(
+                visible.order_by()
+                .values("term_id")
+                .annotate(n=Count("pk"))
+                .values_list("term_id", "n")
+            )
+            if user.is_authenticated
+            else {}
+        )
+        self.total = sum(self.counts.values())
+
+    def groups(
+        self, rows: list[ProposalRow], *, now: datetime, every_term: bool
+    ) -> list[TermProposals]:
+        """`rows` by term, newest term first; with `every_term`, each term that has
+        proposals or takes them at `now` appears, else only the terms of `rows`."""
+        by_term: dict[int, list[ProposalRow]] = defaultdict(list)
+        for row in rows:
+            by_term[row.project.term_id].append(row)
+        groups = []
+        for term in self.terms:
+            accepts = accepts_proposals(term, now)
+            if by_term[term.pk] or (every_term and (accepts or self.counts.get(term.pk))):
+                groups.append(
+                    TermProposals(
+                        term,
+                        accepts,
+                        self.admin_of[term.program_id],
+                        by_term[term.pk],
+                        self.counts.get(term.pk, 0),
+                    )
+                )
+        return groups
 
 
 def board(
@@ -220,42 +297,193 @@ def awaiting_decision(user: User) -> AwaitingDecision:
     """The submitted proposals that wait for `user`: as an approver of their organization
     (a delegate, or a maintainer where maintainers approve: `permissions.approver_source`),
     the maintainer approval; as a program admin, the final approval and publishing. The
-    column says which (`gates.board_column`), as on the board. Queries: two for the user's
-    organizations and programs, then the rows' own (`_rows`), whatever the number."""
+    column says which (`gates.board_column`), as on the board.
+
+    The submitted proposals of the user's organizations and programs are filed in their
+    columns as the board files them (`_file`, the cheap reading `column_counts` uses), and
+    only those in a column that waits for the user are derived in full. Queries: one for the
+    user's organizations and programs, four to file, and five for the rows (none without
+    rows), whatever the number of proposals and terms."""
     if not user.is_authenticated:
         return AwaitingDecision([], [], [])
-    approves = OrganizationMaintainer.objects.filter(user=user).filter(
-        Q(kind=OrganizationMaintainer.Kind.DELEGATE)
-        | Q(
-            kind=OrganizationMaintainer.Kind.MAINTAINER,
-            organization__maintainers_can_approve=True,
-        )
+    scope = _Scope(user)
+    submitted = Project.objects.filter(scope.mine(), status=Project.Status.SUBMITTED)
+    filed = _file(
+        submitted,
+        ProposalEvent.objects.filter(project__in=submitted),
+        Mentorship.objects.filter(project__in=submitted),
     )
-    approved_orgs = set(approves.values_list("organization_id", flat=True))
-    admin_programs = set(
-        ProgramMembership.objects.filter(user=user, role=ProgramMembership.Role.ADMIN).values_list(
-            "program_id", flat=True
+    candidates = [
+        e.pk
+        for e in filed.entries
+        if (e.column == gates.AWAITING and e.organization_id in scope.approved_orgs)
+        or (
+            e.column in (gates.APPROVED_CONFIRMED, gates.CNCF_APPROVED)
+            and scope.administers(filed.programs[e.pk])
         )
-    )
-    mine = Q(organization_id__in=approved_orgs) | Q(term__program_id__in=admin_programs)
-    if user.is_superuser:  # administers every program
-        mine = Q()
-    rows = _rows(
-        Project.objects.filter(mine, status=Project.Status.SUBMITTED).order_by(
-            "-term__year", "-term__number", "term_id", "number", "pk"
-        )
-    )
+    ]
     approve, final, publish = [], [], []
-    for row in rows:
-        is_admin = user.is_superuser or row.project.term.program_id in admin_programs
+    for row in _derived(filed, candidates):
+        is_admin = scope.administers(row.project.term.program_id)
         if row.column == gates.AWAITING and not row.review.gates.maintainer_approved:
-            if row.project.organization_id in approved_orgs:
+            if row.project.organization_id in scope.approved_orgs:
                 approve.append(row)
         elif row.column == gates.APPROVED_CONFIRMED and is_admin:
             final.append(row)
         elif row.column == gates.CNCF_APPROVED and is_admin:
             publish.append(row)
     return AwaitingDecision(approve, final, publish)
+
+
+def _derived(filed: _Filed, pks: list[int]) -> list[ProposalRow]:
+    """The proposals `pks` of `filed`, newest term first and by number, derived in full from
+    what `_file` read: five queries (none without proposals), the projects and the other
+    open proposals they may duplicate (`_OpenProposals.reading`)."""
+    if not pks:
+        return []
+    loaded = list(
+        Project.objects.filter(pk__in=pks)
+        .select_related("term__program", "organization")
+        .defer(*_UNREAD)
+        .order_by(*_LIST_ORDER)
+    )
+    others = _OpenProposals.reading(loaded)
+    rows = []
+    for project in loaded:
+        form = proposal_form(project)
+        review = derive_review(
+            project,
+            form,
+            others=others.of(project, form.project),
+            events=filed.events[project.pk],
+            roster=filed.rosters[project.pk],
+            proposer_handle=filed.handles[project.pk],
+            proposer_is_maintainer=project.pk in filed.maintainers,
+        )
+        rows.append(ProposalRow(project, review))
+    return rows
+
+
+class _Scope:
+    """Whose decisions `user` gives: the organizations they approve for and the programs they
+    administer, in one query."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        approves = (
+            OrganizationMaintainer.objects.filter(user=user)
+            .filter(
+                Q(kind=OrganizationMaintainer.Kind.DELEGATE)
+                | Q(
+                    kind=OrganizationMaintainer.Kind.MAINTAINER,
+                    organization__maintainers_can_approve=True,
+                )
+            )
+            .values_list("organization_id", Value("organization"))
+        )
+        administers = ProgramMembership.objects.filter(
+            user=user, role=ProgramMembership.Role.ADMIN
+        ).values_list("program_id", Value("program"))
+        self.approved_orgs: set[int] = set()
+        self.admin_programs: set[int] = set()
+        for pk, what in approves.union(administers, all=True):
+            (self.approved_orgs if what == "organization" else self.admin_programs).add(pk)
+
+    def administers(self, program_id: int) -> bool:
+        return bool(self.user.is_superuser) or program_id in self.admin_programs
+
+    def mine(self) -> Q:
+        """The proposals whose decision may be the user's."""
+        if self.user.is_superuser:  # administers every program
+            return Q()
+        return Q(organization_id__in=self.approved_orgs) | Q(
+            term__program_id__in=self.admin_programs
+        )
+
+
+# --- one page of a long list ---------------------------------------------------------------
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for in the query string: a whole number from 1, else 1."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where one page of a long list is ("1–50 of 390", page 1 of 8) and the links to the
+    other pages, which keep the list's filters (`params`) as they are: the house pager
+    (`applications.queries.Paging`, which this layer may not import), for "My proposals"."""
+
+    number: int
+    total: int
+    size: int
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, asked: str | None, total: int, *, size: int, params: Mapping[str, str]) -> Paging:
+        """The page `asked` for, kept within a list of `total` rows."""
+        pages = max(-(-total // size), 1)
+        return cls(min(page_number(asked), pages), total, size, dict(params))
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.size), 1)
+
+    @property
+    def start(self) -> int:
+        """The index of the page's first row (0-based)."""
+        return (self.number - 1) * self.size
+
+    @property
+    def first(self) -> int:
+        return self.start + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def where(self) -> str:
+        return f"{self.first:,}–{self.last:,} of {self.total:,}"
+
+    def href(self, number: int) -> str:
+        kept = {k: v for k, v in self.params.items() if v}
+        if number > 1:
+            kept["page"] = str(number)
+        return f"?{urlencode(kept)}" if kept else "?"
+
+    @property
+    def previous(self) -> str:
+        return self.href(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.href(self.number + 1) if self.number < self.pages else ""
+
+    @property
+    def links(self) -> list[PageLink | None]:
+        """The numbered links: the first and last pages and three either side of this one;
+        None where pages are left out between them."""
+        near = {1, self.pages, *range(self.number - 3, self.number + 4)}
+        shown = sorted(n for n in near if 1 <= n <= self.pages)
+        links: list[PageLink | None] = []
+        for before, number in pairwise([0, *shown]):
+            if number > before + 1 and before:
+                links.append(None)
+            links.append(PageLink(number, self.href(number), number == self.number))
+        return links
 
 
 # --- the board: every proposal filed in its column, a few derived in full --------------------
@@ -284,6 +512,7 @@ class _Filed:
     rosters: dict[int, list[str]]
     handles: dict[int, str]  # the proposer's GitHub handle, "" without one
     maintainers: set[int]  # proposals whose proposer is a maintainer who approves them
+    programs: dict[int, int]  # each proposal's program
 
 
 def _filed(term: Term) -> _Filed:
@@ -294,18 +523,28 @@ def _filed(term: Term) -> _Filed:
     the proposer's handle and whether they are a maintainer who approves (`derive_review`).
     The form is read as its JSON text, whose errors are kept per process (`_form_errors`).
     """
-    projects = Project.objects.filter(term=term)
+    return _file(
+        Project.objects.filter(term=term),
+        ProposalEvent.objects.filter(project__term=term),
+        Mentorship.objects.filter(project__term=term),
+    )
+
+
+def _file(
+    projects: QuerySet[Project],
+    events_of: QuerySet[ProposalEvent],
+    mentors_of: QuerySet[Mentorship],
+) -> _Filed:
+    """`_filed` for `projects`, whose events and mentorships are `events_of` and
+    `mentors_of`: four queries."""
     events: dict[int, list[gates.Event]] = defaultdict(list)
-    for project_id, kind, handle in (
-        ProposalEvent.objects.filter(project__term=term)
-        .order_by("id")
-        .values_list("project_id", "kind", "handle")
+    for project_id, kind, handle in events_of.order_by("id").values_list(
+        "project_id", "kind", "handle"
     ):
         events[project_id].append(gates.Event(kind, handle))
     rosters: dict[int, list[str]] = defaultdict(list)
     for project_id, github in (
-        Mentorship.objects.filter(project__term=term)
-        .exclude(github="")
+        mentors_of.exclude(github="")
         .order_by("project_id", "position", "id")
         .values_list("project_id", "github")
     ):
@@ -318,8 +557,8 @@ def _filed(term: Term) -> _Filed:
             organization__maintainers_can_approve=True,
         ).values_list("organization_id", "user_id")
     )
-    filed = _Filed([], {}, events, rosters, {}, set())
-    for pk, number, organization_id, status, proposer_id, github, form_text in (
+    filed = _Filed([], {}, events, rosters, {}, set(), {})
+    for pk, number, organization_id, status, proposer_id, github, form_text, program_id in (
         projects.annotate(form_text=Cast("form_fields", TextField()))
         .order_by("number", "pk")
         .values_list(
@@ -330,6 +569,7 @@ def _filed(term: Term) -> _Filed:
             "proposer_id",
             "proposer__person__github",
             "form_text",
+            "term__program_id",
         )
     ):
         errors = len(_form_errors(form_text))
@@ -351,6 +591,7 @@ def _filed(term: Term) -> _Filed:
         filed.entries.append(BoardEntry(pk, number, organization_id, column, errors))
         filed.statuses[pk] = status
         filed.handles[pk] = handle
+        filed.programs[pk] = program_id
         if is_maintainer:
             filed.maintainers.add(pk)
     return filed

@@ -31,8 +31,9 @@ from cohort.formats.lfx import term_dropdown_label, term_token
 from cohort.projects.models import Organization, Project
 from cohort.proposals import queries, services
 from cohort.proposals.access import (
+    Standing,
     access_proposal,
-    has_perm,
+    access_proposal_standing,
 )
 from cohort.proposals.forms import (
     ConfirmForm,
@@ -174,28 +175,26 @@ class Actions:
         )
 
 
-def _actions(user: Viewer, project: Project, state: queries.Review) -> Actions:
+def _actions(user: Viewer, standing: Standing, project: Project, state: queries.Review) -> Actions:
+    """The buttons, from `standing`: `user`'s roles on the proposal, read once per request."""
     is_open = project.status in (Project.Status.SUBMITTED, Project.Status.PUBLISHED)
     gates = state.gates
-    decide = has_perm(user, project, Perm.PROPOSAL_DECIDE)
+    has_perm = standing.has
+    decide = has_perm(Perm.PROPOSAL_DECIDE)
     own = github_handle(user).casefold()
     return Actions(
-        submit=project.can_become(Project.Status.SUBMITTED)
-        and has_perm(user, project, Perm.PROPOSAL_SUBMIT),
-        approve=is_open
-        and not gates.maintainer_approved
-        and has_perm(user, project, Perm.PROPOSAL_APPROVE),
+        submit=project.can_become(Project.Status.SUBMITTED) and has_perm(Perm.PROPOSAL_SUBMIT),
+        approve=is_open and not gates.maintainer_approved and has_perm(Perm.PROPOSAL_APPROVE),
         confirm=is_open
         and bool(own)
         and own in {h.casefold() for h in gates.awaiting}
-        and has_perm(user, project, Perm.PROPOSAL_CONFIRM),
+        and has_perm(Perm.PROPOSAL_CONFIRM),
         confirm_for=list(gates.awaiting) if is_open and decide else [],
         admin_approve=is_open and gates.both_gates and not gates.admin_approved and decide,
-        withdraw=project.can_become(Project.Status.WITHDRAWN)
-        and has_perm(user, project, Perm.PROPOSAL_WITHDRAW),
+        withdraw=project.can_become(Project.Status.WITHDRAWN) and has_perm(Perm.PROPOSAL_WITHDRAW),
         reject=project.can_become(Project.Status.REJECTED) and decide,
         record_lfx_url=project.status == Project.Status.PUBLISHED and decide,
-        edit=project.status in services.EDITABLE and has_perm(user, project, Perm.PROPOSAL_EDIT),
+        edit=project.status in services.EDITABLE and has_perm(Perm.PROPOSAL_EDIT),
     )
 
 
@@ -205,8 +204,16 @@ def _actions(user: Viewer, project: Project, state: queries.Review) -> Actions:
 @require_safe
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    groups = queries.proposal_list(request.user, now=timezone.now())
-    return render(request, "proposals/proposal_list.html", {"groups": groups})
+    """The proposals the user may see, `queries.LIST_PAGE` a page (`?page=`)."""
+    params = {key: request.GET[key] for key in request.GET if key != "page"}
+    listing = queries.proposal_page(
+        request.user, now=timezone.now(), page=request.GET.get("page"), params=params
+    )
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {"groups": listing.groups, "paging": listing.paging},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -279,7 +286,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access_proposal(request.user, pk, Perm.PROPOSAL_VIEW)
+    _, standing = access_proposal_standing(request.user, pk, Perm.PROPOSAL_VIEW)
     row = queries.proposal_row(pk)
     project, state = row.project, row.review
     zone = project.term.zone
@@ -301,7 +308,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mentorships": list(project.mentorships.order_by("position")),
         "mentor_total": len(state.gates.confirmed) + len(state.gates.awaiting),
         "events": events,
-        "actions": _actions(request.user, project, state),
+        "actions": _actions(request.user, standing, project, state),
     }
     return render(request, "proposals/proposal_detail.html", context)
 
