@@ -45,10 +45,6 @@ PER_ROUTE = 3  # addresses per route and role
 
 # Routes over LIMIT today, with the reason; the lead empties this as they are fixed.
 KNOWN_OVER: dict[str, str] = {
-    "web:home": (
-        "21-24 queries for a maintainer or an admin: navigation.nav_roles runs twice (once in"
-        " next_steps, once in the context processor); keep its answer on the request's user"
-    ),
 }
 
 # The demo's people (`cohort demo`); "visitor" is nobody signed in.
