@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from itertools import pairwise
-from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -37,6 +35,7 @@ from cohort.applications.models import (
 from cohort.applications.prerequisites import Answer, TaskSpec, spec_for
 from cohort.core.actors import Viewer
 from cohort.core.models import User
+from cohort.core.paging import Paging
 from cohort.core.permissions import Role
 from cohort.core.spreadsheet import safe_cell
 from cohort.core.time import Instant
@@ -336,90 +335,6 @@ def history(application: Application, *, zone: str, with_actor: bool) -> list[Ev
         )
         for e in events.order_by("at", "id")
     ]
-
-
-# --- one page of a long list ---------------------------------------------------------------
-
-
-def page_number(value: str | None) -> int:
-    """The page asked for in the query string: a whole number from 1, else 1."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return max(number, 1)
-
-
-@dataclass(frozen=True)
-class PageLink:
-    number: int
-    href: str
-    current: bool
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Where one page of a long list is ("1–50 of 390", page 1 of 8) and the links to the
-    other pages, which keep the list's filters (`params`) as they are."""
-
-    number: int
-    total: int
-    size: int
-    params: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, asked: str | None, total: int, *, size: int, params: Mapping[str, str]) -> Paging:
-        """The page `asked` for, kept within a list of `total` rows."""
-        pages = max(-(-total // size), 1)
-        return cls(min(page_number(asked), pages), total, size, dict(params))
-
-    @property
-    def pages(self) -> int:
-        return max(-(-self.total // self.size), 1)
-
-    @property
-    def start(self) -> int:
-        """The index of the page's first row (0-based)."""
-        return (self.number - 1) * self.size
-
-    @property
-    def first(self) -> int:
-        return self.start + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.number * self.size, self.total)
-
-    @property
-    def where(self) -> str:
-        return f"{self.first:,}–{self.last:,} of {self.total:,}"
-
-    def href(self, number: int) -> str:
-        kept = {k: v for k, v in self.params.items() if v}
-        if number > 1:
-            kept["page"] = str(number)
-        return f"?{urlencode(kept)}" if kept else "?"
-
-    @property
-    def previous(self) -> str:
-        return self.href(self.number - 1) if self.number > 1 else ""
-
-    @property
-    def next(self) -> str:
-        return self.href(self.number + 1) if self.number < self.pages else ""
-
-    @property
-    def links(self) -> list[PageLink | None]:
-        """The numbered links: the first and last pages and three either side of this one;
-        None where pages are left out between them."""
-        near = {1, self.pages, *range(self.number - 3, self.number + 4)}
-        shown = sorted(n for n in near if 1 <= n <= self.pages)
-        links: list[PageLink | None] = []
-        for before, number in pairwise([0, *shown]):
-            if number > before + 1 and before:
-                links.append(None)
-            links.append(PageLink(number, self.href(number), number == self.number))
-        return links
 
 
 # --- the review queue ----------------------------------------------------------------------

@@ -14,17 +14,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from itertools import pairwise
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from cohort.core.actors import Viewer
 from cohort.core.models import User
+from cohort.core.paging import Paging
 from cohort.formats.issueform import form_from_fields
 from cohort.projects.models import (
     Mentorship,
@@ -399,91 +398,6 @@ class _Scope:
         return Q(organization_id__in=self.approved_orgs) | Q(
             term__program_id__in=self.admin_programs
         )
-
-
-# --- one page of a long list ---------------------------------------------------------------
-
-
-def page_number(value: str | None) -> int:
-    """The page asked for in the query string: a whole number from 1, else 1."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return max(number, 1)
-
-
-@dataclass(frozen=True)
-class PageLink:
-    number: int
-    href: str
-    current: bool
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Where one page of a long list is ("1–50 of 390", page 1 of 8) and the links to the
-    other pages, which keep the list's filters (`params`) as they are: the house pager
-    (`applications.queries.Paging`, which this layer may not import), for "My proposals"."""
-
-    number: int
-    total: int
-    size: int
-    params: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, asked: str | None, total: int, *, size: int, params: Mapping[str, str]) -> Paging:
-        """The page `asked` for, kept within a list of `total` rows."""
-        pages = max(-(-total // size), 1)
-        return cls(min(page_number(asked), pages), total, size, dict(params))
-
-    @property
-    def pages(self) -> int:
-        return max(-(-self.total // self.size), 1)
-
-    @property
-    def start(self) -> int:
-        """The index of the page's first row (0-based)."""
-        return (self.number - 1) * self.size
-
-    @property
-    def first(self) -> int:
-        return self.start + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.number * self.size, self.total)
-
-    @property
-    def where(self) -> str:
-        return f"{self.first:,}–{self.last:,} of {self.total:,}"
-
-    def href(self, number: int) -> str:
-        kept = {k: v for k, v in self.params.items() if v}
-        if number > 1:
-            kept["page"] = str(number)
-        return f"?{urlencode(kept)}" if kept else "?"
-
-    @property
-    def previous(self) -> str:
-        return self.href(self.number - 1) if self.number > 1 else ""
-
-    @property
-    def next(self) -> str:
-        return self.href(self.number + 1) if self.number < self.pages else ""
-
-    @property
-    def links(self) -> list[PageLink | None]:
-        """The numbered links: the first and last pages and three either side of this one;
-        None where pages are left out between them."""
-        near = {1, self.pages, *range(self.number - 3, self.number + 4)}
-        shown = sorted(n for n in near if 1 <= n <= self.pages)
-        links: list[PageLink | None] = []
-        for before, number in pairwise([0, *shown]):
-            if number > before + 1 and before:
-                links.append(None)
-            links.append(PageLink(number, self.href(number), number == self.number))
-        return links
 
 
 # --- the board: every proposal filed in its column, a few derived in full --------------------
