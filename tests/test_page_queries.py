@@ -44,8 +44,7 @@ CAP = 250  # pages per role
 PER_ROUTE = 3  # addresses per route and role
 
 # Routes over LIMIT today, with the reason; the lead empties this as they are fixed.
-KNOWN_OVER: dict[str, str] = {
-}
+KNOWN_OVER: dict[str, str] = {}
 
 # The demo's people (`cohort demo`); "visitor" is nobody signed in.
 ROLES = ("visitor", "mentee1", "mentor", "maintainer", "admin")
