@@ -95,7 +95,22 @@ class AuditEvent(models.Model):
         data: dict[str, Any] | None = None,
         note: str = "",
     ) -> AuditEvent:
-        return cls.objects.create(
+        event = cls.of(actor, action, obj, data=data, note=note)
+        event.save(force_insert=True)
+        return event
+
+    @classmethod
+    def of(
+        cls,
+        actor: User | None,
+        action: str,
+        obj: models.Model,
+        *,
+        data: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> AuditEvent:
+        """The row `record` writes, unsaved: for writing many in one `bulk_create`."""
+        return cls(
             actor=actor,
             action=action,
             object_type=obj._meta.label_lower,

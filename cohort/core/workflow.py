@@ -89,12 +89,10 @@ def transition_many(
         if changed != len(ids):
             raise ConflictError(conflict)
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action=f"{obj._meta.label_lower}.{to}",
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
+        AuditEvent.of(
+            actor,
+            f"{obj._meta.label_lower}.{to}",
+            obj,
             data={"before": before, "after": to},
             note=note,
         )

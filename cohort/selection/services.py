@@ -451,12 +451,10 @@ def _offer_many(
     Offer.objects.bulk_create(offers)
     offer_applications(applications, actor=actor, now=now)
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action="selection.offer.made",
-            object_type=offer._meta.label_lower,
-            object_id=str(offer.pk),
-            object_repr=str(offer)[:200],
+        AuditEvent.of(
+            actor,
+            "selection.offer.made",
+            offer,
             data={"seat": offer.seat},
             note=notes.get(offer.application_id) or "",
         )
