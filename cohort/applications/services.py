@@ -21,7 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Aggregate, Exists, JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -408,11 +408,7 @@ def _hold_timeline(term: Term, rows: list[dict[str, Any]] | None) -> None:
         )
         milestone._state.adding, milestone._state.db = False, term._state.db
         milestones.append(milestone)
-    held = Milestone.objects.filter(term=term)
-    held._result_cache = milestones  # what prefetch_related sets
-    held._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related sets
-    cache: Any = term  # the attribute prefetch_related keeps its rows in
-    cache._prefetched_objects_cache = {"milestones": held}
+    _hold(term, "milestones", Milestone.objects.filter(term=term), milestones)
 
 
 def _apply(
@@ -495,10 +491,10 @@ def _apply(
         )
         for kind, what in history
     )
-    audit = [_audit(user, "applications.application.created", application)]
+    audit = [AuditEvent.of(user, "applications.application.created", application)]
     if complete:  # as `transition` records it
         audit.append(
-            _audit(
+            AuditEvent.of(
                 user,
                 "applications.application.submitted",
                 application,
@@ -507,23 +503,8 @@ def _apply(
         )
         enqueue_application_notification(events[-1])
     AuditEvent.objects.bulk_create(audit)
-    _hold_tasks(application, tasks)
+    _hold(application, "tasks", Task.objects.filter(application=application), tasks)
     return application
-
-
-def _audit(
-    actor: User, action: str, obj: Application, *, data: dict[str, Any] | None = None
-) -> AuditEvent:
-    """An audit row as `AuditEvent.record` writes it, to write with others in one INSERT."""
-    return AuditEvent(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        data=data or {},
-        note="",
-    )
 
 
 def _reopen(
@@ -734,13 +715,15 @@ def _submit_if_complete(application: Application, *, actor: User | None) -> None
     )
 
 
-def _hold_tasks(application: Application, tasks: list[Task]) -> None:
-    """Let `application.tasks.all()` answer with `tasks`, just written, as a prefetch would."""
-    held = Task.objects.filter(application=application)
-    held._result_cache = tasks  # what prefetch_related sets
-    held._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related sets
-    cache: Any = application  # the attribute prefetch_related keeps its rows in
-    cache._prefetched_objects_cache = {"tasks": held}
+def _hold[M: models.Model](
+    owner: models.Model, relation: str, related: QuerySet[M], rows: list[M]
+) -> None:
+    """Let `owner.<relation>.all()` answer with `rows`, already read or just written, as
+    `prefetch_related(relation)` would: `related` is that relation's queryset."""
+    related._result_cache = rows  # what prefetch_related sets
+    related._prefetch_done = True  # type: ignore[attr-defined]  # what prefetch_related sets
+    cache: Any = owner  # the attribute prefetch_related keeps its rows in
+    cache._prefetched_objects_cache = {relation: related}
 
 
 def _event(
