@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 from cohort.core.actors import Viewer
 from cohort.core.models import User
 from cohort.core.paging import Paging
-from cohort.formats.issueform import form_from_fields
+from cohort.formats.issueform import IssueForm, form_from_fields
 from cohort.projects.models import (
     Mentorship,
     Organization,
@@ -347,10 +347,14 @@ def _derived(filed: _Filed, pks: list[int]) -> list[ProposalRow]:
         .order_by(*_LIST_ORDER)
     )
     others = _OpenProposals.reading(loaded)
-    rows = []
-    for project in loaded:
-        form = proposal_form(project)
-        review = derive_review(
+    return [_row(project, proposal_form(project), others, filed) for project in loaded]
+
+
+def _row(project: Project, form: IssueForm, others: _OpenProposals, filed: _Filed) -> ProposalRow:
+    """`project` derived in full from the inputs `_filed` read for its term."""
+    return ProposalRow(
+        project,
+        derive_review(
             project,
             form,
             others=others.of(project, form.project),
@@ -358,9 +362,8 @@ def _derived(filed: _Filed, pks: list[int]) -> list[ProposalRow]:
             roster=filed.rosters[project.pk],
             proposer_handle=filed.handles[project.pk],
             proposer_is_maintainer=project.pk in filed.maintainers,
-        )
-        rows.append(ProposalRow(project, review))
-    return rows
+        ),
+    )
 
 
 class _Scope:
@@ -588,22 +591,7 @@ def _cards(
                 (e.number, first_issue.get(e.pk, ""))
             )
     others = _OpenProposals(names, by_organization)
-    rows = {}
-    for project in loaded:
-        form = forms[project.pk]
-        rows[project.pk] = ProposalRow(
-            project,
-            derive_review(
-                project,
-                form,
-                others=others.of(project, form.project),
-                events=filed.events[project.pk],
-                roster=filed.rosters[project.pk],
-                proposer_handle=filed.handles[project.pk],
-                proposer_is_maintainer=project.pk in filed.maintainers,
-            ),
-        )
-    return rows
+    return {project.pk: _row(project, forms[project.pk], others, filed) for project in loaded}
 
 
 # --- every input of the derivation, for many proposals at once ------------------------------
