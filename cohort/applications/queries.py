@@ -614,40 +614,25 @@ def _count(status: Q) -> Count:
     return Count("applications", filter=status)
 
 
-# Each count of `Counts` (and of `Totals`), as a filter on a project's applications.
-_TOTAL = ~Q(applications__status__in=CLOSED)  # not withdrawn
-_COMPLETE = Q(applications__status__in=Application.COMPLETE)
-_INCOMPLETE = Q(applications__status=Status.DRAFT)
-_SHORTLISTED = Q(applications__status=Status.SHORTLISTED)
-_DECLINED = Q(applications__status=Status.REJECTED)
-_WITHDRAWN = Q(applications__status=Status.WITHDRAWN)
+# Each count of `Counts` (and of `Totals`), by its field's name, as a filter on a project's
+# applications.
+_COUNTED = {
+    "total": ~Q(applications__status__in=CLOSED),  # not withdrawn
+    "complete": Q(applications__status__in=Application.COMPLETE),
+    "incomplete": Q(applications__status=Status.DRAFT),
+    "shortlisted": Q(applications__status=Status.SHORTLISTED),
+    "declined": Q(applications__status=Status.REJECTED),
+    "withdrawn": Q(applications__status=Status.WITHDRAWN),
+}
 
 
 def _counted(projects: QuerySet[Project]) -> list[Counts]:
     rows = (
         projects.select_related("organization")
-        .annotate(
-            n_total=_count(_TOTAL),
-            n_complete=_count(_COMPLETE),
-            n_incomplete=_count(_INCOMPLETE),
-            n_shortlisted=_count(_SHORTLISTED),
-            n_declined=_count(_DECLINED),
-            n_withdrawn=_count(_WITHDRAWN),
-        )
+        .annotate(**{f"n_{name}": _count(status) for name, status in _COUNTED.items()})
         .order_by("position", "id")
     )
-    return [
-        Counts(
-            project=p,
-            total=p.n_total,
-            complete=p.n_complete,
-            incomplete=p.n_incomplete,
-            shortlisted=p.n_shortlisted,
-            declined=p.n_declined,
-            withdrawn=p.n_withdrawn,
-        )
-        for p in rows
-    ]
+    return [Counts(project=p, **{name: getattr(p, f"n_{name}") for name in _COUNTED}) for p in rows]
 
 
 def counts(projects: QuerySet[Project], state: OverviewFilter | None = None) -> list[Counts]:
@@ -682,12 +667,7 @@ def counts_page(
     projects = _with_state(projects, state)
     summed = projects.aggregate(
         projects=Count("id", distinct=True),
-        total=_count(_TOTAL),
-        complete=_count(_COMPLETE),
-        incomplete=_count(_INCOMPLETE),
-        shortlisted=_count(_SHORTLISTED),
-        declined=_count(_DECLINED),
-        withdrawn=_count(_WITHDRAWN),
+        **{name: _count(status) for name, status in _COUNTED.items()},
     )
     paging = Paging.of(asked, summed.pop("projects"), size=size, params=params or {})
     page = projects.order_by("position", "id").values("pk")[paging.start : paging.start + size]
