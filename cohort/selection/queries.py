@@ -22,6 +22,7 @@ from cohort.applications.access import held_roles, project_roles
 from cohort.applications.models import Application, MenteeProfile
 from cohort.applications.queries import display_name, display_names
 from cohort.core.models import User
+from cohort.core.paging import page_number
 from cohort.core.permissions import Perm, perms_of
 from cohort.core.time import Instant, format_day, format_instant, instant
 from cohort.projects.models import Project
@@ -95,15 +96,6 @@ UNPLACED_FILTERS: dict[str, str] = {
     "shortlisted": "on at least one shortlist (a project wanted them, but not enough places)",
     "not-shortlisted": "on no shortlist (no project's mentors shortlisted them)",
 }
-
-
-def page_number(value: str | None) -> int:
-    """The page asked for in the query string: a whole number from 1, else 1."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return max(number, 1)
 
 
 @dataclass
