@@ -152,9 +152,10 @@ def proposal_page(
     user: Viewer, *, now: datetime, page: str | None, params: Mapping[str, str] | None = None
 ) -> ProposalPage:
     """The page `page` (as asked in the query string) of `proposal_list`'s proposals,
-    `LIST_PAGE` a page in the same order; its links keep `params` (the query string's other
-    keys). A term appears with its proposals on the page; the first page also shows every
-    term that takes proposals (for its "New proposal" link), with or without any there.
+    `LIST_PAGE` a page in the same order; its links keep `params` (the query string, whose
+    `page` the pager leaves out). A term appears with its proposals on the page; the first
+    page also shows every term that takes proposals (for its "New proposal" link), with or
+    without any there.
     The same queries as `proposal_list` and one for the page's ids, whatever the number."""
     listing = _Listing(user, None)
     paging = Paging.of(page, listing.total, size=LIST_PAGE, params=params or {})

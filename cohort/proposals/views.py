@@ -205,9 +205,8 @@ def _actions(user: Viewer, standing: Standing, project: Project, state: queries.
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """The proposals the user may see, `queries.LIST_PAGE` a page (`?page=`)."""
-    params = {key: request.GET[key] for key in request.GET if key != "page"}
     listing = queries.proposal_page(
-        request.user, now=timezone.now(), page=request.GET.get("page"), params=params
+        request.user, now=timezone.now(), page=request.GET.get("page"), params=request.GET.dict()
     )
     return render(
         request,
