@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cohort.projects",
     "cohort.proposals",
     "cohort.applications",
+    "cohort.github",
     "cohort.selection",
     "cohort.notifications",
     "cohort.web",
