@@ -116,6 +116,13 @@ class GitHubClient:
                 return []
             names.extend(str(label["name"]) for label in response.json())
             url = response.links.get("next", {}).get("url")
+            if url is not None and not url.startswith(f"{self.api_url}/"):
+                # The token goes with every request: never to a host a header names.
+                raise GitHubError(
+                    f"GET {url}: the next page is not on {self.api_url}",
+                    status=0,
+                    transient=False,
+                )
         return names
 
     def add_labels(self, issue: int, labels: Sequence[str]) -> None:

@@ -84,6 +84,26 @@ def test_list_labels_follows_pagination_past_100(fake_github):
     ]
 
 
+def test_list_labels_never_follows_a_next_page_on_another_host(fake_github):
+    fake_github.set_labels(5, [f"label-{i:03}" for i in range(150)])
+    elsewhere = FakeGitHub(token=fake_github.token)
+    with elsewhere:
+        # The same server under another name: Link's URLs are built from `url`.
+        fake_github.url = elsewhere.url
+        client = GitHubClient(
+            token=fake_github.token,
+            repo="cncf/mentoring",
+            api_url=f"http://localhost:{fake_github.port}",
+        )
+
+        with pytest.raises(GitHubError) as caught:
+            client.list_labels(5)
+
+    assert caught.value.transient is False
+    assert len(fake_github.calls) == 1
+    assert elsewhere.calls == []
+
+
 def test_list_labels_of_an_issue_without_labels_is_empty(fake_github):
     assert make_client(fake_github).list_labels(5) == []
 
