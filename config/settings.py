@@ -270,6 +270,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# GitHub as a front door for proposals (cohort.github, docs/github.md): the REST API's root
+# (tests point it at a fake on loopback), and a dry run that logs each call instead of sending.
+# The token is read, when a write is sent, from the variable each connection names.
+GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com")
+GITHUB_DRY_RUN = env_bool("GITHUB_DRY_RUN", False)
+
 # Accounts (django-allauth): local username + password, and GitHub when configured.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

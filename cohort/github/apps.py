@@ -5,5 +5,12 @@ from django.apps import AppConfig
 
 class GitHubConfig(AppConfig):
     name = "cohort.github"
-    label = "cohort_github"
+    label = "cohort_github"  # allauth's GitHub provider holds "github"
     verbose_name = "GitHub"
+
+    def ready(self) -> None:
+        from cohort.core.periodic import register_periodic_job
+        from cohort.github.services import send_due_writes
+
+        # Retries of what GitHub refused or rate-limited, after the e-mail retries.
+        register_periodic_job("github.writes", send_due_writes, order=95)

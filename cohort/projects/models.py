@@ -139,7 +139,7 @@ class Project(TimeStampedModel):
             {Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN, Status.NOT_ACCEPTED}
         ),
         Status.PUBLISHED: frozenset({Status.WITHDRAWN}),
-        Status.WITHDRAWN: frozenset(),
+        Status.WITHDRAWN: frozenset({Status.SUBMITTED}),  # its GitHub issue reopened
         Status.REJECTED: frozenset(),
         # A README imported later may still list it (cohort.projects.services.import_term).
         Status.NOT_ACCEPTED: frozenset({Status.PUBLISHED}),

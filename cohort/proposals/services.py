@@ -75,13 +75,21 @@ def check_proposal_window(term: Term, at: datetime, *, drafting: bool = False) -
 
 @transaction.atomic
 def create_proposal(
-    term: Term, form: IssueForm, *, actor: User | None, now: datetime | None = None, raw: str = ""
+    term: Term,
+    form: IssueForm,
+    *,
+    actor: User | None,
+    now: datetime | None = None,
+    raw: str = "",
+    number: int | None = None,
 ) -> Project:
     """A draft proposal from an issue form, with the term's next stable number.
 
     The number takes the place of the CNCF's GitHub issue number: it never changes and is
     never reused within the term. The term row is locked while the number is chosen. `raw`:
-    the issue body the form was read from, if any, kept as received.
+    the issue body the form was read from, if any, kept as received. `number`: the proposal's
+    GitHub issue number, when it comes from an issue (`cohort.github`); refused if the term
+    already has a proposal with that number.
     """
     _check_text(form)
     _check_lengths(form)
@@ -90,11 +98,16 @@ def create_proposal(
     )
     check_proposal_window(term, now or timezone.now(), drafting=True)
     organization = _organization(term, form.project)
-    latest = Project.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
+    if number is None:
+        number = (Project.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0) + 1
+    elif number < 1:
+        raise DomainError("A proposal number is a positive whole number.")
+    elif Project.objects.filter(term=term, number=number).exists():
+        raise DomainError(f"{term.label} already has a proposal #{number}.")
     project = Project(
         term=term,
         organization=organization,
-        number=latest + 1,
+        number=number,
         status=Project.Status.DRAFT,
         proposer=actor,
         position=Project.objects.filter(term=term).count(),
@@ -110,7 +123,7 @@ def create_proposal(
 
 
 @transaction.atomic
-def update_proposal(project: Project, form: IssueForm, *, actor: User) -> bool:
+def update_proposal(project: Project, form: IssueForm, *, actor: User | None) -> bool:
     """Save the form's sections; returns whether the change was material (§3.5).
 
     The stored sections are compared with the new ones: a material change to a submitted or
@@ -190,10 +203,15 @@ def approve_proposal(project: Project, *, actor: User) -> ProposalEvent:
 
 
 @transaction.atomic
-def confirm_mentorship(project: Project, *, actor: User, handle: str = "") -> ProposalEvent | None:
+def confirm_mentorship(
+    project: Project, *, actor: User | None, handle: str = "", login: str = ""
+) -> ProposalEvent | None:
     """A listed mentor confirms their own slot; a program admin may confirm for a mentor.
 
-    Confirming twice changes nothing (returns None).
+    `login`: the actor's GitHub login when GitHub vouches for it (a signed webhook's
+    commenter, `cohort.github`), so a listed mentor without a Cohort account can confirm their
+    own slot; otherwise the actor's own handle is their Person's. Confirming twice changes
+    nothing (returns None).
     """
     project = _locked(project)
     _require_open(project)
@@ -202,9 +220,11 @@ def confirm_mentorship(project: Project, *, actor: User, handle: str = "") -> Pr
         raise DomainError("This proposal must pass validation before mentors can confirm.")
     roster = [m.github for m in project.mentorships.order_by("position") if m.github]
     mentors = ", ".join(f"@{h}" for h in roster)
-    own = permissions.github_handle(actor)
+    own = login or permissions.github_handle(actor)
     target = handle.removeprefix("@") or own
-    is_admin = is_program_admin(actor, project.term.program)
+    is_admin = actor is not None and is_program_admin(actor, project.term.program)
+    if not target:
+        raise DomainError("Sign in with an account that has a GitHub handle to confirm.")
     if target.casefold() != own.casefold() and not is_admin:
         raise DomainError(
             "Only program admins can confirm on behalf of another mentor. "
@@ -282,6 +302,42 @@ def withdraw_proposal(project: Project, *, actor: User, note: str = "") -> Proje
     event = ProposalEvent.objects.create(
         project=project, kind=gates.WITHDRAWN, actor=actor, note=note
     )
+    enqueue_proposal_notification(event)
+    return project
+
+
+@transaction.atomic
+def close_proposal_issue(project: Project, *, actor: User | None, note: str = "") -> Project:
+    """The proposal's GitHub issue was closed (`cohort.github`): the proposal is withdrawn.
+
+    GitHub has already decided who may do it (the issue's author and the repository's
+    triagers), and the signed webhook vouches for it, so there is no role check here; `actor`
+    is the closer's Cohort account when they have one. Closing a withdrawn or rejected
+    proposal again changes nothing.
+    """
+    project = _locked(project)
+    if project.status in (Project.Status.WITHDRAWN, Project.Status.REJECTED):
+        return project
+    transition(project, to=Project.Status.WITHDRAWN, actor=actor, note=note)
+    event = ProposalEvent.objects.create(
+        project=project, kind=gates.WITHDRAWN, actor=actor, note=note
+    )
+    enqueue_proposal_notification(event)
+    return project
+
+
+@transaction.atomic
+def reopen_proposal_issue(project: Project, *, actor: User | None) -> Project:
+    """The proposal's GitHub issue was reopened (`cohort.github`): a withdrawn proposal is
+    submitted again, its approvals derived afresh from its events. GitHub decided who may
+    reopen it, as for `close_proposal_issue`. Anything but a withdrawn proposal stays as it
+    is; a term whose proposal deadline has passed refuses it."""
+    project = _locked(project)
+    if project.status != Project.Status.WITHDRAWN:
+        return project
+    check_proposal_window(project.term, timezone.now())
+    transition(project, to=Project.Status.SUBMITTED, actor=actor, note="issue reopened")
+    event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=actor)
     enqueue_proposal_notification(event)
     return project
 
@@ -387,7 +443,7 @@ def _organization(term: Term, name: str) -> Organization:
     return found
 
 
-def _mentor_lines(form: IssueForm) -> list[list[str]]:
+def mentor_lines(form: IssueForm) -> list[list[str]]:
     rows = []
     for line in form.mentors.splitlines():
         if line.strip():
@@ -420,7 +476,7 @@ def _apply_form(project: Project, form: IssueForm, term: Term) -> None:
     }
     words = [project.title, project.lfx_title, project.organization.name, project.skills]
     words += [project.technologies, project.description]
-    words += [" ".join(row[:2]) for row in _mentor_lines(form)]
+    words += [" ".join(row[:2]) for row in mentor_lines(form)]
     project.search_text = "\n".join(w for w in words if w).casefold()
 
 
@@ -428,7 +484,7 @@ def _replace_children(project: Project, form: IssueForm) -> None:
     project.mentorships.all().delete()
     project.upstream_issues.all().delete()
     mentors = []
-    for i, row in enumerate(_mentor_lines(form)):
+    for i, row in enumerate(mentor_lines(form)):
         name = row[0] if row else ""
         github = row[1].removeprefix("@") if len(row) > 1 else ""
         email = unwrap_email(row[2]) if len(row) > 2 else ""

@@ -11,6 +11,10 @@ PURE = COHORT / "formats"
 PURE_MODULES = [
     COHORT / "proposals" / "rules.py",
     COHORT / "proposals" / "gates.py",
+    COHORT / "proposals" / "comment.py",
+    COHORT / "proposals" / "issue_labels.py",
+    COHORT / "github" / "commands.py",
+    COHORT / "github" / "replies.py",
     COHORT / "applications" / "prerequisites.py",
     COHORT / "applications" / "eligibility.py",
     COHORT / "applications" / "uploads.py",

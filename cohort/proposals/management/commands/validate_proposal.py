@@ -1,4 +1,5 @@
-"""cohort validate-proposal [--term "YYYY Term N"] [--program NAME] [--number N] FILE"""
+"""cohort validate-proposal [--term "YYYY Term N"] [--program NAME] [--number N]
+[--format json|comment [--proposer LOGIN] [--repository OWNER/NAME]] FILE"""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
 
 from cohort.core.errors import DomainError
-from cohort.formats.issueform import parse_issue_form
+from cohort.core.models import Person, User
+from cohort.formats.issueform import IssueForm, parse_issue_form
+from cohort.projects.models import Organization, Project
+from cohort.proposals import gates, permissions
+from cohort.proposals.bot import comment_for_body, guide_url
 from cohort.proposals.context import open_proposals_for, project_slug
-from cohort.proposals.rules import OtherProposal, quota_for, validate_proposal
+from cohort.proposals.rules import OtherProposal, ValidationResult, quota_for, validate_proposal
 from cohort.terms.labels import parse_term_label
 from cohort.terms.models import Term
 
@@ -25,8 +30,9 @@ class Command(BaseCommand):
     requires_system_checks = ()
     help = (
         "Validate a CNCF proposal issue body (GitHub issue-form markdown) with the CNCF rules. "
-        "Prints the errors, warnings and passed checks as JSON; exit code 1 when there are "
-        "errors, 2 when the file cannot be read."
+        "Prints the errors, warnings and passed checks as JSON, or with --format comment the "
+        "CNCF bot's validation comment, as Cohort posts it on the proposal's GitHub issue; "
+        "exit code 1 when there are errors, 2 when the file cannot be read."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,7 +44,25 @@ class Command(BaseCommand):
         )
         parser.add_argument("--program", default=DEFAULT_PROGRAM, help="program name")
         parser.add_argument(
-            "--number", type=int, help="this proposal's number, left out of the other proposals"
+            "--number",
+            type=int,
+            help="this proposal's number, left out of the other proposals; with --format "
+            "comment, a stored proposal's approvals and proposer count too",
+        )
+        parser.add_argument("--format", choices=("json", "comment"), default="json")
+        parser.add_argument(
+            "--proposer",
+            default="",
+            metavar="LOGIN",
+            help="--format comment: the issue author's GitHub login (a maintainer's proposal "
+            "is approved by them, a listed mentor's counts as confirmed)",
+        )
+        parser.add_argument(
+            "--repository",
+            default="",
+            metavar="OWNER/NAME",
+            help="--format comment: the repository whose guide the comment links to "
+            "(default cncf/mentoring)",
         )
 
     def _fail(self, message: str) -> NoReturn:
@@ -94,6 +118,49 @@ class Command(BaseCommand):
             else quota_for(project, slug=slug)
         )
         result = validate_proposal(form, others=others, quota=quota, scan_error=scan_error)
-        self.stdout.write(result.to_json(), ending="")
+        if options["format"] == "comment":
+            self.stdout.write(_comment(form, result, term, options), ending="")
+        else:
+            self.stdout.write(result.to_json(), ending="")
         if not result.ok:
             sys.exit(1)
+
+
+def _comment(
+    form: IssueForm, result: ValidationResult, term: Term | None, options: dict[str, Any]
+) -> str:
+    """The CNCF validation comment for the body: a stored proposal's events and proposer when
+    --number names one in the term, else a new issue's, by --proposer."""
+    project = None
+    if term is not None and options["number"] is not None:
+        project = (
+            Project.objects.select_related("proposer__person", "organization")
+            .filter(term=term, number=options["number"])
+            .first()
+        )
+    events: list[gates.Event] = []
+    proposer: User | None = None
+    if project is not None:
+        events = [e.as_gate_event() for e in project.events.order_by("id")]
+        proposer = project.proposer
+    elif options["proposer"]:
+        person = Person.objects.filter(
+            github__iexact=options["proposer"], user__isnull=False
+        ).first()
+        proposer = person.user if person is not None else None
+    # As on the issue: the proposer counts through their Cohort account.
+    handle = permissions.github_handle(proposer) if proposer else ""
+    organization = Organization.objects.filter(
+        program__name=options["program"], name__iexact=form.project.strip()
+    ).first()
+    repository = options["repository"] or "cncf/mentoring"
+    return comment_for_body(
+        form,
+        result,
+        events=events,
+        proposer_handle=handle,
+        proposer_is_maintainer=proposer is not None
+        and organization is not None
+        and permissions.proposer_is_maintainer(proposer, organization),
+        guide=guide_url(repository),
+    )
