@@ -244,3 +244,14 @@ def test_a_bad_change_exits_2_and_keeps_the_connection_as_it_was(
     assert OTHER_SECRET not in run.out + run.err
     assert _state() == before == [("cncf", "cncf/mentoring", SECRET, DEFAULT_TOKEN_VARIABLE)]
     assert _audit_count() == audited
+
+
+def test_a_secret_file_that_is_not_utf8_exits_2_and_changes_nothing(world: World, tmp_path: Path):
+    path = tmp_path / "latin1"
+    path.write_bytes("une clé secrète très longue".encode("latin-1"))
+
+    run = _run("cncf", "--repo", "cncf/mentoring", "--secret-file", str(path))
+
+    assert run.code == 2
+    assert run.err.strip() == f"{path}: not UTF-8 text"
+    assert _state() == []

@@ -457,3 +457,35 @@ def test_the_deliveries_page_stays_under_300_kb_when_signed_deliveries_carry_hug
 
     assert response.status_code == 200
     assert len(response.content) < MAX_PAGE_BYTES
+
+
+def test_the_admin_of_another_program_cannot_see_or_change_this_ones_github(hub: Hub):
+    from cohort.terms.models import Program, ProgramMembership
+
+    other = Program.objects.create(name="Other", slug="other")
+    stranger = User.objects.create_user("other-admin", password="x")
+    ProgramMembership.objects.create(program=other, user=stranger)
+    client = _client(stranger)
+    before = _state()
+
+    assert client.get(_settings_url()).status_code == 404
+    assert client.get(_deliveries_url()).status_code == 404
+    assert client.get(_settings_url("other")).status_code == 200
+    response = client.post(
+        _settings_url(), {"repository": "evil/repo", "secret": "", "token_variable": "X"}
+    )
+    assert response.status_code == 404
+    assert _state() == before
+
+
+def test_the_settings_page_never_shows_the_api_token_only_its_variable(hub: Hub):
+    html = _admin(hub).get(_settings_url()).content.decode()
+    assert "<code>COHORT_GITHUB_TOKEN</code> is set on this server" in html
+    assert hub.fake.token not in html
+
+
+def test_a_deliverys_detail_is_shown_as_text_not_html(hub: Hub):
+    _add_deliveries(hub, 1, detail='<script>alert("x")</script>\nsecond line')
+    html = _admin(hub).get(_deliveries_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>second line" in html
