@@ -14,7 +14,6 @@ import urllib.request
 import uuid
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from cohort.github.tests.payloads import payload, signed
@@ -147,14 +146,6 @@ _FIELD_SLACK = """() => [...document.querySelectorAll('main form .field')].map(f
 })"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "layout bug: settings.html's form is .proposal-form, whose fieldset is a column "
-        "flexbox, and proposals/_field.html gives each field .field--grow (flex: 1 1 20rem), "
-        "so each field is at least 20rem tall: ~200 px of blank under every input at 1280 px"
-    ),
-)
 def test_the_github_form_fields_are_as_tall_as_their_content(page: Page) -> None:
     log_in(page, "admin")
     page.goto("/console/")

@@ -17,6 +17,7 @@ class ConnectionForm(forms.Form):
     secret = forms.CharField(
         label="Webhook secret",
         required=False,
+        strip=False,  # stored as given: GitHub signs with every character of it
         max_length=255,
         help_text=(
             "The secret you give GitHub's webhook, at least 16 characters. It is stored as "

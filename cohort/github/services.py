@@ -62,6 +62,7 @@ log = logging.getLogger("cohort.github")
 
 MAX_BODY_BYTES = 1_048_576  # a delivery over 1 MB is refused (GitHub's own cap is 25 MB)
 MAX_ATTEMPTS = 10  # a write still refused after this many tries is given up (failed)
+DETAIL_CHARS = 1000  # what a delivery keeps of its outcome's text
 LEASE = timedelta(minutes=2)  # a send in progress holds its write this long
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
@@ -111,8 +112,9 @@ def connect(
         raise DomainError(f'"{repository}" is not a GitHub repository: write it OWNER/NAME.')
     existing = Connection.objects.select_for_update().filter(program=program).first()
     if secret is not None:
-        secret = secret.strip()
         check_text(secret, field="The webhook secret")
+        if secret != secret.strip():
+            raise DomainError("The webhook secret must not start or end with a space.")
         if len(secret) < 16:
             raise DomainError("The webhook secret must be at least 16 characters.")
         if len(secret) > 255:
@@ -175,7 +177,7 @@ def receive(connection: Connection, *, guid: str, event: str, payload: object) -
             issue_number=handled.number,
             project=handled.project,
             result=handled.result,
-            detail=handled.detail,
+            detail=handled.detail[:DETAIL_CHARS],
         )
     status = 202 if handled.result == Delivery.Result.IGNORED else 200
     return Outcome(handled.result, handled.detail, status)
@@ -200,7 +202,9 @@ def _handle(connection: Connection, event: str, action: str, payload: dict[str, 
         return _ignored(f"Cohort does not read {event or 'unnamed'} events.")
     repository = _text(_object(payload, "repository"), "full_name")
     if repository.casefold() != connection.repository.casefold():
-        return _ignored(f"{repository} is not {connection.repository}, the connected repository.")
+        return _ignored(
+            f"{repository[:140]} is not {connection.repository}, the connected repository."
+        )
     issue = _object(payload, "issue")
     number = _number(issue, "number")
     if "pull_request" in issue:
@@ -669,7 +673,7 @@ def _sync(client: GitHubClient, connection: Connection, number: int) -> None:
 
 
 def _failed(write: Write, exc: GitHubError, now: datetime) -> str:
-    attempts = write.attempts + 1  # the claim counted this try in the database
+    attempts = write.attempts  # read after the claim, which counted this try
     message = str(exc)[:2000] or f"GitHub answered {exc.status}"
     if exc.retry_at is not None:
         Connection.objects.filter(pk=write.connection_id).update(paused_until=exc.retry_at)

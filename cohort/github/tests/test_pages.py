@@ -435,14 +435,6 @@ def test_a_github_page_is_under_300_kb_with_100_deliveries_with_long_details(hub
     assert len(response.content) < MAX_PAGE_BYTES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a delivery's detail is stored and shown whole (services.py `_handle` echoes the "
-        "payload's repository.full_name; _deliveries.html shows d.detail untruncated), so a "
-        "signed delivery can make the deliveries page any size up to 100 x 1 MB"
-    ),
-)
 def test_the_deliveries_page_stays_under_300_kb_when_signed_deliveries_carry_huge_text(
     hub: Hub,
 ):

@@ -53,7 +53,8 @@ class Command(BaseCommand):
             source = options["secret_file"]
             try:
                 raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-                secret = raw.decode("utf-8")
+                # A file's final line end is not part of the secret; anything else is.
+                secret = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
             except OSError as exc:
                 self._fail(f"{source}: cannot read: {exc.strerror or exc}")
             except UnicodeDecodeError:
