@@ -47,6 +47,8 @@ RESERVED_SLUGS = frozenset(
         "unsubscribe",  # cohort/notifications/urls.py: one-click unsubscribe (RFC 8058)
         "calendar",  # cohort/calendars/urls.py: a person's calendar and its feed
         "reminders",  # cohort/reminders/urls.py: a program's reminders
+        "github",  # cohort/github/urls.py: a program's GitHub settings and deliveries
+        "webhooks",  # cohort/github/urls.py: webhooks/github/<program>/
         "console",
         "feeds",
         "mentorship",

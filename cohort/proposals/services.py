@@ -223,8 +223,6 @@ def confirm_mentorship(
     own = login or permissions.github_handle(actor)
     target = handle.removeprefix("@") or own
     is_admin = actor is not None and is_program_admin(actor, project.term.program)
-    if not target:
-        raise DomainError("Sign in with an account that has a GitHub handle to confirm.")
     if target.casefold() != own.casefold() and not is_admin:
         raise DomainError(
             "Only program admins can confirm on behalf of another mentor. "

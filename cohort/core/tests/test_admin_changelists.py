@@ -37,6 +37,8 @@ FIXED: dict[str, dict[str, object]] = {
     "mentorship.Placement": {"share_token": None},
     "stipends.StipendRate": {"factor_e4": 10_000, "amount": None},
     "applications.ApplicationEvent": {"kind": "status", "status": "draft"},
+    "cohort_github.Connection": {"repository": lambda: f"owner/repo-{next(_serial)}"},
+    "cohort_github.Write": {"body": "a reply"},
 }
 
 

@@ -49,6 +49,7 @@ def test_the_apps_register_their_jobs_and_the_command_imports_no_app():
         "reminders",
         "retention.purge",
         "notifications.retry",
+        "github.writes",
     ]
     from pathlib import Path
 
