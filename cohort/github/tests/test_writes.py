@@ -56,12 +56,6 @@ def _reset_header(at: datetime) -> dict[str, str]:
 # --- failures, backoff and giving up --------------------------------------------------------
 
 
-BUG_ATTEMPTS = (
-    "BUG: services._failed (services.py:672) adds 1 to write.attempts, but send_write re-read "
-    "the write after the claim had already counted this try, so each try counts twice"
-)
-
-
 def test_a_502_leaves_the_write_pending_with_its_error_for_a_later_try(
     hub: Hub, clock: time_machine.Traveller
 ):
@@ -85,7 +79,6 @@ def test_a_502_leaves_the_write_pending_with_its_error_for_a_later_try(
     assert _write(write.pk).attempts == 1
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_ATTEMPTS + ": the first retry waits 2 minutes, not 1")
 def test_a_502_backs_off_1_2_4_minutes(hub: Hub, clock: time_machine.Traveller):
     write = services.reply(hub.connection, ISSUE, "Hello from Cohort.")
     hub.fake.fail_next(502, times=3)
@@ -99,7 +92,6 @@ def test_a_502_backs_off_1_2_4_minutes(hub: Hub, clock: time_machine.Traveller):
         now = row.next_attempt_at
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_ATTEMPTS + ": it is failed after 9 tries, not 10")
 def test_a_write_refused_max_attempts_times_fails_for_good(hub: Hub, clock: time_machine.Traveller):
     write = services.reply(hub.connection, ISSUE, "Hello from Cohort.")
     hub.fake.fail_next(502, times=services.MAX_ATTEMPTS)
