@@ -603,7 +603,7 @@ def _send_task() -> Any:
     return send_write_task
 
 
-def send_write(write_id: int, *, now: datetime | None = None) -> str:
+def send_write(write_id: int, *, now: datetime | None = None, again: int = 0) -> str:
     """Send one pending write if it is due; returns what happened, for the job's report.
 
     The write is claimed by a compare-and-swap that pushes its next attempt past a lease, so
@@ -642,7 +642,8 @@ def send_write(write_id: int, *, now: datetime | None = None) -> str:
         Write.objects.filter(pk=write.pk, status=Write.Status.PENDING).update(
             next_attempt_at=timezone.now()
         )
-        return send_write(write_id)
+        # A few times at once; past that the next run-periodic sends it.
+        return send_write(write_id, again=again + 1) if again < 3 else "asked for again"
     return "sent"
 
 
@@ -677,6 +678,12 @@ def _failed(write: Write, exc: GitHubError, now: datetime) -> str:
     message = str(exc)[:2000] or f"GitHub answered {exc.status}"
     if exc.retry_at is not None:
         Connection.objects.filter(pk=write.connection_id).update(paused_until=exc.retry_at)
+    if exc.retry_at is not None and exc.transient:
+        # GitHub said when to come back (its rate limit): that try does not count.
+        Write.objects.filter(pk=write.pk, status=Write.Status.PENDING).update(
+            next_attempt_at=exc.retry_at, error=message, attempts=F("attempts") - 1
+        )
+        return "retrying"
     if not exc.transient or attempts >= MAX_ATTEMPTS:
         Write.objects.filter(pk=write.pk, status=Write.Status.PENDING).update(
             status=Write.Status.FAILED, status_changed_at=now, error=message

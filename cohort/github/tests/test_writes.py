@@ -191,7 +191,7 @@ def test_a_rate_limited_403_pauses_every_write_of_the_connection_until_the_reset
     assert services.send_write(first.pk, now=T0) == "retrying"
     row = _write(first.pk)
     assert row.status == Write.Status.PENDING
-    assert row.attempts == 1
+    assert row.attempts == 0  # GitHub said when to come back: a rate-limited try does not count
     assert row.next_attempt_at == reset  # the reset, not the 1-minute backoff
     assert "403" in row.error
     assert Connection.objects.get(pk=hub.connection.pk).paused_until == reset
