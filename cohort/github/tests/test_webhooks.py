@@ -267,3 +267,181 @@ def test_fixtures_note_their_source_and_licence():
     assert "MIT" in readme
     for path in Path(FIXTURES).glob("*.json"):
         assert path.name in readme
+
+
+def _issue_event(hub: Hub, action: str, *, number: int = 2001, by: str = "carol", **more: object):
+    fixture = "issues.reopened" if action == "reopened" else "issues.closed"
+    if action == "edited":
+        fixture = "issues.edited"
+    return hub.deliver(
+        "issues",
+        payload(
+            fixture,
+            **{
+                "action": action,
+                "issue.number": number,
+                "issue.body": PROPOSAL_BODY,
+                "issue.state": "closed" if action == "closed" else "open",
+                "issue.labels": [{"name": "lfx mentorship"}, {"name": "Proposal"}],
+                "repository.full_name": "cncf/mentoring",
+                "sender.login": by,
+                **more,
+            },
+        ),
+    )
+
+
+def test_closing_the_issue_withdraws_the_proposal_and_reopening_submits_it_again(hub: Hub):
+    hub.open_issue(2001)
+    hub.comment("/approve", by="jaeger-maint")
+
+    assert _issue_event(hub, "closed", by="someone-with-triage").status_code == 200
+    project = Project.objects.get(number=2001)
+    assert project.status == Project.Status.WITHDRAWN
+    assert review(project).column == "Closed"
+
+    assert _issue_event(hub, "reopened").status_code == 200
+    project.refresh_from_db()
+    assert project.status == Project.Status.SUBMITTED
+    assert review(project).gates.maintainer_approved  # approvals are events: they came back
+    assert "Maintainer/Contribex Approved" in hub.fake.labels(2001)
+
+
+def test_a_titled_form_without_the_labels_is_read_and_gets_them(hub: Hub):
+    response = hub.deliver(
+        "issues",
+        payload(
+            "issues.opened",
+            **{
+                "issue.number": 2002,
+                "issue.title": "[CNCF LFX Proposal] Jaeger v2 Helm Chart",
+                "issue.body": PROPOSAL_BODY,
+                "issue.labels": [],
+                "repository.full_name": "cncf/mentoring",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    assert Project.objects.filter(number=2002).exists()
+    assert {"lfx mentorship", "Proposal"} <= set(hub.fake.labels(2002))
+
+
+def test_the_title_prefix_is_case_sensitive_and_needs_the_form(hub: Hub):
+    for number, title, body in (
+        (2003, "[cncf lfx proposal] Jaeger", PROPOSAL_BODY),
+        (2004, "[CNCF LFX Proposal] Jaeger", "Please add a chart."),
+    ):
+        data = payload(
+            "issues.opened",
+            **{
+                "issue.number": number,
+                "issue.title": title,
+                "issue.body": body,
+                "issue.labels": [],
+                "repository.full_name": "cncf/mentoring",
+            },
+        )
+        assert hub.deliver("issues", data).status_code == 202
+    assert not Project.objects.exists()
+
+
+def test_a_proposal_for_an_unknown_organization_is_refused_with_a_reply(hub: Hub):
+    body = PROPOSAL_BODY.replace("### CNCF Project\n\nJaeger", "### CNCF Project\n\nNot A Project")
+    response = hub.open_issue(2005, body=body)
+    assert response.status_code == 200
+    assert response.json()["result"] == "refused"
+    assert not Project.objects.exists()
+    assert hub.fake.comments(2005) == [
+        '❌ Cohort could not take this proposal: "Not A Project" is not an organization of '
+        "CNCF LFX Mentorship."
+    ]
+    assert Delivery.objects.get().result == Delivery.Result.REFUSED
+
+
+def test_a_term_cohort_does_not_have_is_refused(hub: Hub):
+    body = PROPOSAL_BODY.replace("2026 Term 3 (Sep-Nov)", "2027 Term 1 (Mar-May)")
+    response = hub.open_issue(2006, body=body)
+    assert response.json()["result"] == "refused"
+    assert "is not a term of CNCF LFX Mentorship" in hub.fake.comments(2006)[0]
+
+
+def test_an_edit_to_a_proposal_issue_cohort_missed_creates_it(hub: Hub):
+    response = _issue_event(hub, "edited", number=2007, **{"issue.title": "[CNCF LFX Proposal] X"})
+    assert response.status_code == 200
+    assert Project.objects.get(number=2007).status == Project.Status.SUBMITTED
+
+
+def test_comments_on_pull_requests_other_repositories_and_by_bots_are_ignored(hub: Hub):
+    hub.open_issue(2001)
+    pr = payload(
+        "issue_comment.created.pull_request",
+        **{"comment.body": "/approve", "repository.full_name": "cncf/mentoring"},
+    )
+    other = payload(
+        "issue_comment.created",
+        **{"issue.number": 2001, "comment.body": "/approve", "repository.full_name": "a/b"},
+    )
+    bot = payload(
+        "issue_comment.created",
+        **{
+            "issue.number": 2001,
+            "comment.body": "/approve",
+            "comment.user": {"login": "jaeger-maint", "type": "Bot"},
+            "repository.full_name": "cncf/mentoring",
+        },
+    )
+    for data in (pr, other, bot):
+        assert hub.deliver("issue_comment", data).status_code == 202
+    assert not review(Project.objects.get(number=2001)).gates.maintainer_approved
+    assert _replies(hub) == []
+
+
+def test_an_admin_confirms_on_behalf_of_a_mentor(hub: Hub):
+    hub.open_issue(2001)
+    hub.comment("/confirm @Bob", by="cncf-admin")
+    assert review(Project.objects.get(number=2001)).gates.confirmed == ("bob",)
+    assert _replies(hub) == [
+        "✅ Recorded @bob's confirmation (by @cncf-admin). Thanks! That's 1 of 2 mentors so "
+        "far. Still waiting on: @alice."
+    ]
+
+
+def test_a_mentor_without_a_cohort_account_confirms_their_own_slot(hub: Hub):
+    body = PROPOSAL_BODY.replace("Bob Roe | @bob |", "Dana Poe | @dana-poe |")
+    hub.open_issue(2008, body=body)
+    hub.comment("/confirm", by="dana-poe", number=2008)
+    assert review(Project.objects.get(number=2008)).gates.confirmed == ("dana-poe",)
+    event = ProposalEvent.objects.get(kind="mentor_confirmed")
+    assert event.actor is None
+    assert event.handle == "dana-poe"
+
+
+def test_lfx_url_is_recorded_by_an_admin_once_published(hub: Hub):
+    from cohort.proposals.services import publish_proposals
+
+    hub.open_issue(2001)
+    url = "https://mentorship.lfx.linuxfoundation.org/project/0b1f6e3a-9b7c-4f7e-8c11-2a8f3c4d5e6f"
+    hub.comment(f"/lfx-url {url}", by="cncf-admin")  # not published yet
+    for text, login in (("/approve", "jaeger-maint"), ("/confirm", "alice"), ("/confirm", "bob")):
+        hub.comment(text, by=login)
+    hub.comment("/cncf-approve", by="cncf-admin")
+    publish_proposals(hub.world.term, actor=hub.world.users["admin"])
+    hub.comment(f"/lfx-url {url}", by="jaeger-maint")
+    hub.comment("/lfx-url", by="cncf-admin")
+    hub.comment("/lfx-url https://example.org/x", by="cncf-admin")
+    hub.comment(f"/lfx-url {url}", by="cncf-admin")
+
+    project = Project.objects.get(number=2001)
+    assert project.lfx_url == url
+    assert review(project).column == "Posted to LFX"
+    replies = _replies(hub)
+    assert replies[0].startswith("❌ Cannot `/lfx-url` — this proposal has not been exported yet")
+    assert replies[-4:-1] == [
+        "❌ @jaeger-maint is not authorized to use `/lfx-url`. This command is restricted to "
+        "CNCF program admins.",
+        "❌ Usage: `/lfx-url <url>` — include the LFX program URL.",
+        "❌ That isn't an LFX Mentorship program URL. Expected "
+        "`https://mentorship.lfx.linuxfoundation.org/project/<id>`.",
+    ]
+    assert replies[-1].startswith(f"✅ LFX URL recorded from @cncf-admin: {url}\n\n")
+    assert "Exported" in hub.fake.labels(2001)
