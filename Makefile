@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 .PHONY: run test e2e install demo lint migrate clean
 
 run: install migrate demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	SITE_URL=http://$(HOST) DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 test: install
 	$(BIN)/pytest -n auto -q

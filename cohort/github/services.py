@@ -62,6 +62,7 @@ log = logging.getLogger("cohort.github")
 
 MAX_BODY_BYTES = 1_048_576  # a delivery over 1 MB is refused (GitHub's own cap is 25 MB)
 MAX_ATTEMPTS = 10  # a write still refused after this many tries is given up (failed)
+REFUSAL = "❌"  # how the CNCF's refusals start
 DETAIL_CHARS = 1000  # what a delivery keeps of its outcome's text
 LEASE = timedelta(minutes=2)  # a send in progress holds its write this long
 FIRST_RETRY = timedelta(minutes=1)
@@ -230,7 +231,7 @@ def _handle(connection: Connection, event: str, action: str, payload: dict[str, 
     except DomainError as exc:
         project = link.project if link is not None else None
         if link is None and event == "issues" and action in ("opened", "edited", "reopened"):
-            reply(connection, number, f"❌ Cohort could not take this proposal: {exc}")
+            reply(connection, number, f"{REFUSAL} Cohort could not take this proposal: {exc}")
         return _Handled(Delivery.Result.REFUSED, str(exc), number, project)
 
 
@@ -362,7 +363,8 @@ def _comment_event(link: IssueLink, issue: dict[str, Any], comment: dict[str, An
         return _ignored("A comment without a command.", number)
     login = _login(user)
     context = _CommandContext(link, login, _user_for(login), issue, body)
-    done = []
+    done: list[str] = []
+    refused: list[bool] = []  # whether each command's reply was a refusal
     for command in found:
         handler = _COMMANDS[command.name]
         held_before = review(context.project).gates.both_gates
@@ -370,14 +372,16 @@ def _comment_event(link: IssueLink, issue: dict[str, Any], comment: dict[str, An
             with transaction.atomic():
                 text = handler(context, command.argument)
         except DomainError as exc:  # a rule the service holds, e.g. a change meanwhile
-            text = f"❌ {exc}"
+            text = f"{REFUSAL} {exc}"
         reply(link.connection, number, text)
         if command.name in (commands.APPROVE, commands.CONFIRM):
             _both_gates_reached(context, held_before)
-        done.append(f"{command.name}: {text.split(chr(10), 1)[0][:120]}")
+        done.append(f"/{command.name}: {text.split(chr(10), 1)[0][:120]}")
+        refused.append(text.startswith(REFUSAL))
         context.project.refresh_from_db()
     request_sync(link.connection, number)
-    return _Handled(Delivery.Result.PROCESSED, "\n".join(done), number, link.project)
+    result = Delivery.Result.REFUSED if all(refused) else Delivery.Result.PROCESSED
+    return _Handled(result, "\n".join(done), number, link.project)
 
 
 @dataclass
