@@ -149,7 +149,9 @@ def test_someone_who_may_not_run_a_command_gets_the_cncf_refusal_and_nothing_cha
     ]
     results = list(Delivery.objects.order_by("id").values_list("result", flat=True))
     assert results == ["processed", "refused", "refused", "refused", "refused"]
-    assert Delivery.objects.order_by("id").last().detail.startswith("/confirm: ❌ Only CNCF")
+    last = Delivery.objects.order_by("id").last()
+    assert last is not None
+    assert last.detail.startswith("/confirm: ❌ Only CNCF")
 
 
 def test_a_material_edit_clears_the_approvals_and_says_so(hub: Hub):
