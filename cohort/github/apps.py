@@ -10,7 +10,7 @@ class GitHubConfig(AppConfig):
 
     def ready(self) -> None:
         from cohort.core.periodic import register_periodic_job
-        from cohort.github.services import send_due_writes
+        from cohort.github.sending import send_due_writes
 
         # Retries of what GitHub refused or rate-limited, after the e-mail retries.
         register_periodic_job("github.writes", send_due_writes, order=95)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from cohort.github.services import send_write
+from cohort.github.sending import send_write
 
 
 @task

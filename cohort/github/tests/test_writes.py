@@ -14,7 +14,7 @@ import time_machine
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
-from cohort.github import services
+from cohort.github import sending, services
 from cohort.github.client import GitHubClient
 from cohort.github.models import Connection, IssueLink, Write
 from cohort.github.tests.conftest import Hub
@@ -63,7 +63,7 @@ def test_a_502_leaves_the_write_pending_with_its_error_for_a_later_try(
     assert (write.status, write.attempts, write.next_attempt_at) == ("pending", 0, T0)
     hub.fake.fail_next(502)
 
-    assert services.send_write(write.pk, now=T0) == "retrying"
+    assert sending.send_write(write.pk, now=T0) == "retrying"
     row = _write(write.pk)
     assert row.status == Write.Status.PENDING
     assert row.attempts == 1
@@ -73,8 +73,8 @@ def test_a_502_leaves_the_write_pending_with_its_error_for_a_later_try(
     assert hub.fake.comments(ISSUE) == []
     # Not before its next attempt: nothing is sent, nothing counted.
     early = row.next_attempt_at - timedelta(seconds=1)
-    assert services.send_write(write.pk, now=early) == "not due"
-    assert services.send_due_writes(early) == []
+    assert sending.send_write(write.pk, now=early) == "not due"
+    assert sending.send_due_writes(early) == []
     assert len(hub.fake.calls) == 1
     assert _write(write.pk).attempts == 1
 
@@ -85,7 +85,7 @@ def test_a_502_backs_off_1_2_4_minutes(hub: Hub, clock: time_machine.Traveller):
     now = T0
     for attempt, minutes in ((1, 1), (2, 2), (3, 4)):
         clock.move_to(now)
-        assert services.send_write(write.pk, now=now) == "retrying"
+        assert sending.send_write(write.pk, now=now) == "retrying"
         row = _write(write.pk)
         assert row.attempts == attempt
         assert row.next_attempt_at == now + timedelta(minutes=minutes)
@@ -94,34 +94,34 @@ def test_a_502_backs_off_1_2_4_minutes(hub: Hub, clock: time_machine.Traveller):
 
 def test_a_write_refused_max_attempts_times_fails_for_good(hub: Hub, clock: time_machine.Traveller):
     write = services.reply(hub.connection, ISSUE, "Hello from Cohort.")
-    hub.fake.fail_next(502, times=services.MAX_ATTEMPTS)
+    hub.fake.fail_next(502, times=sending.MAX_ATTEMPTS)
     now = T0
-    for attempt in range(1, services.MAX_ATTEMPTS):
+    for attempt in range(1, sending.MAX_ATTEMPTS):
         clock.move_to(now)
-        assert services.send_write(write.pk, now=now) == "retrying", attempt
+        assert sending.send_write(write.pk, now=now) == "retrying", attempt
         assert _write(write.pk).attempts == attempt
         now += timedelta(days=1)  # past any backoff
 
     clock.move_to(now)
-    assert services.send_write(write.pk, now=now) == "failed"
+    assert sending.send_write(write.pk, now=now) == "failed"
     row = _write(write.pk)
     assert row.status == Write.Status.FAILED
-    assert row.attempts == services.MAX_ATTEMPTS
+    assert row.attempts == sending.MAX_ATTEMPTS
     assert row.status_changed_at == now
     assert "502" in row.error
-    assert len(_calls(hub, "POST", COMMENTS)) == services.MAX_ATTEMPTS
+    assert len(_calls(hub, "POST", COMMENTS)) == sending.MAX_ATTEMPTS
 
 
 def test_a_write_that_keeps_failing_ends_failed_and_is_never_tried_again(
     hub: Hub, clock: time_machine.Traveller
 ):
     write = services.reply(hub.connection, ISSUE, "Hello from Cohort.")
-    hub.fake.fail_next(502, times=services.MAX_ATTEMPTS)
+    hub.fake.fail_next(502, times=sending.MAX_ATTEMPTS)
     now = T0
     results = []
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(sending.MAX_ATTEMPTS):
         clock.move_to(now)
-        results.append(services.send_write(write.pk, now=now))
+        results.append(sending.send_write(write.pk, now=now))
         now += timedelta(days=1)  # past any backoff
         if results[-1] == "failed":
             break
@@ -133,8 +133,8 @@ def test_a_write_that_keeps_failing_ends_failed_and_is_never_tried_again(
     assert row.sent_at is None
     calls = len(hub.fake.calls)
     assert calls == len(results)
-    assert services.send_write(write.pk, now=now + timedelta(days=1)) == "not due"
-    assert services.send_due_writes(now + timedelta(days=1)) == []
+    assert sending.send_write(write.pk, now=now + timedelta(days=1)) == "not due"
+    assert sending.send_due_writes(now + timedelta(days=1)) == []
     assert len(hub.fake.calls) == calls
     assert hub.fake.comments(ISSUE) == []
 
@@ -147,11 +147,11 @@ def test_a_write_that_failed_twice_is_sent_on_its_third_try(
     now = T0
     for _ in range(2):
         clock.move_to(now)
-        assert services.send_write(write.pk, now=now) == "retrying"
+        assert sending.send_write(write.pk, now=now) == "retrying"
         now = _write(write.pk).next_attempt_at
 
     clock.move_to(now)
-    assert services.send_write(write.pk, now=now) == "sent"
+    assert sending.send_write(write.pk, now=now) == "sent"
     row = _write(write.pk)
     assert row.status == Write.Status.SENT
     assert row.sent_at == now
@@ -167,13 +167,13 @@ def test_a_permanent_refusal_fails_the_write_at_once(
 ):
     write = services.reply(hub.connection, ISSUE, "GitHub will refuse this.")
     hub.fake.fail_next(status)
-    assert services.send_write(write.pk, now=T0) == "failed"
+    assert sending.send_write(write.pk, now=T0) == "failed"
     row = _write(write.pk)
     assert row.status == Write.Status.FAILED
     assert row.attempts == 1
     assert str(status) in row.error
     assert row.sent_at is None
-    assert services.send_due_writes(T0 + timedelta(hours=7)) == []
+    assert sending.send_due_writes(T0 + timedelta(hours=7)) == []
     assert len(hub.fake.calls) == 1
 
 
@@ -188,7 +188,7 @@ def test_a_rate_limited_403_pauses_every_write_of_the_connection_until_the_reset
     second = services.reply(hub.connection, ISSUE, "Second.")
     hub.fake.fail_next(403, headers=_reset_header(reset))
 
-    assert services.send_write(first.pk, now=T0) == "retrying"
+    assert sending.send_write(first.pk, now=T0) == "retrying"
     row = _write(first.pk)
     assert row.status == Write.Status.PENDING
     assert row.attempts == 0  # GitHub said when to come back: a rate-limited try does not count
@@ -201,7 +201,7 @@ def test_a_rate_limited_403_pauses_every_write_of_the_connection_until_the_reset
     before = reset - timedelta(seconds=1)
     clock.move_to(T0 + timedelta(minutes=1))
     assert (
-        services.send_write(second.pk, now=T0 + timedelta(minutes=1))
+        sending.send_write(second.pk, now=T0 + timedelta(minutes=1))
         == "waiting for GitHub's rate limit"
     )
     waiting = _write(second.pk)
@@ -209,13 +209,13 @@ def test_a_rate_limited_403_pauses_every_write_of_the_connection_until_the_reset
     assert waiting.attempts == 0  # waiting out the limit is not a try
     assert waiting.next_attempt_at == reset
     clock.move_to(before)
-    assert services.send_due_writes(before) == []
-    assert services.send_write(first.pk, now=before) == "not due"
+    assert sending.send_due_writes(before) == []
+    assert sending.send_write(first.pk, now=before) == "not due"
     assert len(hub.fake.calls) == 1
 
     # From the reset on, both are sent.
     clock.move_to(reset)
-    assert services.send_due_writes(reset) == ["GitHub writes: 2 sent, 0 still pending"]
+    assert sending.send_due_writes(reset) == ["GitHub writes: 2 sent, 0 still pending"]
     assert [_write(w.pk).status for w in (first, second)] == ["sent", "sent"]
     assert hub.fake.comments(ISSUE) == ["First.", "Second."]
 
@@ -235,7 +235,7 @@ def test_a_deleted_sticky_comment_is_posted_again_and_its_new_id_kept(hub: Hub):
 
     services.request_sync(hub.connection, ISSUE)
     write = Write.objects.get(kind=Write.Kind.SYNC, status=Write.Status.PENDING)
-    assert services.send_write(write.pk) == "sent"
+    assert sending.send_write(write.pk) == "sent"
 
     new = hub.fake.calls[calls:]
     assert [(c.method, c.path.split("?")[0]) for c in new[:2]] == [
@@ -252,7 +252,7 @@ def test_a_deleted_sticky_comment_is_posted_again_and_its_new_id_kept(hub: Hub):
     services.request_sync(hub.connection, ISSUE)
     again = Write.objects.get(kind=Write.Kind.SYNC, status=Write.Status.PENDING)
     calls = len(hub.fake.calls)
-    assert services.send_write(again.pk) == "sent"
+    assert sending.send_write(again.pk) == "sent"
     assert _calls(hub, "PATCH", f"/repos/cncf/mentoring/issues/comments/{ids[-1]}")
     assert not [c for c in hub.fake.calls[calls:] if c.method == "POST" and "comments" in c.path]
     assert len(hub.fake.comment_ids(ISSUE)) == 2
@@ -268,7 +268,7 @@ def test_a_missing_token_variable_keeps_the_write_pending_and_names_the_variable
     monkeypatch.delenv("CNCF_BOT_TOKEN", raising=False)
     write = services.reply(hub.connection, ISSUE, "Needs a token.")
 
-    assert services.send_write(write.pk, now=T0) == "retrying"
+    assert sending.send_write(write.pk, now=T0) == "retrying"
     row = _write(write.pk)
     assert row.status == Write.Status.PENDING
     assert row.attempts == 1
@@ -280,7 +280,7 @@ def test_a_missing_token_variable_keeps_the_write_pending_and_names_the_variable
     monkeypatch.setenv("CNCF_BOT_TOKEN", hub.fake.token)
     later = row.next_attempt_at
     clock.move_to(later)
-    assert services.send_write(write.pk, now=later) == "sent"
+    assert sending.send_write(write.pk, now=later) == "sent"
     assert hub.fake.comments(ISSUE) == ["Needs a token."]
 
 
@@ -296,7 +296,7 @@ def test_dry_run_sends_nothing_logs_the_call_and_marks_the_write_sent(
     caplog.set_level(logging.INFO, logger="cohort.github")
     write = services.reply(hub.connection, ISSUE, "Only in the log.")
 
-    assert services.send_write(write.pk, now=T0) == "sent"
+    assert sending.send_write(write.pk, now=T0) == "sent"
     assert hub.fake.calls == []
     assert f"GitHub dry run: POST {COMMENTS}" in caplog.text
     assert "Only in the log." in caplog.text
@@ -317,11 +317,11 @@ def test_a_second_send_of_the_same_write_at_the_same_instant_sends_nothing(
 
     def create_comment(self: GitHubClient, issue: int, body: str) -> int:
         # While the first send is under way, the task or run-periodic tries the same write.
-        meanwhile.append(services.send_write(write.pk, now=T0))
+        meanwhile.append(sending.send_write(write.pk, now=T0))
         return original(self, issue, body)
 
     monkeypatch.setattr(GitHubClient, "create_comment", create_comment)
-    assert services.send_write(write.pk, now=T0) == "sent"
+    assert sending.send_write(write.pk, now=T0) == "sent"
     assert meanwhile == ["not due"]
     assert hub.fake.comments(ISSUE) == ["Once only."]
     assert len(_calls(hub, "POST", COMMENTS)) == 1
@@ -339,15 +339,15 @@ def test_a_send_that_died_holds_its_write_for_the_lease_then_it_is_sent_again(
     with monkeypatch.context() as patched:
         patched.setattr(GitHubClient, "create_comment", crash)
         with pytest.raises(RuntimeError):
-            services.send_write(write.pk, now=T0)
+            sending.send_write(write.pk, now=T0)
     row = _write(write.pk)
     assert row.status == Write.Status.PENDING
-    assert row.next_attempt_at == T0 + services.LEASE
+    assert row.next_attempt_at == T0 + sending.LEASE
 
-    held = T0 + services.LEASE - timedelta(seconds=1)
-    assert services.send_due_writes(held) == []
-    clock.move_to(T0 + services.LEASE)
-    assert services.send_due_writes(T0 + services.LEASE) == [
+    held = T0 + sending.LEASE - timedelta(seconds=1)
+    assert sending.send_due_writes(held) == []
+    clock.move_to(T0 + sending.LEASE)
+    assert sending.send_due_writes(T0 + sending.LEASE) == [
         "GitHub writes: 1 sent, 0 still pending"
     ]
     assert hub.fake.comments(ISSUE) == ["After the lease."]
@@ -401,7 +401,7 @@ def test_a_sync_asked_for_again_while_being_sent_is_sent_again_with_the_newer_st
 
     monkeypatch.setattr(GitHubClient, "list_labels", list_labels)
     calls = len(hub.fake.calls)
-    assert services.send_write(write.pk) == "sent"
+    assert sending.send_write(write.pk) == "sent"
 
     row = _write(write.pk)
     assert row.status == Write.Status.SENT
@@ -439,11 +439,11 @@ def test_the_periodic_job_sends_only_the_due_pending_writes_and_reports_them(
     later = services.reply(hub.connection, ISSUE, "Not yet.")
     Write.objects.filter(pk=later.pk).update(next_attempt_at=T0 + timedelta(minutes=5))
     _rows(hub.connection, 2, status=Write.Status.SENT, sent_at=T0 - timedelta(days=1))
-    _rows(hub.connection, 2, status=Write.Status.FAILED, attempts=services.MAX_ATTEMPTS)
+    _rows(hub.connection, 2, status=Write.Status.FAILED, attempts=sending.MAX_ATTEMPTS)
     hub.fake.fail_next(502, times=1)  # the first due one, in next_attempt_at then id order
 
     Write.objects.filter(pk=failing.pk).update(next_attempt_at=T0 - timedelta(seconds=1))
-    assert services.send_due_writes(T0) == ["GitHub writes: 1 sent, 1 still pending"]
+    assert sending.send_due_writes(T0) == ["GitHub writes: 1 sent, 1 still pending"]
     assert _write(failing.pk).status == Write.Status.PENDING
     assert _write(failing.pk).attempts == 1
     assert _write(due.pk).status == Write.Status.SENT
@@ -453,7 +453,7 @@ def test_the_periodic_job_sends_only_the_due_pending_writes_and_reports_them(
     assert len(hub.fake.calls) == 2
 
     # A second run at the same moment has nothing to do.
-    assert services.send_due_writes(T0) == []
+    assert sending.send_due_writes(T0) == []
     assert len(hub.fake.calls) == 2
 
 
@@ -464,7 +464,7 @@ def test_the_periodic_job_with_nothing_due_runs_one_query(
     Write.objects.update(next_attempt_at=T0 + timedelta(minutes=5))
     _rows(hub.connection, 3, status=Write.Status.SENT, sent_at=T0)
     with django_assert_max_num_queries(1):
-        assert services.send_due_writes(T0) == []
+        assert sending.send_due_writes(T0) == []
     assert hub.fake.calls == []
 
 
@@ -473,7 +473,7 @@ def test_the_periodic_jobs_queries_do_not_grow_with_the_sent_writes(
 ):
     def queries() -> int:
         with CaptureQueriesContext(db_connection) as captured:
-            assert services.send_due_writes(T0) == []
+            assert sending.send_due_writes(T0) == []
         return len(captured.captured_queries)
 
     _rows(hub.connection, 5, status=Write.Status.SENT, sent_at=T0)
