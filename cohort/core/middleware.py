@@ -13,6 +13,9 @@ from cohort.core import text
 
 Handler = Callable[[HttpRequest], HttpResponse]
 API_PREFIX = "/api/"
+# Bodies signed by their sender, checked by their receiver after the signature: a GitHub
+# delivery is GitHub's text, and the services it reaches check what they keep of it.
+SIGNED_PREFIX = "/webhooks/"
 
 
 def refuse_control_characters(get_response: Handler) -> Handler:
@@ -20,9 +23,9 @@ def refuse_control_characters(get_response: Handler) -> Handler:
 
     One check for every door, before any view, form, schema or database sees the text: the
     path, the query string, the cookies, form fields (upload names are cleaned by Django), and
-    every key and string of a JSON body. The API gets `{"detail": …}` as its other errors;
-    pages get the message as plain text. The same request gets the same answer on SQLite and
-    PostgreSQL.
+    every key and string of a JSON body (not the bodies under `SIGNED_PREFIX`). The API gets
+    `{"detail": …}` as its other errors; pages get the message as plain text. The same
+    request gets the same answer on SQLite and PostgreSQL.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
@@ -52,6 +55,8 @@ def _texts(request: HttpRequest) -> Iterator[tuple[str, str]]:
         yield "A cookie", name
         yield f"The cookie “{name}”", value
     content_type = request.content_type or ""
+    if request.path_info.startswith(SIGNED_PREFIX):
+        return
     if content_type in ("application/json", "text/json") or content_type.endswith("+json"):
         yield from _json_body(request)
     elif request.method == "POST" and content_type in (

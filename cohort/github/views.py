@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.contrib import messages
@@ -64,14 +65,23 @@ def webhook(request: HttpRequest, slug: str) -> HttpResponse:
     if not guid or len(guid) > 64 or not event:
         return _answer(400, "X-GitHub-Delivery and X-GitHub-Event are required.")
     try:
-        payload = json.loads(body)
+        payload = json.loads(_json_text(request, body))
     except ValueError:
-        return _answer(400, "The body is not JSON.")
+        return _answer(400, "The body is not JSON (set the webhook's content type to JSON).")
     try:
         outcome = services.receive(connection, guid=guid, event=event, payload=payload)
     except services.BadPayloadError as exc:
         return _answer(400, f"The {event} payload is not what GitHub sends: {exc}.")
     return _answer(outcome.status, outcome.detail, outcome.result)
+
+
+def _json_text(request: HttpRequest, body: bytes) -> bytes | str:
+    """The payload's JSON: the body, or its `payload` field when the webhook's content type
+    is GitHub's other one, application/x-www-form-urlencoded."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+        return fields.get("payload", [""])[0]
+    return body
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -4,6 +4,7 @@ the CNCF bot's comment, labels and replies written to a fake GitHub on loopback.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -449,3 +450,34 @@ def test_lfx_url_is_recorded_by_an_admin_once_published(hub: Hub):
     ]
     assert replies[-1].startswith(f"✅ LFX URL recorded from @cncf-admin: {url}\n\n")
     assert "Exported" in hub.fake.labels(2001)
+
+
+def test_control_characters_in_an_issue_body_are_refused_by_the_service_and_recorded(hub: Hub):
+    body = PROPOSAL_BODY + "\n\x1b[31mpasted terminal output\x1b[0m\n"
+    response = hub.open_issue(2009, body=body)
+    assert response.status_code == 200
+    assert response.json()["result"] == "refused"
+    assert Delivery.objects.get().result == Delivery.Result.REFUSED
+    assert not Project.objects.exists()
+    assert hub.fake.comments(2009)[0].startswith("❌ Cohort could not take this proposal:")
+
+
+def test_a_form_encoded_delivery_is_read_too(hub: Hub):
+    from urllib.parse import urlencode
+
+    from cohort.github.tests.payloads import signed
+
+    data = payload("ping")
+    body = urlencode({"payload": json.dumps(data)}).encode()
+    response = hub.client.post(
+        f"/webhooks/github/{hub.world.program.slug}/",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers={
+            "X-GitHub-Event": "ping",
+            "X-GitHub-Delivery": "form-encoded-ping",
+            "X-Hub-Signature-256": signed(body, b"a webhook secret of some length"),
+        },
+    )
+    assert response.status_code == 200, response.content
+    assert Delivery.objects.get().guid == "form-encoded-ping"
