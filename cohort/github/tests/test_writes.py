@@ -347,9 +347,7 @@ def test_a_send_that_died_holds_its_write_for_the_lease_then_it_is_sent_again(
     held = T0 + sending.LEASE - timedelta(seconds=1)
     assert sending.send_due_writes(held) == []
     clock.move_to(T0 + sending.LEASE)
-    assert sending.send_due_writes(T0 + sending.LEASE) == [
-        "GitHub writes: 1 sent, 0 still pending"
-    ]
+    assert sending.send_due_writes(T0 + sending.LEASE) == ["GitHub writes: 1 sent, 0 still pending"]
     assert hub.fake.comments(ISSUE) == ["After the lease."]
 
 
