@@ -17,6 +17,7 @@ from cohort.console.api import router as console_router
 from cohort.core.api_errors import sentence
 from cohort.core.errors import DomainError
 from cohort.core.ratelimit import RateLimitError
+from cohort.github.api import router as github_router
 from cohort.mentorship.api import router as mentorship_router
 from cohort.proposals.api import router as proposals_router
 from cohort.reminders.api import router as reminders_router
@@ -46,6 +47,7 @@ api.add_router("/", stats_router)  # /terms/{id}/statistics, /terms/{id}/close
 api.add_router("/", retention_router)  # /me/data, /terms/{id}/retention
 api.add_router("/", calendars_router)  # /me/calendar, /me/calendar/rotate
 api.add_router("/", reminders_router)  # /programs/{slug}/reminders…
+api.add_router("/", github_router)  # /programs/{slug}/github, …/deliveries
 
 
 @api.exception_handler(DomainError)
