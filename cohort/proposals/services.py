@@ -168,9 +168,7 @@ def submit_proposal(
 ) -> Project:
     ensure_open(project.term)
     check_proposal_window(project.term, now or timezone.now())
-    transition(project, to=Project.Status.SUBMITTED, actor=actor)
-    event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=actor)
-    enqueue_proposal_notification(event)
+    _move(project, to=Project.Status.SUBMITTED, kind=gates.SUBMITTED, actor=actor)
     return project
 
 
@@ -296,11 +294,7 @@ def withdraw_proposal(project: Project, *, actor: User, note: str = "") -> Proje
     )
     if not allowed:
         raise DomainError("Only the proposer, a listed mentor or a program admin can withdraw it.")
-    transition(project, to=Project.Status.WITHDRAWN, actor=actor, note=note)
-    event = ProposalEvent.objects.create(
-        project=project, kind=gates.WITHDRAWN, actor=actor, note=note
-    )
-    enqueue_proposal_notification(event)
+    _move(project, to=Project.Status.WITHDRAWN, kind=gates.WITHDRAWN, actor=actor, note=note)
     return project
 
 
@@ -316,11 +310,7 @@ def close_proposal_issue(project: Project, *, actor: User | None, note: str = ""
     project = _locked(project)
     if project.status in (Project.Status.WITHDRAWN, Project.Status.REJECTED):
         return project
-    transition(project, to=Project.Status.WITHDRAWN, actor=actor, note=note)
-    event = ProposalEvent.objects.create(
-        project=project, kind=gates.WITHDRAWN, actor=actor, note=note
-    )
-    enqueue_proposal_notification(event)
+    _move(project, to=Project.Status.WITHDRAWN, kind=gates.WITHDRAWN, actor=actor, note=note)
     return project
 
 
@@ -334,9 +324,13 @@ def reopen_proposal_issue(project: Project, *, actor: User | None) -> Project:
     if project.status != Project.Status.WITHDRAWN:
         return project
     check_proposal_window(project.term, timezone.now())
-    transition(project, to=Project.Status.SUBMITTED, actor=actor, note="issue reopened")
-    event = ProposalEvent.objects.create(project=project, kind=gates.SUBMITTED, actor=actor)
-    enqueue_proposal_notification(event)
+    _move(
+        project,
+        to=Project.Status.SUBMITTED,
+        kind=gates.SUBMITTED,
+        actor=actor,
+        audit_note="issue reopened",
+    )
     return project
 
 
@@ -345,11 +339,7 @@ def reject_proposal(project: Project, *, actor: User, note: str = "") -> Project
     project = _locked(project)
     if not is_program_admin(actor, project.term.program):
         raise DomainError("Only program admins can reject a proposal.")
-    transition(project, to=Project.Status.REJECTED, actor=actor, note=note)
-    event = ProposalEvent.objects.create(
-        project=project, kind=gates.REJECTED, actor=actor, note=note
-    )
-    enqueue_proposal_notification(event)
+    _move(project, to=Project.Status.REJECTED, kind=gates.REJECTED, actor=actor, note=note)
     return project
 
 
@@ -364,9 +354,7 @@ def publish_proposals(term: Term, *, actor: User) -> list[Project]:
         "number"
     ):
         if review(project).gates.admin_approved:
-            transition(project, to=Project.Status.PUBLISHED, actor=actor)
-            event = ProposalEvent.objects.create(project=project, kind=gates.PUBLISHED, actor=actor)
-            enqueue_proposal_notification(event)
+            _move(project, to=Project.Status.PUBLISHED, kind=gates.PUBLISHED, actor=actor)
             published.append(project)
     return published
 
@@ -395,6 +383,23 @@ def record_lfx_url(project: Project, url: str, *, actor: User) -> Project:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _move(
+    project: Project,
+    *,
+    to: str,
+    kind: str,
+    actor: User | None,
+    note: str = "",
+    audit_note: str | None = None,
+) -> ProposalEvent:
+    """Move the proposal to status `to` (audited, `note` unless `audit_note` is given), record
+    its `kind` event with `note`, and queue its notifications for when this commits."""
+    transition(project, to=to, actor=actor, note=note if audit_note is None else audit_note)
+    event = ProposalEvent.objects.create(project=project, kind=kind, actor=actor, note=note)
+    enqueue_proposal_notification(event)
+    return event
 
 
 def _check_lengths(form: IssueForm) -> None:
