@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from cohort.formats.issueform import JS_SPACE, js_trim
+from cohort.proposals.issue_labels import MAINTAINER_APPROVED, MENTORS_CONFIRMED
 
 OK: Final = "✅"
 ERROR: Final = "❌"
@@ -42,9 +43,6 @@ INFO: Final = "ℹ️"
 # The CNCF approval sources, as `/approve` names them (§3.2).
 SOURCE_FALLBACK_HANDLE: Final = "approvers.yml (fallback handle)"
 SOURCE_GLOBAL_APPROVER: Final = "approvers.yml (global approver)"
-
-MAINTAINER_APPROVED: Final = "Maintainer/Contribex Approved"
-MENTORS_CONFIRMED: Final = "Mentors Confirmed"
 
 LFX_NEXT_STEPS: Final = (
     "**Next on LFX:**\n"

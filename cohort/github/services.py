@@ -55,7 +55,6 @@ from cohort.terms.models import Program, Term
 log = logging.getLogger("cohort.github")
 
 MAX_BODY_BYTES = 1_048_576  # a delivery over 1 MB is refused (GitHub's own cap is 25 MB)
-REFUSAL = "❌"  # how the CNCF's refusals start
 DETAIL_CHARS = 1000  # what a delivery keeps of its outcome's text
 ISSUE_EVENTS = ("opened", "edited", "closed", "reopened")
 # Proposal issues (cncf-process.md §1, §2.1): the form's labels, or its exact title prefix
@@ -221,7 +220,7 @@ def _handle(connection: Connection, event: str, action: str, payload: dict[str, 
     except DomainError as exc:
         project = link.project if link is not None else None
         if link is None and event == "issues" and action in ("opened", "edited", "reopened"):
-            reply(connection, number, f"{REFUSAL} Cohort could not take this proposal: {exc}")
+            reply(connection, number, f"{replies.ERROR} Cohort could not take this proposal: {exc}")
         return _Handled(Delivery.Result.REFUSED, str(exc), number, project)
 
 
@@ -362,12 +361,12 @@ def _comment_event(link: IssueLink, issue: dict[str, Any], comment: dict[str, An
             with transaction.atomic():
                 text = handler(context, command.argument)
         except DomainError as exc:  # a rule the service holds, e.g. a change meanwhile
-            text = f"{REFUSAL} {exc}"
+            text = f"{replies.ERROR} {exc}"
         reply(link.connection, number, text)
         if command.name in (commands.APPROVE, commands.CONFIRM):
             _both_gates_reached(context, held_before)
         done.append(f"/{command.name}: {text.split(chr(10), 1)[0][:120]}")
-        refused.append(text.startswith(REFUSAL))
+        refused.append(text.startswith(replies.ERROR))
         context.project.refresh_from_db()
     request_sync(link.connection, number)
     result = Delivery.Result.REFUSED if all(refused) else Delivery.Result.PROCESSED
