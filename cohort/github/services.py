@@ -35,7 +35,7 @@ from cohort.github.models import DEFAULT_TOKEN_VARIABLE, Connection, Delivery, I
 from cohort.github.tasks import send_write_task
 from cohort.projects.models import Organization, Project
 from cohort.proposals import permissions
-from cohort.proposals.review import review
+from cohort.proposals.review import Review, review
 from cohort.proposals.services import (
     LFX_URL,
     accepts_proposals,
@@ -356,15 +356,15 @@ def _comment_event(link: IssueLink, issue: dict[str, Any], comment: dict[str, An
     refused: list[bool] = []  # whether each command's reply was a refusal
     for command in found:
         handler = _COMMANDS[command.name]
-        held_before = review(context.project).gates.both_gates
+        state = review(context.project)  # before the command: what it is checked against
         try:
             with transaction.atomic():
-                text = handler(context, command.argument)
+                text = handler(context, state, command.argument)
         except DomainError as exc:  # a rule the service holds, e.g. a change meanwhile
             text = f"{replies.ERROR} {exc}"
         reply(link.connection, number, text)
         if command.name in (commands.APPROVE, commands.CONFIRM):
-            _both_gates_reached(context, held_before)
+            _both_gates_reached(context, state.gates.both_gates)
         done.append(f"/{command.name}: {text.split(chr(10), 1)[0][:120]}")
         refused.append(text.startswith(replies.ERROR))
         context.project.refresh_from_db()
@@ -393,9 +393,8 @@ def _both_gates_reached(context: _CommandContext, held_before: bool) -> None:
         reply(context.link.connection, context.link.number, replies.both_gates_met())
 
 
-def _approve(context: _CommandContext, _argument: str) -> str:
+def _approve(context: _CommandContext, state: Review, _argument: str) -> str:
     project = context.project
-    state = review(project)
     if not state.validation.ok:
         return replies.approve_needs_validation()
     if state.gates.maintainer_approved:
@@ -435,9 +434,8 @@ def _approvers_text(organization: Organization) -> str:
     )
 
 
-def _confirm(context: _CommandContext, _argument: str) -> str:
+def _confirm(context: _CommandContext, state: Review, _argument: str) -> str:
     project = context.project
-    state = review(project)
     if not state.validation.ok:
         return replies.confirm_needs_validation()
     roster = [m.github for m in project.mentorships.order_by("position") if m.github]
@@ -484,11 +482,10 @@ def _confirm(context: _CommandContext, _argument: str) -> str:
     return text
 
 
-def _cncf_approve(context: _CommandContext, _argument: str) -> str:
+def _cncf_approve(context: _CommandContext, state: Review, _argument: str) -> str:
     project = context.project
     if context.user is None or not is_program_admin(context.user, project.term.program):
         return replies.cncf_approve_not_authorized(context.login)
-    state = review(project)
     if state.gates.admin_approved:
         return replies.cncf_approve_already_approved()
     if not state.validation.ok:
@@ -502,7 +499,7 @@ def _cncf_approve(context: _CommandContext, _argument: str) -> str:
     return replies.cncf_approval_granted(context.login)
 
 
-def _lfx_url(context: _CommandContext, argument: str) -> str:
+def _lfx_url(context: _CommandContext, _state: Review, argument: str) -> str:
     project = context.project
     if context.user is None or not is_program_admin(context.user, project.term.program):
         return replies.lfx_url_not_authorized(context.login)
@@ -523,7 +520,7 @@ def _lfx_url(context: _CommandContext, argument: str) -> str:
     return replies.lfx_url_recorded(context.login, url)
 
 
-_COMMANDS: Mapping[str, Callable[[_CommandContext, str], str]] = {
+_COMMANDS: Mapping[str, Callable[[_CommandContext, Review, str], str]] = {
     commands.APPROVE: _approve,
     commands.CONFIRM: _confirm,
     commands.CNCF_APPROVE: _cncf_approve,
