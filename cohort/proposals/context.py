@@ -14,7 +14,7 @@ from cohort.terms.models import Term
 OPEN_STATUSES = (Project.Status.SUBMITTED, Project.Status.PROPOSED, Project.Status.PUBLISHED)
 
 
-def _organizations(program_name: str, project_name: str) -> list[Organization]:
+def organizations_named(program_name: str, project_name: str) -> list[Organization]:
     """The program's organizations named `project_name` (case-insensitive, or by alias)."""
     name = project_name.strip()
     if not name:
@@ -37,7 +37,7 @@ def open_proposals_for(
     proposal being checked.
     """
     term = Term.objects.by_label(term_label).filter(program__name__iexact=program_name).first()
-    organizations = _organizations(program_name, project_name)
+    organizations = organizations_named(program_name, project_name)
     if term is None or not organizations:
         return []
     projects = (
@@ -62,7 +62,7 @@ def open_proposals_for(
 
 def project_slug(program_name: str, project_name: str) -> str:
     """The projects.yml slug stored for the organization, or "" (for `quota_for`)."""
-    for organization in _organizations(program_name, project_name):
+    for organization in organizations_named(program_name, project_name):
         if organization.cncf_slug:
             return organization.cncf_slug
     return ""

@@ -13,10 +13,10 @@ from django.db import DatabaseError
 from cohort.core.errors import DomainError
 from cohort.core.models import Person, User
 from cohort.formats.issueform import IssueForm, parse_issue_form
-from cohort.projects.models import Organization, Project
+from cohort.projects.models import Project
 from cohort.proposals import gates, permissions
 from cohort.proposals.bot import comment_for_body, guide_url
-from cohort.proposals.context import open_proposals_for, project_slug
+from cohort.proposals.context import open_proposals_for, organizations_named, project_slug
 from cohort.proposals.rules import OtherProposal, ValidationResult, quota_for, validate_proposal
 from cohort.terms.labels import parse_term_label
 from cohort.terms.models import Term
@@ -150,9 +150,11 @@ def _comment(
         proposer = person.user if person is not None else None
     # As on the issue: the proposer counts through their Cohort account.
     handle = permissions.github_handle(proposer) if proposer else ""
-    organization = Organization.objects.filter(
-        program__name=options["program"], name__iexact=form.project.strip()
-    ).first()
+    organization = (
+        project.organization
+        if project is not None
+        else next(iter(organizations_named(options["program"], form.project)), None)
+    )
     repository = options["repository"] or "cncf/mentoring"
     return comment_for_body(
         form,
