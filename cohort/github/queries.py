@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from cohort.github.models import Connection, Delivery, Write
 from cohort.terms.models import Program
@@ -49,18 +50,18 @@ def connection_of(program: Program) -> ConnectionView | None:
     connection = Connection.objects.filter(program=program).first()
     if connection is None:
         return None
-    counts = {
-        status: Write.objects.filter(connection=connection, status=status).count()
-        for status in (Write.Status.PENDING, Write.Status.FAILED)
-    }
+    counts = Write.objects.filter(connection=connection).aggregate(
+        pending=Count("pk", filter=Q(status=Write.Status.PENDING)),
+        failed=Count("pk", filter=Q(status=Write.Status.FAILED)),
+    )
     return ConnectionView(
         repository=connection.repository,
         token_variable=connection.token_variable,
         token_set=bool(os.environ.get(connection.token_variable)),
         dry_run=bool(settings.GITHUB_DRY_RUN),
         paused_until=connection.paused_until,
-        writes_pending=counts[Write.Status.PENDING],
-        writes_failed=counts[Write.Status.FAILED],
+        writes_pending=counts["pending"],
+        writes_failed=counts["failed"],
         updated_at=connection.updated_at,
     )
 

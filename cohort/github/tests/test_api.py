@@ -66,3 +66,16 @@ def test_a_program_without_a_connection_is_404_with_no_deliveries(hub: Hub):
     base = f"/api/v1/programs/{hub.world.program.slug}/github"
     assert _as(hub, "admin").get(base).status_code == 404
     assert _as(hub, "admin").get(f"{base}/deliveries").json() == []
+
+
+def test_the_connection_counts_the_writes_waiting_and_given_up(hub: Hub):
+    from cohort.github import services
+    from cohort.github.models import Write
+
+    services.reply(hub.connection, 2001, "waiting")
+    services.reply(hub.connection, 2001, "given up")
+    Write.objects.filter(body="given up").update(status=Write.Status.FAILED, error="422")
+    body = _as(hub, "admin").get(f"/api/v1/programs/{hub.world.program.slug}/github").json()
+    assert (body["writes_pending"], body["writes_failed"]) == (1, 1)
+    page = _as(hub, "admin").get(f"/github/{hub.world.program.slug}/").content.decode()
+    assert "1 waiting, 1 given up" in page
