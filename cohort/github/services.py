@@ -34,7 +34,7 @@ from cohort.github import commands, replies
 from cohort.github.models import DEFAULT_TOKEN_VARIABLE, Connection, Delivery, IssueLink, Write
 from cohort.github.tasks import send_write_task
 from cohort.projects.models import Organization, Project
-from cohort.proposals import permissions
+from cohort.proposals import gates, permissions
 from cohort.proposals.review import Review, review
 from cohort.proposals.services import (
     LFX_URL,
@@ -325,17 +325,19 @@ def _approvers(project: Project, maintainer: bool, admin: bool) -> list[str]:
     admins', each once (§3.5: the CNCF tags them in that order)."""
     kinds = [
         kind
-        for kind, cleared in (("maintainer_approved", maintainer), ("admin_approved", admin))
+        for kind, cleared in (
+            (gates.MAINTAINER_APPROVED, maintainer),
+            (gates.ADMIN_APPROVED, admin),
+        )
         if cleared
     ]
     events = project.events.filter(kind__in=kinds).select_related("actor__person")
-    handles: list[str] = []
-    for kind in kinds:
-        for event in events:
-            handle = permissions.github_handle(event.actor) if event.kind == kind else ""
-            if handle and handle.casefold() not in {h.casefold() for h in handles}:
-                handles.append(handle)
-    return handles
+    handles: dict[str, str] = {}  # casefolded -> as first written
+    for event in sorted(events, key=lambda event: kinds.index(event.kind)):  # stable: by id
+        handle = permissions.github_handle(event.actor)
+        if handle:
+            handles.setdefault(handle.casefold(), handle)
+    return list(handles.values())
 
 
 # --- slash commands ------------------------------------------------------------------------
@@ -559,26 +561,23 @@ def request_sync(connection: Connection, number: int) -> None:
         return
     try:
         with transaction.atomic():
-            write = Write.objects.create(
-                connection=connection,
-                issue_number=number,
-                kind=Write.Kind.SYNC,
-                wanted_at=now,
-                next_attempt_at=now,
-            )
+            _owe(connection, number, Write.Kind.SYNC)
     except IntegrityError:  # another request created the pending sync meanwhile
         pending.update(wanted_at=now)
-        return
-    enqueue_with_transaction(send_write_task, write.pk)
 
 
 def reply(connection: Connection, number: int, body: str) -> Write:
     """Post `body` as a comment on issue `number` once this transaction commits."""
+    return _owe(connection, number, Write.Kind.REPLY, body)
+
+
+def _owe(connection: Connection, number: int, kind: str, body: str = "") -> Write:
+    """A write owed to GitHub, due now, and its task, queued for when this commits."""
     now = timezone.now()
     write = Write.objects.create(
         connection=connection,
         issue_number=number,
-        kind=Write.Kind.REPLY,
+        kind=kind,
         body=body,
         wanted_at=now,
         next_attempt_at=now,
