@@ -1,7 +1,7 @@
 """One page of a long list: which page was asked for, where it is ("1–50 of 390", page 1
 of 8) and the links to the others, which keep the list's filters. The house pager of the
-review queue, the applications overview and "My proposals"; the template is
-`core/_pager.html`. Plain Python: no Django."""
+review queue, the applications overview and "My proposals" (template `core/_pager.html`),
+and the round page's lists (`selection.queries.Page`). Plain Python: no Django."""
 
 from __future__ import annotations
 
@@ -30,18 +30,31 @@ class PageLink:
 @dataclass(frozen=True)
 class Paging:
     """Where one page of a long list is ("1–50 of 390", page 1 of 8) and the links to the
-    other pages, which keep the list's filters (`params`, less any `page`) as they are."""
+    other pages, which keep the list's filters (`params`, less this list's own `param`) as
+    they are. A page with several lists names each list's `param` and the `anchor` of its
+    section, which the links go back to."""
 
     number: int
     total: int
     size: int
     params: Mapping[str, str] = field(default_factory=dict)
+    param: str = "page"  # the query-string key of this list's page number
+    anchor: str = ""  # the id of the list's section, if the links should go back to it
 
     @classmethod
-    def of(cls, asked: str | None, total: int, *, size: int, params: Mapping[str, str]) -> Paging:
+    def of(
+        cls,
+        asked: str | None,
+        total: int,
+        *,
+        size: int,
+        params: Mapping[str, str],
+        param: str = "page",
+        anchor: str = "",
+    ) -> Paging:
         """The page `asked` for, kept within a list of `total` rows."""
         pages = max(-(-total // size), 1)
-        return cls(min(page_number(asked), pages), total, size, dict(params))
+        return cls(min(page_number(asked), pages), total, size, dict(params), param, anchor)
 
     @property
     def pages(self) -> int:
@@ -65,10 +78,11 @@ class Paging:
         return f"{self.first:,}–{self.last:,} of {self.total:,}"
 
     def href(self, number: int) -> str:
-        kept = {k: v for k, v in self.params.items() if v and k != "page"}
+        kept = {k: v for k, v in self.params.items() if v and k != self.param}
         if number > 1:
-            kept["page"] = str(number)
-        return f"?{urlencode(kept)}" if kept else "?"
+            kept[self.param] = str(number)
+        query = f"?{urlencode(kept)}" if kept else "?"  # "?" alone clears the page's own
+        return f"{query}#{self.anchor}" if self.anchor else query
 
     @property
     def previous(self) -> str:

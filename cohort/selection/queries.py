@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, Q, QuerySet, Sum
@@ -22,7 +21,7 @@ from cohort.applications.access import held_roles, project_roles
 from cohort.applications.models import Application, MenteeProfile
 from cohort.applications.queries import display_name, display_names
 from cohort.core.models import User
-from cohort.core.paging import page_number
+from cohort.core.paging import Paging
 from cohort.core.permissions import Perm, perms_of
 from cohort.core.time import Instant, format_day, format_instant, instant
 from cohort.projects.models import Project
@@ -98,48 +97,13 @@ UNPLACED_FILTERS: dict[str, str] = {
 }
 
 
-@dataclass
-class Page[T]:
-    """One page of a list on the round page: its rows, where it is ("1–50 of 1,220") and
-    the links to its neighbours, which keep the rest of the query string."""
+@dataclass(frozen=True)
+class Page[T](Paging):
+    """One page of a list on the round page: its rows, and where it is ("1–50 of 1,220") with
+    the links to the other pages (`core.paging.Paging`), which keep the rest of the round
+    page's query string and go back to the list's section."""
 
-    items: list[T]
-    number: int
-    total: int
-    param: str  # the query-string key of the page number
-    params: Mapping[str, str]  # the page's query string, to keep in the links
-    anchor: str  # the section the links go back to
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.size - 1) // self.size, 1)
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.number * self.size, self.total)
-
-    @property
-    def where(self) -> str:
-        return f"{self.first:,}–{self.last:,} of {self.total:,}"
-
-    def _href(self, number: int) -> str:
-        kept = {k: v for k, v in self.params.items() if k in PARAMS and k != self.param and v}
-        if number > 1:
-            kept[self.param] = str(number)
-        return f"?{urlencode(kept)}#{self.anchor}" if kept else f"#{self.anchor}"
-
-    @property
-    def previous(self) -> str:
-        return self._href(self.number - 1) if self.number > 1 else ""
-
-    @property
-    def next(self) -> str:
-        return self._href(self.number + 1) if self.number < self.pages else ""
+    items: list[T] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)
@@ -151,12 +115,18 @@ class Page[T]:
         return self.total > 0
 
 
+def _page[T](
+    items: list[T], number: int, total: int, param: str, params: Mapping[str, str], anchor: str
+) -> Page[T]:
+    """`items`, page `number` of a round-page list of `total` rows paged by `param`."""
+    kept = {key: value for key, value in params.items() if key in PARAMS}
+    return Page(number, total, PAGE_SIZE, kept, param, anchor, items)
+
+
 def _bounds(params: Mapping[str, str], param: str, total: int) -> tuple[int, int, int]:
     """(page number, start, stop) of the page asked for, kept within the list."""
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    number = min(page_number(params.get(param)), pages)
-    start = (number - 1) * PAGE_SIZE
-    return number, start, start + PAGE_SIZE
+    at = Paging.of(params.get(param), total, size=PAGE_SIZE, params={})
+    return at.number, at.start, at.start + PAGE_SIZE
 
 
 def _shown[T](items: Sequence[T], params: Mapping[str, str], param: str) -> tuple[int, Sequence[T]]:
@@ -454,9 +424,11 @@ def draft_view(
         computed=instant(round_.computed_at, zone),
         placed=len(proposal.assignment),
         not_placed=len(proposal.unmatched),
-        projects=Page(plans, projects_at, len(busy), "projects_page", params, "selection-proposal"),
+        projects=_page(
+            plans, projects_at, len(busy), "projects_page", params, "selection-proposal"
+        ),
         idle_projects=len(ordered) - len(busy),
-        conflicts=Page(
+        conflicts=_page(
             conflicts,
             conflicts_at,
             len(conflicts_all),
@@ -464,7 +436,7 @@ def draft_view(
             params,
             "selection-conflicts",
         ),
-        unmatched=Page(
+        unmatched=_page(
             unmatched,
             unmatched_at,
             len(unmatched_all),
@@ -473,7 +445,7 @@ def draft_view(
             "selection-unplaced",
         ),
         unplaced_filter=unplaced_filter,
-        blocking=Page(
+        blocking=_page(
             blocking,
             blocking_at,
             len(proposal.blocking),
@@ -552,7 +524,7 @@ def confirmed_view(
         ),
         zone,
     )
-    offers = Page(rows, number, total, "offers_page", params, "selection-offers")
+    offers = _page(rows, number, total, "offers_page", params, "selection-offers")
     in_round = {int(pk) for pk in round_.inputs.get("capacities", {})}
     projects = [
         (pk, title)
@@ -565,7 +537,7 @@ def confirmed_view(
     waiting = [(pk, title) for pk, title in projects if all_lists.get(pk)]
     waiting_at, waiting_shown = _shown(waiting, params, "waiting_page")
     names = display_names(m for pk, _ in waiting_shown for m in all_lists[pk])
-    waitlists = Page(
+    waitlists = _page(
         [Waitlist(title, [names.get(m, "") for m in all_lists[pk]]) for pk, title in waiting_shown],
         waiting_at,
         len(waiting),

@@ -279,3 +279,17 @@ def test_the_confirmed_page_costs_the_same_queries_and_pages_the_offers(
     waiting = large[large.index('id="selection-waitlists"') :]
     assert re.search(r"Projects with a waitlist 1–\d+ of \d+", _text(waiting))
     assert 0 < waiting.count("<h3>") <= PAGE_SIZE
+
+
+def test_the_link_back_to_a_lists_first_page_clears_its_page_number(
+    client: Client, ready: Selection
+) -> None:
+    # With no other parameter kept, "#selection-unplaced" alone would keep the address's
+    # ?unplaced_page=2 and so stay on page 2; "?#…" clears the query string.
+    admin = ready.world.user("admin")
+    client.force_login(admin)
+    term = _bulk_term(ready, 4, projects=80, mentees=200)
+    services.run_round(term, actor=admin)
+    _, page = _get(client, term, "?unplaced_page=2")
+    assert 'href="?#selection-unplaced" rel="prev"' in page
+    assert 'href="?unplaced_page=3#selection-unplaced" rel="next"' in page
