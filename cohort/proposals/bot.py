@@ -18,7 +18,7 @@ from cohort.proposals.comment import NextSteps, validation_comment
 from cohort.proposals.issue_labels import desired_labels, is_over_quota
 from cohort.proposals.review import Review, proposal_form, review
 from cohort.proposals.rules import ValidationResult
-from cohort.proposals.services import mentor_lines
+from cohort.proposals.services import mentor_handle, mentor_lines
 
 # Where the CNCF's comment sends a proposer to read what happens after they submit.
 CNCF_GUIDE = "programs/lfx-mentorship/README.md#what-happens-after-you-submit"
@@ -74,7 +74,7 @@ def comment(
 
 def form_roster(form: IssueForm) -> list[str]:
     """The mentors' handles a form lists, as a stored proposal's roster holds them."""
-    return [row[1].removeprefix("@")[:200] for row in mentor_lines(form) if len(row) > 1 and row[1]]
+    return [handle for row in mentor_lines(form) if (handle := mentor_handle(row))]
 
 
 def comment_for_body(

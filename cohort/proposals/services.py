@@ -454,6 +454,11 @@ def mentor_lines(form: IssueForm) -> list[list[str]]:
     return rows
 
 
+def mentor_handle(row: list[str]) -> str:
+    """A mentor line's GitHub handle as the roster keeps it: without "@", at most 200."""
+    return row[1].removeprefix("@")[:200] if len(row) > 1 else ""
+
+
 def _apply_form(project: Project, form: IssueForm, term: Term) -> None:
     """Store the form's sections (the term's label when it names none) and derive the catalog
     fields from them."""
@@ -489,7 +494,7 @@ def _replace_children(project: Project, form: IssueForm) -> None:
     mentors = []
     for i, row in enumerate(mentor_lines(form)):
         name = row[0] if row else ""
-        github = row[1].removeprefix("@") if len(row) > 1 else ""
+        github = mentor_handle(row)
         email = unwrap_email(row[2]) if len(row) > 2 else ""
         lfid = row[3] if len(row) > 3 else ""
         person = Person.objects.filter(github__iexact=github).first() if github else None
@@ -500,7 +505,7 @@ def _replace_children(project: Project, form: IssueForm) -> None:
                 position=i,
                 role=Mentorship.Role.PRIMARY if i == 0 else Mentorship.Role.CO_MENTOR,
                 name=name,
-                github=github[:200],
+                github=github,
                 email=email[:254],
                 lfid=lfid[:100],
             )
